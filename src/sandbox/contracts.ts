@@ -1,0 +1,73 @@
+// What the sandbox's HTTP front, its account (IAM, STS) and its data services (KMS, DynamoDB) agree on.
+// No vscode import anywhere under src/sandbox.
+import type { NamedPolicy } from '../policy/types';
+
+/** The authenticated caller of one request, resolved from its SigV4 access key. */
+export interface Caller {
+  /** e.g. arn:aws:iam::123456789012:user/admin or arn:aws:sts::123456789012:assumed-role/R/session */
+  arn: string;
+  accountId: string;
+  /** AIDA… for users, AROA…:session for assumed roles (what GetCallerIdentity returns as UserId). */
+  userId: string;
+  kind: 'root' | 'user' | 'assumed-role';
+  /** User name, or role name for an assumed role. */
+  name: string;
+  /** For assumed roles: the role's ARN (arn:aws:iam::<acct>:role/<name>). */
+  roleArn?: string;
+  sessionName?: string;
+  accessKeyId: string;
+}
+
+export interface RequestContext {
+  caller: Caller;
+  /** Region from the SigV4 credential scope. */
+  region: string;
+  accountId: string;
+  requestId: string;
+  sourceIp: string;
+  now: Date;
+}
+
+/**
+ * An AWS-shaped error. The front serialises it for the protocol of the service that threw it:
+ * JSON services get {"__type": code, "message": ...}; query services get the XML ErrorResponse.
+ * DynamoDB codes are full ids, e.g. "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException".
+ */
+export class AwsError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly status = 400,
+    public readonly sender: 'Sender' | 'Receiver' = 'Sender',
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** A JSON-protocol service (KMS, DynamoDB): operation name without prefix, parsed body in, plain object out. */
+export interface JsonService {
+  handle(operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown>;
+}
+
+/** The account's IAM view of a caller, used by every service to authorize. */
+export interface IdentityDirectory {
+  /** Attached managed, inline and group policies of the caller (for assumed roles: the role's). */
+  identityPoliciesFor(caller: Caller): NamedPolicy[];
+  /** True when the principal ARN names an existing user, role or the account root (key policies refuse unknown principals). */
+  principalExists(arn: string): boolean;
+}
+
+export interface DataServicesOptions {
+  dataDir: string;
+  region: string;
+  accountId: string;
+  directory: IdentityDirectory;
+}
+
+/** KMS and DynamoDB, built together because DynamoDB asks KMS about each table's key. */
+export interface DataServices {
+  kms: JsonService;
+  dynamodb: JsonService;
+  close(): Promise<void>;
+}
