@@ -1,0 +1,117 @@
+// The project's own view of AWS resources. Wrappers in src/aws return these, never SDK shapes.
+
+/** Where requests go and as whom: a named profile, the environment's credentials, or explicit ones (the local sandbox). */
+export type ConnectionTarget =
+  | { kind: 'profile'; profile: string; region: string }
+  | { kind: 'environment'; region: string }
+  | { kind: 'static'; label: string; region: string; endpoint: string; credentials: StaticCredentials };
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export type AwsService = 'kms' | 'dynamodb' | 'iam' | 'sts';
+
+export interface ProfileInfo {
+  name: string;
+  /** Where the profile is defined; a profile may appear in both files. */
+  sources: ('config' | 'credentials')[];
+  region?: string;
+  kind: 'static' | 'sso' | 'assume-role' | 'credential-process' | 'other';
+  mfaSerial?: string;
+  /** endpoint_url of the profile itself, if any. */
+  endpointUrl?: string;
+}
+
+export interface ProfileLoadResult {
+  profiles: ProfileInfo[];
+  /** True when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set. */
+  environmentCredentials: boolean;
+  /** Malformed files, each with the file and one-based line. Other files still load. */
+  problems: { file: string; line: number; message: string }[];
+  configFile: string;
+  credentialsFile: string;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'Unavailable' | 'Creating' | 'Updating' | string;
+
+export interface KmsKey {
+  keyId: string;
+  arn: string;
+  aliases: string[];
+  description?: string;
+  state: KeyState;
+  keyManager: 'CUSTOMER' | 'AWS';
+  keySpec?: string;
+  keyUsage?: string;
+  /** undefined when it could not be read (no permission) or does not apply. */
+  rotationEnabled?: boolean;
+  creationDate?: Date;
+  deletionDate?: Date;
+}
+
+export interface KmsGrant {
+  grantId: string;
+  name?: string;
+  granteePrincipal?: string;
+  retiringPrincipal?: string;
+  operations: string[];
+  creationDate?: Date;
+}
+
+export interface KeyPolicy {
+  keyId: string;
+  /** Always "default" on KMS. */
+  name: string;
+  text: string;
+}
+
+export type EncryptionKind = 'aws-owned' | 'aws-managed' | 'customer-managed';
+
+export interface DynamoTable {
+  name: string;
+  arn: string;
+  status: string;
+  encryption: EncryptionKind;
+  /** The key ARN for aws-managed and customer-managed, resolved from an alias when needed. */
+  kmsKeyArn?: string;
+  sseStatus?: string;
+  inaccessibleSince?: Date;
+  itemCount?: number;
+  keySchema: { name: string; type: 'HASH' | 'RANGE' }[];
+}
+
+export interface AttachedPolicy {
+  name: string;
+  arn?: string;
+  kind: 'managed' | 'inline' | 'group-managed' | 'group-inline';
+  /** For group policies: the group through which the principal has it. */
+  group?: string;
+}
+
+export interface IamPrincipal {
+  kind: 'user' | 'role';
+  name: string;
+  arn: string;
+  id: string;
+  createDate?: Date;
+}
+
+export interface PrincipalDetails extends IamPrincipal {
+  policies: AttachedPolicy[];
+  groups: string[];
+}
+
+/** One page of a list, with the token to fetch the next. */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}

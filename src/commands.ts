@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { presentError } from './notify';
+
+/** Every command id, as in package.json. */
+export const Commands = {
+  switchProfile: 'kmsLab.switchProfile',
+  refresh: 'kmsLab.refresh',
+  refreshNode: 'kmsLab.refreshNode',
+  loadMore: 'kmsLab.loadMore',
+  openKeyPolicy: 'kmsLab.openKeyPolicy',
+  openPolicyDocument: 'kmsLab.openPolicyDocument',
+  revealKey: 'kmsLab.revealKey',
+  copyArn: 'kmsLab.copyArn',
+  ssoLogin: 'kmsLab.ssoLogin',
+  openConfigFile: 'kmsLab.openConfigFile',
+  showLog: 'kmsLab.showLog',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Thrown when a person dismisses a quick pick or input box: not an error. */
+export class CancelledError extends Error {
+  constructor(what = 'Cancelled') {
+    super(what);
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * Registers a command whose failures are logged once and shown once, with the actions that can fix them.
+ * A cancelled pick is silent.
+ */
+export function registerCommand(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  id: CommandId,
+  handler: (...args: any[]) => unknown,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        if (error instanceof CancelledError) return undefined;
+        await presentError(log, `${id} failed`, error);
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+
+/** KMS Lab's settings, read in one place. */
+export interface Settings {
+  pageSize: number;
+  showAwsManagedKeys: boolean;
+  maxConcurrentRequests: number;
+}
+
+export function readSettings(): Settings {
+  const config = vscode.workspace.getConfiguration('kmsLab');
+  return {
+    pageSize: clamp(config.get<number>('pageSize', 50), 5, 1000),
+    showAwsManagedKeys: config.get<boolean>('showAwsManagedKeys', false),
+    maxConcurrentRequests: clamp(config.get<number>('maxConcurrentRequests', 6), 1, 32),
+  };
+}
+
+/** Calls listener with fresh settings whenever a kmsLab.* setting changes. */
+export function onDidChangeSettings(listener: (settings: Settings) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration('kmsLab')) listener(readSettings());
+  });
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.floor(value))) : min;
+}

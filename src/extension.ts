@@ -1,0 +1,48 @@
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { KmsLabApi } from './api';
+import { Commands, registerCommand } from './commands';
+import { onDidChangeSettings, readSettings } from './config';
+import { presentError } from './notify';
+import { Connection } from './status/connection';
+import { registerProfileStatus } from './status/register';
+import { registerResourcesView } from './views/register';
+
+export function activate(context: vscode.ExtensionContext): KmsLabApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('KMS Lab', { log: true });
+  context.subscriptions.push(log);
+  let settings = readSettings();
+
+  const connection = new Connection(context.globalState, log, settings);
+  context.subscriptions.push(connection);
+  const status = registerProfileStatus(context, log, connection);
+  const resources = registerResourcesView(context, log, connection, () => settings);
+  registerCommand(context, log, Commands.showLog, () => log.show());
+
+  context.subscriptions.push(
+    onDidChangeSettings((next) => {
+      settings = next;
+      connection.updateSettings(next);
+      resources.provider.refreshAll();
+    }),
+  );
+
+  // Reading profiles touches the disk: do it after activation returns.
+  const ready = connection.initialize().catch((error: unknown) => presentError(log, 'Loading AWS profiles failed', error));
+
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return {
+    activationMs,
+    tree: resources.provider,
+    whenIdle: async () => {
+      await ready;
+      await resources.provider.whenIdle();
+    },
+    status: { text: () => status.text, tooltip: () => status.tooltipText },
+    currentTarget: () => connection.target,
+  };
+}
+
+export function deactivate(): void {}

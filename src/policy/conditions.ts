@@ -1,0 +1,325 @@
+// The Condition element: every operator family, ...IfExists, ForAnyValue: / ForAllValues:, and the AND / OR rules.
+import { arnSegments } from './arn';
+import type { RequestContextView, VariableLookup } from './context-types';
+import { cidrContains, parseCidr, parseIp } from './ip';
+import { compileTemplate, piecesKey, resolveToPieces, resolveToText, type Template } from './variables';
+import { matcherOfPieces, type Matcher, type PatternPiece } from './wildcard';
+
+type Family = 'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'IpAddress' | 'Arn' | 'Null';
+
+/** One key under one operator, e.g. "StringEquals": {"kms:ViaService": [...]}. */
+export interface CompiledCondition {
+  operator: string;
+  key: string;
+  keyLower: string;
+  family: Family;
+  negated: boolean;
+  ifExists: boolean;
+  set?: 'ForAnyValue' | 'ForAllValues';
+  /** True when the request value matches at least one of the policy's values (before negation). */
+  matchesAny(requestValue: string, lookup: VariableLookup): boolean;
+  /** For Null: the policy's expectations ("true": absent, "false": present). */
+  nullExpectations?: boolean[];
+}
+
+interface OperatorSpec {
+  family: Family;
+  negated: boolean;
+  build(values: string[], variables: boolean): ValueTest | string;
+}
+
+/** Tests one request value against the policy's values; a string result is a compile problem. */
+type ValueTest = (requestValue: string, lookup: VariableLookup) => boolean;
+
+const OPERATORS = new Map<string, OperatorSpec>();
+
+function define(name: string, family: Family, negated: boolean, build: OperatorSpec['build']): void {
+  OPERATORS.set(name.toLowerCase(), { family, negated, build });
+}
+
+// ---- String ----
+function stringEquals(ignoreCase: boolean) {
+  return (values: string[], variables: boolean): ValueTest => {
+    const templates = values.map((v) => compileTemplate(v, variables));
+    if (templates.every((t) => !t.hasVariables)) {
+      const set = new Set(values.map((v) => (ignoreCase ? v.toLowerCase() : v)));
+      return (r) => set.has(ignoreCase ? r.toLowerCase() : r);
+    }
+    return (r, lookup) => {
+      const request = ignoreCase ? r.toLowerCase() : r;
+      return templates.some((t) => {
+        const text = resolveToText(t, lookup);
+        return text !== undefined && (ignoreCase ? text.toLowerCase() : text) === request;
+      });
+    };
+  };
+}
+
+const resolvedMatchers = new Map<string, Matcher>();
+
+function cachedMatcher(pieces: PatternPiece[], ignoreCase: boolean): Matcher {
+  const key = (ignoreCase ? 'i' : 's') + piecesKey(pieces);
+  let matcher = resolvedMatchers.get(key);
+  if (!matcher) {
+    matcher = matcherOfPieces(pieces, ignoreCase);
+    if (resolvedMatchers.size > 4096) resolvedMatchers.clear();
+    resolvedMatchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+/** A wildcard pattern that may contain policy variables. */
+export function templateMatcher(template: Template, ignoreCase: boolean): (value: string, lookup: VariableLookup) => boolean {
+  if (!template.hasVariables) {
+    const matcher = cachedMatcher(resolveToPieces(template, () => undefined) ?? [], ignoreCase);
+    return (value) => matcher(value);
+  }
+  return (value, lookup) => {
+    const pieces = resolveToPieces(template, lookup);
+    return pieces !== undefined && cachedMatcher(pieces, ignoreCase)(value);
+  };
+}
+
+function stringLike(values: string[], variables: boolean): ValueTest {
+  const matchers = values.map((v) => templateMatcher(compileTemplate(v, variables), false));
+  return (r, lookup) => matchers.some((m) => m(r, lookup));
+}
+
+define('StringEquals', 'String', false, stringEquals(false));
+define('StringNotEquals', 'String', true, stringEquals(false));
+define('StringEqualsIgnoreCase', 'String', false, stringEquals(true));
+define('StringNotEqualsIgnoreCase', 'String', true, stringEquals(true));
+define('StringLike', 'String', false, stringLike);
+define('StringNotLike', 'String', true, stringLike);
+
+// ---- Numeric ----
+function parseNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
+  return Number(trimmed);
+}
+
+function numeric(compare: (request: number, policy: number) => boolean) {
+  return (values: string[]): ValueTest | string => {
+    const numbers = values.map(parseNumber);
+    const bad = values.find((_, i) => numbers[i] === undefined);
+    if (bad !== undefined) return `"${bad}" is not a number`;
+    return (r) => {
+      const request = parseNumber(r);
+      return request !== undefined && numbers.some((n) => compare(request, n as number));
+    };
+  };
+}
+
+define('NumericEquals', 'Numeric', false, numeric((a, b) => a === b));
+define('NumericNotEquals', 'Numeric', true, numeric((a, b) => a === b));
+define('NumericLessThan', 'Numeric', false, numeric((a, b) => a < b));
+define('NumericLessThanEquals', 'Numeric', false, numeric((a, b) => a <= b));
+define('NumericGreaterThan', 'Numeric', false, numeric((a, b) => a > b));
+define('NumericGreaterThanEquals', 'Numeric', false, numeric((a, b) => a >= b));
+
+// ---- Date ----
+/** ISO 8601 (date, or date and time) or epoch seconds, as milliseconds since the epoch. */
+export function parseDate(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(trimmed)) return undefined;
+  const time = Date.parse(/T|\s/i.test(trimmed) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? trimmed + 'Z' : trimmed);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function date(compare: (request: number, policy: number) => boolean) {
+  return (values: string[]): ValueTest | string => {
+    const times = values.map(parseDate);
+    const bad = values.find((_, i) => times[i] === undefined);
+    if (bad !== undefined) return `"${bad}" is not a date`;
+    return (r) => {
+      const request = parseDate(r);
+      return request !== undefined && times.some((t) => compare(request, t as number));
+    };
+  };
+}
+
+define('DateEquals', 'Date', false, date((a, b) => a === b));
+define('DateNotEquals', 'Date', true, date((a, b) => a === b));
+define('DateLessThan', 'Date', false, date((a, b) => a < b));
+define('DateLessThanEquals', 'Date', false, date((a, b) => a <= b));
+define('DateGreaterThan', 'Date', false, date((a, b) => a > b));
+define('DateGreaterThanEquals', 'Date', false, date((a, b) => a >= b));
+
+// ---- Bool ----
+define('Bool', 'Bool', false, (values, variables) => {
+  const templates = values.map((v) => compileTemplate(v, variables));
+  return (r, lookup) => {
+    const request = r.toLowerCase();
+    return templates.some((t) => resolveToText(t, lookup)?.toLowerCase() === request);
+  };
+});
+
+// ---- Binary ----
+function normaliseBase64(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64').toString('base64');
+}
+
+define('BinaryEquals', 'Binary', false, (values) => {
+  const expected = values.map(normaliseBase64);
+  const bad = values.find((_, i) => expected[i] === undefined);
+  if (bad !== undefined) return `"${bad}" is not base64`;
+  const set = new Set(expected);
+  return (r) => {
+    const request = normaliseBase64(r);
+    return request !== undefined && set.has(request);
+  };
+});
+
+// ---- IP address ----
+function ipAddress(values: string[]): ValueTest | string {
+  const blocks = values.map(parseCidr);
+  const bad = values.find((_, i) => blocks[i] === undefined);
+  if (bad !== undefined) return `"${bad}" is not an IP address or CIDR block`;
+  return (r) => {
+    const address = parseIp(r);
+    return address !== undefined && blocks.some((b) => b !== undefined && cidrContains(b, address));
+  };
+}
+
+define('IpAddress', 'IpAddress', false, ipAddress);
+define('NotIpAddress', 'IpAddress', true, ipAddress);
+
+// ---- ARN ----
+function arnLike(values: string[], variables: boolean): ValueTest {
+  const matchers = values.map((v) => arnMatcher(compileTemplate(v, variables)));
+  return (r, lookup) => matchers.some((m) => m(r, lookup));
+}
+
+/** ARN patterns match segment by segment: a wildcard never spans the colons of the first five segments. */
+export function arnMatcher(template: Template): (value: string, lookup: VariableLookup) => boolean {
+  const whole = templateMatcher(template, false);
+  const segmentCount = template.source.split(':').length;
+  if (segmentCount < 6) return whole;
+  return (value, lookup) => {
+    const request = arnSegments(value);
+    if (!request) return false;
+    const pieces = resolveToPieces(template, lookup);
+    if (!pieces) return false;
+    const segments = splitPiecesOnColon(pieces);
+    if (segments.length !== 6) return whole(value, lookup);
+    for (let i = 0; i < 6; i++) if (!cachedMatcher(segments[i], false)(request[i])) return false;
+    return true;
+  };
+}
+
+/** Splits pattern pieces at the first five colons of literal text. */
+export function splitPiecesOnColon(pieces: PatternPiece[]): PatternPiece[][] {
+  const segments: PatternPiece[][] = [[]];
+  for (const piece of pieces) {
+    if (!('literal' in piece)) {
+      segments[segments.length - 1].push(piece);
+      continue;
+    }
+    let text = piece.literal;
+    while (segments.length < 6) {
+      const colon = text.indexOf(':');
+      if (colon < 0) break;
+      if (colon > 0) segments[segments.length - 1].push({ literal: text.slice(0, colon) });
+      segments.push([]);
+      text = text.slice(colon + 1);
+    }
+    if (text) segments[segments.length - 1].push({ literal: text });
+  }
+  return segments;
+}
+
+define('ArnEquals', 'Arn', false, arnLike);
+define('ArnLike', 'Arn', false, arnLike);
+define('ArnNotEquals', 'Arn', true, arnLike);
+define('ArnNotLike', 'Arn', true, arnLike);
+
+// ---- Null ----
+define('Null', 'Null', false, () => () => false);
+
+// ---- compile and evaluate ----
+
+function conditionValueText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  return undefined;
+}
+
+export interface ConditionCompileResult {
+  conditions: CompiledCondition[];
+  problems: string[];
+}
+
+/** Compiles a Condition element. `variables` is true for policies with Version 2012-10-17. */
+export function compileConditionBlock(block: unknown, variables: boolean): ConditionCompileResult {
+  const result: ConditionCompileResult = { conditions: [], problems: [] };
+  if (block === undefined) return result;
+  if (typeof block !== 'object' || block === null || Array.isArray(block)) {
+    result.problems.push('Condition must be an object');
+    return result;
+  }
+  for (const [operator, keys] of Object.entries(block as Record<string, unknown>)) {
+    if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
+      result.problems.push(`Condition operator ${operator} must map condition keys to values`);
+      continue;
+    }
+    for (const [key, raw] of Object.entries(keys as Record<string, unknown>)) {
+      const compiled = compileCondition(operator, key, raw, variables);
+      if (typeof compiled === 'string') result.problems.push(compiled);
+      else result.conditions.push(compiled);
+    }
+  }
+  return result;
+}
+
+function compileCondition(operator: string, key: string, raw: unknown, variables: boolean): CompiledCondition | string {
+  let name = operator;
+  let set: CompiledCondition['set'];
+  const qualifier = /^(ForAnyValue|ForAllValues):/i.exec(name);
+  if (qualifier) {
+    set = qualifier[1].toLowerCase() === 'foranyvalue' ? 'ForAnyValue' : 'ForAllValues';
+    name = name.slice(qualifier[0].length);
+  }
+  let ifExists = false;
+  if (/IfExists$/i.test(name) && name.length > 'IfExists'.length) {
+    ifExists = true;
+    name = name.slice(0, -'IfExists'.length);
+  }
+  const spec = OPERATORS.get(name.toLowerCase());
+  if (!spec) return `unknown condition operator "${operator}"`;
+  if (spec.family === 'Null' && (ifExists || set)) return `"${operator}" is not a valid condition operator`;
+  const rawValues = Array.isArray(raw) ? raw : [raw];
+  const values: string[] = [];
+  for (const v of rawValues) {
+    const text = conditionValueText(v);
+    if (text === undefined) return `condition ${operator} ${key}: values must be strings, numbers or booleans`;
+    values.push(text);
+  }
+  if (values.length === 0) return `condition ${operator} ${key} has no values`;
+  const base = { operator, key, keyLower: key.toLowerCase(), family: spec.family, negated: spec.negated, ifExists, set };
+  if (spec.family === 'Null') {
+    const expectations = values.map((v) => v.toLowerCase());
+    if (expectations.some((v) => v !== 'true' && v !== 'false')) return `condition Null ${key}: values must be true or false`;
+    return { ...base, nullExpectations: expectations.map((v) => v === 'true'), matchesAny: () => false };
+  }
+  const test = spec.build(values, variables);
+  if (typeof test === 'string') return `condition ${operator} ${key}: ${test}`;
+  return { ...base, matchesAny: test };
+}
+
+/** Evaluates one condition against the request context, following AWS's rules for missing keys and sets. */
+export function conditionHolds(condition: CompiledCondition, context: RequestContextView, lookup: VariableLookup): boolean {
+  const raw = context.get(condition.keyLower);
+  const requestValues = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
+  const present = requestValues.length > 0;
+  if (condition.nullExpectations) return condition.nullExpectations.some((expectAbsent) => expectAbsent !== present);
+  const single = (value: string) => condition.matchesAny(value, lookup) !== condition.negated;
+  if (condition.set === 'ForAllValues') return requestValues.every(single);
+  if (!present) return condition.ifExists || (condition.negated && !condition.set);
+  if (condition.set === 'ForAnyValue') return requestValues.some(single);
+  const anyMatch = requestValues.some((value) => condition.matchesAny(value, lookup));
+  return anyMatch !== condition.negated;
+}

@@ -1,0 +1,80 @@
+// The parts of an HTTP request the front works with, read once, with the body size bounded.
+import type { IncomingMessage } from 'node:http';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ReceivedRequest {
+  method: string;
+  /** Path without the query string, as sent (still percent-encoded). */
+  path: string;
+  /** Decoded query parameters; repeated names become arrays. */
+  query: Record<string, string | string[]>;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: Buffer;
+  sourceIp: string;
+}
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly declaredOrSeen: number) {
+    super(`Request body of ${declaredOrSeen} bytes exceeds the ${MAX_BODY_BYTES}-byte limit`);
+  }
+}
+
+export class MalformedRequestError extends Error {}
+
+export function splitTarget(url: string | undefined): { path: string; query: Record<string, string | string[]> } {
+  const raw = url ?? '/';
+  const mark = raw.indexOf('?');
+  const path = mark < 0 ? raw : raw.slice(0, mark);
+  const query: Record<string, string | string[]> = Object.create(null);
+  if (mark >= 0) {
+    for (const [name, value] of new URLSearchParams(raw.slice(mark + 1))) {
+      const existing = query[name];
+      if (existing === undefined) query[name] = value;
+      else if (Array.isArray(existing)) existing.push(value);
+      else query[name] = [existing, value];
+    }
+  }
+  return { path: path || '/', query };
+}
+
+export function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+/** Reads the body, refusing early when Content-Length (or the bytes seen so far) exceed the limit. */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined) {
+    if (!/^\d+$/.test(declared)) return Promise.reject(new MalformedRequestError('Content-Length is not a number'));
+    const length = Number(declared);
+    if (length > limit) return Promise.reject(new BodyTooLargeError(length));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, seen));
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) finish(new BodyTooLargeError(seen));
+      else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish());
+    req.once('error', (error) => finish(new MalformedRequestError(`Request body could not be read: ${error.message}`)));
+    req.once('aborted', () => finish(new MalformedRequestError('Request aborted by the client')));
+  });
+}

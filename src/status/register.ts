@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { configFilePaths } from '../aws/profiles';
+import { Commands, registerCommand } from '../commands';
+import type { Connection } from './connection';
+import { pickTarget } from './profile-picker';
+import { ProfileStatusItem } from './profile-status-item';
+
+/** The profile/region status bar item and the commands around profiles. */
+export function registerProfileStatus(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection): ProfileStatusItem {
+  const item = new ProfileStatusItem(connection);
+  context.subscriptions.push(item);
+
+  registerCommand(context, log, Commands.switchProfile, async () => {
+    const target = await pickTarget(connection);
+    if (target) await connection.select(target);
+  });
+
+  registerCommand(context, log, Commands.ssoLogin, async (profile?: string) => {
+    const target = connection.target;
+    const name = typeof profile === 'string' ? profile : target?.kind === 'profile' ? target.profile : undefined;
+    if (!name || !/^[\w.+@-]+$/.test(name)) throw new Error('Choose an SSO profile first.');
+    const terminal = vscode.window.createTerminal({ name: `aws sso login (${name})` });
+    terminal.show();
+    terminal.sendText(`aws sso login --profile ${name}`);
+    const done = await vscode.window.showInformationMessage(`Finish signing in for profile ${name} in the terminal, then reload.`, 'Reload');
+    if (done) {
+      connection.invalidate();
+      await vscode.commands.executeCommand(Commands.refresh);
+    }
+  });
+
+  registerCommand(context, log, Commands.openConfigFile, async () => {
+    const { configFile } = configFilePaths(process.env);
+    try {
+      await fs.access(configFile);
+    } catch {
+      await fs.mkdir(path.dirname(configFile), { recursive: true, mode: 0o700 });
+      await fs.writeFile(configFile, '[default]\nregion = us-east-1\n', { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    }
+    await vscode.window.showTextDocument(vscode.Uri.file(configFile));
+  });
+
+  return item;
+}

@@ -1,0 +1,21 @@
+/** contextValue strings; package.json menus key on them. */
+export const ContextValues = {
+  section: 'section',
+  folder: 'folder',
+  key: 'key',
+  keyPolicy: 'keyPolicy',
+  grants: 'grants',
+  grant: 'grant',
+  protectedTables: 'protectedTables',
+  table: (kind: string) => `table.${kind}`,
+  keyLink: 'keyLink',
+  principal: (kind: 'user' | 'role') => `principal.${kind}`,
+  policy: 'policy',
+  group: 'group',
+  loadMore: 'loadMore',
+  empty: 'empty',
+  loading: 'loading',
+  error: 'error',
+  ssoError: 'error.sso',
+  info: 'info',
+} as const;

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { KmsKey } from '../../aws/types';
+import { ContextValues } from '../context-values';
+import type { TreeContext } from '../tree-context';
+import { LazyNode } from './lazy-node';
+import { InfoNode } from './message-node';
+import type { ResourceNode } from './resource-node';
+import { TableNode } from './table-node';
+import type { TablesSection } from './tables-section';
+
+/** The tables whose data this key encrypts. */
+export class ProtectedTablesNode extends LazyNode {
+  constructor(
+    parent: ResourceNode,
+    private readonly tree: TreeContext,
+    private readonly key: KmsKey,
+    private readonly tables: () => TablesSection | undefined,
+  ) {
+    super(parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Tables it protects', vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon('database');
+    item.contextValue = ContextValues.protectedTables;
+    return item;
+  }
+
+  protected async loadChildren(): Promise<ResourceNode[]> {
+    const section = this.tables();
+    const all = section ? await section.loadAll() : await this.listAllTables();
+    const protectedTables = all.filter((table) => table.kmsKeyArn === this.key.arn);
+    if (protectedTables.length === 0) return [new InfoNode(this, 'No DynamoDB table uses this key')];
+    return protectedTables.map((table) => new TableNode(this, this.tree, table));
+  }
+
+  private async listAllTables() {
+    const tables = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.tree.session.dynamodb.listTables({ pageToken });
+      tables.push(...page.items);
+      pageToken = page.nextToken;
+    } while (pageToken);
+    return tables;
+  }
+}

@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import type { DynamoTable } from '../../aws/types';
+import { Commands } from '../../commands';
+import { ContextValues } from '../context-values';
+import { ENCRYPTION_LABELS, formatDate } from '../labels';
+import type { TreeContext } from '../tree-context';
+import { LazyNode } from './lazy-node';
+import { InfoNode } from './message-node';
+import { ResourceNode } from './resource-node';
+
+const INACCESSIBLE = 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
+
+export class TableNode extends LazyNode {
+  constructor(
+    parent: ResourceNode,
+    private readonly tree: TreeContext,
+    readonly table: DynamoTable,
+  ) {
+    super(parent);
+  }
+
+  override get arn(): string {
+    return this.table.arn;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const table = this.table;
+    const item = new vscode.TreeItem(table.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const inaccessible = table.status === INACCESSIBLE;
+    item.description = [ENCRYPTION_LABELS[table.encryption], table.status === 'ACTIVE' ? undefined : inaccessible ? 'key inaccessible' : table.status]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = inaccessible ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('database');
+    item.contextValue = ContextValues.table(table.encryption);
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${table.name}**  \n`);
+    tooltip.appendMarkdown(`Status: \`${table.status}\`  \nEncryption: ${ENCRYPTION_LABELS[table.encryption]}  \n`);
+    if (table.kmsKeyArn) tooltip.appendMarkdown(`Key: \`${table.kmsKeyArn}\`  \n`);
+    if (table.inaccessibleSince) tooltip.appendMarkdown(`$(warning) Key inaccessible since ${formatDate(table.inaccessibleSince)}: items cannot be read or written until the key is enabled again.  \n`);
+    tooltip.appendMarkdown(`Partition key: \`${table.keySchema.map((k) => k.name).join(', ')}\``);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  protected async loadChildren(): Promise<ResourceNode[]> {
+    const table = this.table;
+    const children: ResourceNode[] = [];
+    if (table.encryption === 'aws-owned') {
+      children.push(new InfoNode(this, 'Encrypted with an AWS owned key', 'lock', ContextValues.info, 'The key belongs to DynamoDB, not to your account: no key policy applies.'));
+    } else if (table.kmsKeyArn) {
+      children.push(new KeyLinkNode(this, this.tree, table));
+    }
+    children.push(new InfoNode(this, `Key schema: ${table.keySchema.map((k) => `${k.name} (${k.type === 'HASH' ? 'partition' : 'sort'})`).join(', ')}`, 'symbol-key', ContextValues.info));
+    return children;
+  }
+}
+
+/** "Encrypted with alias/x": clicking it reveals the key in the tree. */
+class KeyLinkNode extends ResourceNode {
+  private label: string | undefined;
+
+  constructor(
+    parent: ResourceNode,
+    private readonly tree: TreeContext,
+    private readonly table: DynamoTable,
+  ) {
+    super(parent);
+  }
+
+  override get arn(): string | undefined {
+    return this.table.kmsKeyArn;
+  }
+
+  async getTreeItem(): Promise<vscode.TreeItem> {
+    this.label ??= await this.resolveLabel();
+    const item = new vscode.TreeItem(`Encrypted with ${this.label}`, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('key');
+    item.description = ENCRYPTION_LABELS[this.table.encryption];
+    item.tooltip = this.table.kmsKeyArn;
+    item.contextValue = ContextValues.keyLink;
+    item.command = { command: Commands.revealKey, title: 'Reveal Key', arguments: [this.table.kmsKeyArn] };
+    return item;
+  }
+
+  private async resolveLabel(): Promise<string> {
+    const arn = this.table.kmsKeyArn ?? '';
+    try {
+      const key = await this.tree.session.kms.describeKey(arn);
+      return key.aliases[0] ?? key.keyId;
+    } catch {
+      return arn.split('/').pop() ?? arn;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import type { AwsSession } from '../aws/session';
+import type { Settings } from '../config';
+import { KeysSection } from './nodes/keys-section';
+import { InfoNode } from './nodes/message-node';
+import type { TreeChanges } from './nodes/paged-list-node';
+import { PrincipalsSection } from './nodes/principals-section';
+import type { ResourceNode } from './nodes/resource-node';
+import { TablesSection } from './nodes/tables-section';
+
+/** The kmsLab.resources tree: KMS keys, DynamoDB tables and IAM principals of the active profile. */
+export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>, TreeChanges, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ResourceNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private roots: ResourceNode[] = [];
+  private keysSection: KeysSection | undefined;
+  private session: AwsSession | undefined;
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly settings: () => Settings) {}
+
+  get keys(): KeysSection | undefined {
+    return this.keysSection;
+  }
+
+  /** Rebuilds the tree for a new profile or region (or empties it when there is none). */
+  setSession(session: AwsSession | undefined): void {
+    this.session = session;
+    if (!session) {
+      this.roots = [];
+      this.keysSection = undefined;
+    } else {
+      const tree = { session, settings: this.settings, changes: this };
+      const keys = new KeysSection(tree);
+      const tables = new TablesSection(tree);
+      keys.tables = tables;
+      this.keysSection = keys;
+      this.roots = [keys, tables, new PrincipalsSection(tree)];
+    }
+    this.emitter.fire(undefined);
+  }
+
+  changed(node?: ResourceNode): void {
+    this.emitter.fire(node);
+  }
+
+  /** Refresh everything: the session's cache and every section. */
+  refreshAll(): void {
+    this.session?.invalidate();
+    for (const root of this.roots) root.reset();
+    this.emitter.fire(undefined);
+  }
+
+  /** Refresh one subtree (a section, a key, a table, a principal, or the owner of a failed load). */
+  refreshNode(node: ResourceNode): void {
+    this.session?.invalidate();
+    node.reset();
+    this.emitter.fire(node.parent === undefined ? node : node);
+  }
+
+  getTreeItem(node: ResourceNode): vscode.TreeItem | Promise<vscode.TreeItem> {
+    return node.getTreeItem();
+  }
+
+  async getChildren(node?: ResourceNode): Promise<ResourceNode[]> {
+    if (!node) {
+      if (this.session) return this.roots;
+      return [];
+    }
+    this.pending++;
+    try {
+      return await node.getChildren();
+    } catch (error) {
+      return [new InfoNode(node, `Failed: ${error instanceof Error ? error.message : String(error)}`, 'error')];
+    } finally {
+      this.pending--;
+      if (this.pending === 0) setTimeout(() => this.notifyIdle(), 0);
+    }
+  }
+
+  getParent(node: ResourceNode): ResourceNode | undefined {
+    return node.parent;
+  }
+
+  /** Resolves when no load is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private notifyIdle(): void {
+    if (this.pending !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
