@@ -14,6 +14,9 @@ export const Commands = {
   ssoLogin: 'kmsLab.ssoLogin',
   openConfigFile: 'kmsLab.openConfigFile',
   showLog: 'kmsLab.showLog',
+  startSandbox: 'kmsLab.sandbox.start',
+  stopSandbox: 'kmsLab.sandbox.stop',
+  resetSandbox: 'kmsLab.sandbox.reset',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

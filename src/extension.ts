@@ -5,6 +5,7 @@ import { Commands, registerCommand } from './commands';
 import { onDidChangeSettings, readSettings } from './config';
 import { presentError } from './notify';
 import { Connection } from './status/connection';
+import { LocalSandbox } from './status/local-sandbox';
 import { registerProfileStatus } from './status/register';
 import { registerResourcesView } from './views/register';
 
@@ -14,7 +15,9 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   context.subscriptions.push(log);
   let settings = readSettings();
 
-  const connection = new Connection(context.globalState, log, settings);
+  const sandbox = new LocalSandbox(context, log);
+  context.subscriptions.push(sandbox);
+  const connection = new Connection(context.globalState, log, settings, sandbox);
   context.subscriptions.push(connection);
   const status = registerProfileStatus(context, log, connection);
   const resources = registerResourcesView(context, log, connection, () => settings);

@@ -5,12 +5,13 @@ import { AwsSession } from '../aws/session';
 import type { CallerIdentity, ConnectionTarget, ProfileLoadResult } from '../aws/types';
 import { CancelledError } from '../commands';
 import type { Settings } from '../config';
+import { isSandboxTarget, type LocalSandbox } from './local-sandbox';
 import { describeTarget, regionOfTarget } from './targets';
 
 const STORED_TARGET = 'kmsLab.target';
 
 /** What is persisted: never credentials. */
-type StoredTarget = { kind: 'profile'; profile: string; region: string } | { kind: 'environment'; region: string };
+type StoredTarget = { kind: 'profile'; profile: string; region: string } | { kind: 'environment'; region: string } | { kind: 'sandbox'; region: string };
 
 export type IdentityState =
   | { state: 'none' }
@@ -41,6 +42,7 @@ export class Connection implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     private settings: Settings,
+    readonly sandbox: LocalSandbox,
   ) {}
 
   get target(): ConnectionTarget | undefined {
@@ -63,13 +65,15 @@ export class Connection implements vscode.Disposable {
   async initialize(): Promise<void> {
     await this.reloadProfiles();
     this.watchProfileFiles();
-    const restored = this.restoreTarget();
+    const restored = await this.restoreTarget();
     if (restored) await this.select(restored);
+    else await this.clear();
   }
 
   async select(target: ConnectionTarget): Promise<void> {
     this.currentSession?.dispose();
     this.currentTarget = target;
+    await vscode.commands.executeCommand('setContext', 'kmsLab.hasTarget', true);
     this.currentSession = new AwsSession(target, {
       logger: this.log,
       mfaCodeProvider: (serial) => this.askMfaCode(serial),
@@ -79,6 +83,16 @@ export class Connection implements vscode.Disposable {
     this.log.info(`Switched to ${describeTarget(target)} · ${regionOfTarget(target)}`);
     this.targetEmitter.fire(target);
     void this.loadIdentity();
+  }
+
+  /** No profile in use (e.g. the local sandbox was stopped): the tree empties and says how to choose one. */
+  async clear(): Promise<void> {
+    this.currentSession?.dispose();
+    this.currentSession = undefined;
+    this.currentTarget = undefined;
+    await vscode.commands.executeCommand('setContext', 'kmsLab.hasTarget', false);
+    this.setIdentity({ state: 'none' });
+    this.targetEmitter.fire(undefined);
   }
 
   /** Drops cached results, so the next loads ask AWS again. */
@@ -179,32 +193,39 @@ export class Connection implements vscode.Disposable {
         await this.select(target);
       }
     } else if (!target) {
-      const fallback = this.defaultTarget();
+      const fallback = await this.defaultTarget();
       if (fallback) await this.select(fallback);
     }
   }
 
-  private restoreTarget(): ConnectionTarget | undefined {
+  private async restoreTarget(): Promise<ConnectionTarget | undefined> {
     const stored = this.memento.get<StoredTarget>(STORED_TARGET);
     if (stored?.kind === 'profile' && typeof stored.profile === 'string' && typeof stored.region === 'string') return stored;
     if (stored?.kind === 'environment' && typeof stored.region === 'string') return stored;
+    if (stored?.kind === 'sandbox' && typeof stored.region === 'string') return this.sandbox.start(stored.region);
     return this.defaultTarget();
   }
 
-  /** AWS_PROFILE, then "default", then the first profile, then environment credentials. */
-  private defaultTarget(): ConnectionTarget | undefined {
+  /** AWS_PROFILE, then "default", then the first profile, then environment credentials, then the local sandbox. */
+  private async defaultTarget(): Promise<ConnectionTarget | undefined> {
     const profiles = this.loadedProfiles?.profiles ?? [];
     const wanted = process.env.AWS_PROFILE ?? 'default';
     const chosen = profiles.find((p) => p.name === wanted) ?? profiles[0];
     const fallbackRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     if (chosen) return { kind: 'profile', profile: chosen.name, region: chosen.region ?? fallbackRegion };
     if (this.loadedProfiles?.environmentCredentials) return { kind: 'environment', region: fallbackRegion };
-    return undefined;
+    return this.sandbox.start();
   }
 
   private persist(target: ConnectionTarget): void {
     const stored: StoredTarget | undefined =
-      target.kind === 'profile' ? { kind: 'profile', profile: target.profile, region: target.region } : target.kind === 'environment' ? { kind: 'environment', region: target.region } : undefined;
+      target.kind === 'profile'
+        ? { kind: 'profile', profile: target.profile, region: target.region }
+        : target.kind === 'environment'
+          ? { kind: 'environment', region: target.region }
+          : isSandboxTarget(target)
+            ? { kind: 'sandbox', region: target.region }
+            : undefined;
     if (stored) void this.memento.update(STORED_TARGET, stored);
   }
 

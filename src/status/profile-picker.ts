@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { ConnectionTarget, ProfileInfo } from '../aws/types';
 import { CancelledError } from '../commands';
 import type { Connection } from './connection';
-import { AWS_REGIONS } from './targets';
+import { isSandboxTarget, SANDBOX_LABEL } from './local-sandbox';
+import { AWS_REGIONS, describeTarget } from './targets';
 
-type PartialTarget = { kind: 'profile'; profile: string; region?: string } | { kind: 'environment'; region?: string } | { kind: 'static'; make: (region: string) => ConnectionTarget; region?: string };
+type PartialTarget = { kind: 'profile'; profile: string; region?: string } | { kind: 'environment'; region?: string } | { kind: 'sandbox'; region?: string };
 type ProfileChoice = vscode.QuickPickItem & { target?: PartialTarget; action?: 'openConfig' };
 
 const KIND_LABELS: Record<ProfileInfo['kind'], string> = {
@@ -40,12 +41,20 @@ export async function pickTarget(connection: Connection): Promise<ConnectionTarg
       target: { kind: 'environment', region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION },
     });
   }
+  items.push({ label: 'Offline', kind: vscode.QuickPickItemKind.Separator });
+  const sandbox = connection.sandbox.running;
+  items.push({
+    label: `$(beaker) ${SANDBOX_LABEL}`,
+    description: sandbox ? `running at ${sandbox.endpoint}` : 'an AWS account on this machine, where key policies really guard the data',
+    picked: isSandboxTarget(current),
+    target: { kind: 'sandbox', region: sandbox?.region ?? 'us-east-1' },
+  });
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(gear) Open AWS config file…', action: 'openConfig' });
 
   const profile = await vscode.window.showQuickPick(items, {
     title: 'KMS Lab: AWS profile (1/2)',
-    placeHolder: current ? `Current: ${current.kind === 'profile' ? current.profile : 'environment credentials'}` : 'Choose the AWS profile to use',
+    placeHolder: current ? `Current: ${describeTarget(current)}` : 'Choose the AWS profile to use',
     matchOnDescription: true,
   });
   if (!profile) throw new CancelledError();
@@ -59,7 +68,7 @@ export async function pickTarget(connection: Connection): Promise<ConnectionTarg
   const chosen = profile.target;
   if (chosen.kind === 'profile') return { kind: 'profile', profile: chosen.profile, region };
   if (chosen.kind === 'environment') return { kind: 'environment', region };
-  return chosen.make(region);
+  return connection.sandbox.start(region);
 }
 
 async function pickRegion(preselected: string, profileDefault: string | undefined): Promise<string> {

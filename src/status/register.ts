@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { configFilePaths } from '../aws/profiles';
 import { Commands, registerCommand } from '../commands';
 import type { Connection } from './connection';
+import { isSandboxTarget } from './local-sandbox';
 import { pickTarget } from './profile-picker';
 import { ProfileStatusItem } from './profile-status-item';
 
@@ -40,6 +41,30 @@ export function registerProfileStatus(context: vscode.ExtensionContext, log: vsc
       await fs.writeFile(configFile, '[default]\nregion = us-east-1\n', { mode: 0o600, flag: 'wx' }).catch(() => undefined);
     }
     await vscode.window.showTextDocument(vscode.Uri.file(configFile));
+  });
+
+  registerCommand(context, log, Commands.startSandbox, async () => {
+    const target = await connection.sandbox.start(connection.target?.region);
+    await connection.select(target);
+  });
+
+  registerCommand(context, log, Commands.stopSandbox, async () => {
+    const wasCurrent = isSandboxTarget(connection.target);
+    await connection.sandbox.stop();
+    if (wasCurrent) await connection.clear();
+  });
+
+  registerCommand(context, log, Commands.resetSandbox, async () => {
+    const confirm = await vscode.window.showWarningMessage(
+      'Reset the local sandbox?',
+      { modal: true, detail: 'Every key, table, item, user and role in the local sandbox account is deleted. Your AWS accounts are not touched.' },
+      'Reset',
+    );
+    if (confirm !== 'Reset') return;
+    const wasCurrent = isSandboxTarget(connection.target);
+    await connection.sandbox.reset();
+    if (wasCurrent) await connection.select(await connection.sandbox.start(connection.target?.region));
+    void vscode.window.showInformationMessage('The local sandbox was reset to a new, empty account.');
   });
 
   return item;
