@@ -126,3 +126,27 @@ export function matchPrincipal(p: CompiledPrincipal, caller: CallerIdentityInfo,
   if (caller.account && p.accounts.has(caller.account)) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;
 }
+
+/**
+ * For NotPrincipal with Deny: is the caller exempt? AWS may check the account, then the role, then the session
+ * or user, so every link of that chain must be listed (the documented advice is to list all of them).
+ */
+export function principalChainListed(p: CompiledPrincipal, caller: CallerIdentityInfo, userId?: string): boolean {
+  if (p.any) return true;
+  const accountListed = !!caller.account && p.accounts.has(caller.account);
+  switch (caller.kind) {
+    case 'root':
+      return accountListed;
+    case 'user':
+    case 'federated-user':
+      return accountListed && (p.arns.has(caller.arn) || (!!userId && p.uniqueIds.has(userId)));
+    case 'role':
+      return accountListed && !!caller.name && p.roles.has(`${caller.account}/${caller.name}`);
+    case 'assumed-role':
+      return accountListed && !!caller.name && p.roles.has(`${caller.account}/${caller.name}`) && p.arns.has(caller.arn);
+    case 'service':
+      return p.services.has(caller.arn.toLowerCase());
+    default:
+      return p.arns.has(caller.arn) || p.others.has(caller.arn);
+  }
+}

@@ -42,6 +42,17 @@ export interface EvaluationRequest {
   identityPolicies: NamedPolicy[];
   /** The key policy or other resource policy; absent when the resource has none. */
   resourcePolicy?: NamedPolicy | PolicyDocument | string;
+  /** The caller's unique id (AIDA... for users, AROA...:session for sessions): fills aws:userid. */
+  userId?: string;
+  /** The account that owns the resource, when its ARN does not say (e.g. S3 buckets). Defaults to the ARN's account. */
+  resourceAccount?: string;
+  /**
+   * True when the resource policy alone must allow (KMS keys, IAM role trust policies): identity policies count only
+   * when it delegates to the caller's account. Defaults to true for KMS key ARNs and sts:AssumeRole* on a role.
+   */
+  resourcePolicyRequired?: boolean;
+  /** Time of the request, for aws:CurrentTime and aws:EpochTime (default: now). */
+  now?: Date;
 }
 
 export type Decision = 'allowed' | 'explicitly-denied' | 'implicitly-denied';
@@ -76,6 +87,28 @@ export interface EvaluationResult {
   decision: Decision;
   reasons: Reason[];
   request: EvaluationRequest;
+  /** What the decision rested on, for explain() and for views that want more than sentences. */
+  details?: EvaluationDetails;
+}
+
+export interface EvaluationDetails {
+  /** Short name of the caller: "user/test", "assumed-role/R/s", "the root user of 111122223333". */
+  callerLabel: string;
+  callerAccount: string;
+  resourceAccount: string;
+  crossAccount: boolean;
+  /** "key policy", "trust policy", "resource policy" or the given name; absent when there is none. */
+  resourcePolicyName?: string;
+  resourcePolicyRequired: boolean;
+  isKmsKey: boolean;
+  identityPolicyNames: string[];
+  identityAllows: StatementRef[];
+  resourceAllows: StatementRef[];
+  /** Resource-policy Allow statements that name the caller's account (root or bare account id). */
+  resourceDelegations: StatementRef[];
+  denies: StatementRef[];
+  /** The root user of the resource's own account needs no identity policy. */
+  rootUser: boolean;
 }
 
 export interface SourceRange {
