@@ -181,7 +181,7 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
   const reasons: Reason[] = [];
   for (const policy of resourcePolicy ? [...identityPolicies, resourcePolicy] : identityPolicies) reasons.push(...malformedReasons(policy));
 
-  const rootUser = caller.kind === 'root' && !crossAccount;
+  const rootUser = caller.kind === 'root';
   const direct = onResource.allows.filter((h) => h.principal === 'direct');
   const delegations = onResource.allows.filter((h) => h.principal === 'account');
   const denies = [...identity.denies, ...onResource.denies];
@@ -199,6 +199,11 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
     resourceDelegations: delegations.map(refOf),
     denies: denies.map(refOf),
     rootUser,
+    nearMisses: [...onResource.nearMisses, ...identity.nearMisses].map((miss) => ({
+      ...refOf(miss),
+      condition: { operator: miss.failed.operator, key: miss.failed.key },
+    })),
+    otherPrincipals: onResource.otherPrincipals.map(refOf),
   };
   const result = (decision: EvaluationResult['decision']): EvaluationResult => ({ decision, reasons, request: req, details });
 
@@ -221,7 +226,7 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
     statement: refOf(hit),
   }));
   if (rootUser && identity.allows.length === 0) {
-    identityReasons.push({ kind: 'allowed-by-identity', message: `${capitalise(caller.label)} has every permission in its own account that no policy denies.` });
+    identityReasons.push({ kind: 'allowed-by-identity', message: `The caller, ${caller.label}, needs no identity policy: an account's root user may do anything that no policy denies.` });
   }
   const directReasons: Reason[] = direct.map((hit) => ({
     kind: 'allowed-by-resource',
@@ -290,7 +295,7 @@ function implicitDenyReasons(d: DenyInputs): Reason[] {
   if (!d.identityAllows && identityNeeded) {
     reasons.push({
       kind: 'identity-does-not-allow',
-      message: names.length > 0 ? `None of ${policiesText} allows ${m.action} on ${m.resource}.` : `${capitalise(who)} has no identity policies, so none allows ${m.action}.`,
+      message: names.length > 0 ? `None of ${policiesText} allows ${m.action} on ${m.resource}.` : `The caller, ${who}, has no identity policies, so none allows ${m.action}.`,
     });
   }
   if (!resourcePolicy && !d.identityAllows && d.identityPolicies.length === 0) {
@@ -301,6 +306,7 @@ function implicitDenyReasons(d: DenyInputs): Reason[] {
       kind: 'would-allow',
       message: `${capitalise(describeStatement(refOf(miss)))} would allow ${m.action}, but its condition ${conditionText(miss.failed)} does not hold for this request.`,
       statement: refOf(miss),
+      condition: { operator: miss.failed.operator, key: miss.failed.key },
     });
   }
   for (const other of onResource.otherPrincipals.slice(0, 3)) {

@@ -81,6 +81,8 @@ export interface Reason {
     | 'malformed-policy';
   message: string;
   statement?: StatementRef;
+  /** For 'would-allow' near misses: the condition that did not hold. */
+  condition?: { operator: string; key: string };
 }
 
 export interface EvaluationResult {
@@ -107,8 +109,12 @@ export interface EvaluationDetails {
   /** Resource-policy Allow statements that name the caller's account (root or bare account id). */
   resourceDelegations: StatementRef[];
   denies: StatementRef[];
-  /** The root user of the resource's own account needs no identity policy. */
+  /** The caller is an account's root user, which needs no identity policy. */
   rootUser: boolean;
+  /** Allow statements that matched everything but a condition. */
+  nearMisses: (StatementRef & { condition: { operator: string; key: string } })[];
+  /** Resource-policy Allow statements that cover the action and resource but name other principals. */
+  otherPrincipals: StatementRef[];
 }
 
 export interface SourceRange {
