@@ -10,4 +10,6 @@ export interface KmsLabApi {
   whenIdle(): Promise<void>;
   status: { text(): string; tooltip(): string };
   currentTarget(): ConnectionTarget | undefined;
+  /** The nodes selected in the resources view. */
+  selection(): readonly unknown[];
 }

@@ -45,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
     },
     status: { text: () => status.text, tooltip: () => status.tooltipText },
     currentTarget: () => connection.target,
+    selection: () => resources.view.selection,
   };
 }
 

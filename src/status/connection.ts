@@ -4,6 +4,7 @@ import { configFilePaths, loadProfiles } from '../aws/profiles';
 import { AwsSession } from '../aws/session';
 import type { CallerIdentity, ConnectionTarget, ProfileLoadResult } from '../aws/types';
 import { CancelledError } from '../commands';
+import { presentError } from '../notify';
 import type { Settings } from '../config';
 import { isSandboxTarget, type LocalSandbox } from './local-sandbox';
 import { describeTarget, regionOfTarget } from './targets';
@@ -126,7 +127,9 @@ export class Connection implements vscode.Disposable {
       const identity = await session.sts.getCallerIdentity();
       if (session === this.currentSession) this.setIdentity({ state: 'known', identity });
     } catch (error) {
-      if (session === this.currentSession) this.setIdentity({ state: 'failed', error });
+      if (session !== this.currentSession) return;
+      this.setIdentity({ state: 'failed', error });
+      void presentError(this.log, `sts:GetCallerIdentity for ${describeTarget(session.target)} failed`, error);
     }
   }
 
