@@ -2,3 +2,4 @@
 export * from './types';
 export { evaluate } from './evaluate';
 export { explain, type ExplainOptions } from './explain';
+export * from './parse';
