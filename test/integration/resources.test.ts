@@ -133,7 +133,7 @@ describe('resources tree and profile switching (moto)', function () {
   it('opens the key policy as JSON', async () => {
     const policyRow = await at(api, 'KMS keys', 'alias/kms-lab', 'Key policy');
     await vscode.commands.executeCommand(policyRow.command!.command, ...(policyRow.command!.arguments ?? []));
-    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'kmslab' && vscode.window.activeTextEditor);
+    const editor = await waitFor(() => (vscode.window.activeTextEditor?.document.uri.scheme === 'kmslab' ? vscode.window.activeTextEditor : undefined));
     assert.equal(editor.document.languageId, 'json');
     const policy = JSON.parse(editor.document.getText());
     assert.ok(Array.isArray(policy.Statement) && policy.Statement.length > 0, 'the policy has statements');
