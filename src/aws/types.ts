@@ -56,6 +56,8 @@ export interface KmsKey {
   rotationEnabled?: boolean;
   creationDate?: Date;
   deletionDate?: Date;
+  /** Set when the key's details could not be read (e.g. kms:DescribeKey denied); the fields above are then partial. */
+  problem?: string;
 }
 
 export interface KmsGrant {
@@ -87,6 +89,11 @@ export interface DynamoTable {
   inaccessibleSince?: Date;
   itemCount?: number;
   keySchema: { name: string; type: 'HASH' | 'RANGE' }[];
+  /**
+   * Set when something could not be read: the table itself (then only `name` is reliable), or its KMS key (then
+   * `encryption` is a best guess between aws-managed and customer-managed). Show it rather than trusting the badge.
+   */
+  problem?: string;
 }
 
 export interface AttachedPolicy {

@@ -1,0 +1,98 @@
+// The one place that builds SDK clients. A client is made on first use and reused for the same
+// (target, service, region, endpoint); the sandbox and real AWS go through here alike.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { CredentialsProvider } from './credentials';
+import { silentLogger, type Logger } from './log';
+import { loadSdk } from './sdk';
+import type { AwsService, ConnectionTarget } from './types';
+
+export interface ClientsByService {
+  kms: KMSClient;
+  dynamodb: DynamoDBClient;
+  iam: IAMClient;
+  sts: STSClient;
+}
+
+/** Few retries and a short connect timeout, so an unreachable endpoint fails in seconds, not after a minute. */
+export const clientTuning = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 3000, requestTimeout: 30_000 },
+  // We resolve endpoint_url and [services] ourselves (endpoints.ts); the SDK would read them from the wrong profile.
+  ignoreConfiguredEndpointUrls: true,
+};
+
+export interface ClientSpec {
+  target: ConnectionTarget;
+  region: string;
+  endpoint?: string;
+  credentials: CredentialsProvider;
+}
+
+/** Identifies a target without its secret: two targets with the same key share clients. */
+export function targetKey(target: ConnectionTarget): string {
+  switch (target.kind) {
+    case 'profile':
+      return `profile:${target.profile}`;
+    case 'environment':
+      return 'environment';
+    case 'static':
+      return `static:${target.label}:${target.endpoint}:${target.credentials.accessKeyId}`;
+  }
+}
+
+type AnyClient = ClientsByService[AwsService];
+
+export class ClientFactory {
+  private readonly clients = new Map<string, Promise<AnyClient>>();
+  private disposed = false;
+
+  constructor(private readonly logger: Logger = silentLogger) {}
+
+  get<S extends AwsService>(service: S, spec: ClientSpec): Promise<ClientsByService[S]> {
+    if (this.disposed) return Promise.reject(new Error('The AWS client factory has been disposed'));
+    const key = [targetKey(spec.target), service, spec.region, spec.endpoint ?? ''].join('|');
+    let client = this.clients.get(key);
+    if (!client) {
+      client = this.create(service, spec);
+      this.clients.set(key, client);
+      client.catch(() => this.clients.delete(key));
+    }
+    return client as Promise<ClientsByService[S]>;
+  }
+
+  /** How many clients exist; for tests and diagnostics. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    for (const client of clients) client.then((c) => c.destroy(), () => undefined);
+  }
+
+  private async create(service: AwsService, spec: ClientSpec): Promise<AnyClient> {
+    const sdk = await loadSdk();
+    const config = {
+      ...clientTuning,
+      region: spec.region,
+      credentials: spec.credentials,
+      ...(spec.endpoint ? { endpoint: spec.endpoint } : {}),
+    };
+    this.logger.debug(`client created: ${service} · ${spec.region} · ${targetKey(spec.target).split(':').slice(0, 2).join(':')} · ${spec.endpoint ?? 'default endpoint'}`);
+    switch (service) {
+      case 'kms':
+        return new sdk.kms.KMSClient(config);
+      case 'dynamodb':
+        return new sdk.dynamodb.DynamoDBClient(config);
+      case 'iam':
+        return new sdk.iam.IAMClient(config);
+      case 'sts':
+        return new sdk.sts.STSClient(config);
+    }
+  }
+}

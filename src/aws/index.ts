@@ -1,0 +1,13 @@
+// The AWS layer's public face. No vscode import here or below, and SDK values load lazily through sdk.ts.
+export * from './types';
+export { silentLogger, type Logger } from './log';
+export { AwsLayerError, toAwsLayerError, type AwsErrorKind, type AwsErrorContext } from './errors';
+export { loadProfiles, configFilePaths, profileKind } from './profiles';
+export { loadConfigFiles, type ParsedConfigFiles } from './config-files';
+export { resolveEndpoint } from './endpoints';
+export { ClientFactory, targetKey } from './client-factory';
+export { AwsSession, type SessionOptions } from './session';
+export type { KmsService } from './kms';
+export type { DynamoService } from './dynamodb';
+export type { IamService } from './iam';
+export type { StsService } from './sts';
