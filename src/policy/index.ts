@@ -3,3 +3,5 @@ export * from './types';
 export { evaluate } from './evaluate';
 export { explain, type ExplainOptions } from './explain';
 export * from './parse';
+export { validateKeyPolicy, awsPrincipalProblem, KEY_POLICY_MAX_BYTES } from './validate';
+export { KEY_POLICY_ACTIONS, IAM_ONLY_ACTIONS, isKnownKmsAction } from './kms-data';

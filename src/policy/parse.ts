@@ -103,12 +103,20 @@ function statementNodes(root: Node): Node[] {
   return [statement];
 }
 
-/** Text range of a JSON path (e.g. ["Statement", 1, "Action", 0]) in policy text, when it exists. */
-export function rangeOfPath(text: string, path: (string | number)[]): SourceRange | undefined {
+/** Finds the text ranges of JSON paths (e.g. ["Statement", 1, "Action", 0]) in one policy text. */
+export function pathRangeFinder(text: string): (path: (string | number)[]) => SourceRange | undefined {
   const root = jsonc().parseTree(text, [], { disallowComments: false, allowTrailingComma: true });
-  if (!root) return undefined;
-  const node = jsonc().findNodeAtLocation(root, path);
-  if (!node) return undefined;
-  const target = node.parent?.type === 'property' && path.length > 0 && typeof path[path.length - 1] === 'string' ? node.parent : node;
-  return new LineMap(text).range(target.offset, target.offset + target.length);
+  const lines = new LineMap(text);
+  return (path) => {
+    if (!root) return undefined;
+    const node = path.length === 0 ? root : jsonc().findNodeAtLocation(root, path);
+    if (!node) return undefined;
+    const target = node.parent?.type === 'property' && typeof path[path.length - 1] === 'string' ? node.parent : node;
+    return lines.range(target.offset, target.offset + target.length);
+  };
+}
+
+/** Text range of one JSON path in policy text, when it exists. */
+export function rangeOfPath(text: string, path: (string | number)[]): SourceRange | undefined {
+  return pathRangeFinder(text)(path);
 }
