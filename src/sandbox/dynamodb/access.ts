@@ -1,0 +1,62 @@
+// The two locks on a DynamoDB table: IAM for the dynamodb:* action, and KMS for the key that encrypts its data.
+import { evaluate } from '../../policy';
+import type { ConditionContext } from '../../policy/types';
+import type { IdentityDirectory, RequestContext } from '../contracts';
+import { denialClause } from '../kms/access';
+import type { TableKeyAccess } from '../kms/table-key-access';
+import { dynamoError } from './errors';
+
+export class DynamoAccess {
+  constructor(
+    private readonly directory: IdentityDirectory,
+    private readonly tableKeys: TableKeyAccess,
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+
+  tableArn(tableName: string): string {
+    return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${tableName}`;
+  }
+
+  indexArn(tableName: string, indexName: string): string {
+    return `${this.tableArn(tableName)}/index/${indexName}`;
+  }
+
+  /** The resource of account-wide actions such as ListTables. */
+  allTablesArn(): string {
+    return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/*`;
+  }
+
+  /** Throws AccessDeniedException unless the caller's identity policies allow dynamodb:<operation> on the resource. */
+  authorizeAction(ctx: RequestContext, operation: string, resource: string, conditions: ConditionContext = {}): void {
+    const action = `dynamodb:${operation}`;
+    const result = evaluate({
+      principal: ctx.caller.arn,
+      userId: ctx.caller.userId,
+      action,
+      resource,
+      context: {
+        'aws:SourceIp': ctx.sourceIp,
+        'aws:RequestedRegion': ctx.region,
+        'aws:SecureTransport': 'false',
+        'aws:ViaAWSService': 'false',
+        ...conditions,
+      },
+      identityPolicies: this.directory.identityPoliciesFor(ctx.caller),
+      now: ctx.now,
+    });
+    if (result.decision !== 'allowed') throw dynamoError.accessDenied(ctx.caller.arn, action, resource, denialClause(result, action, false));
+  }
+
+  /**
+   * Every item read and write of a table under a KMS key: DynamoDB calls kms:Decrypt for the caller, through DynamoDB,
+   * with the table's encryption context. Re-checked on every request, so a policy change that grants counts at once.
+   */
+  authorizeData(ctx: RequestContext, tableName: string, keyArn: string | undefined): void {
+    if (keyArn === undefined) return;
+    const key = this.tableKeys.keyByArn(keyArn, ctx.now);
+    if (!key) throw dynamoError.kmsKeyAccessDenied();
+    if (!this.tableKeys.decide(ctx, key, tableName, 'Decrypt').allowed) throw dynamoError.kmsKeyAccessDenied();
+    if (key.state !== 'Enabled') throw dynamoError.kmsKeyUnusable(key.arn, key.state);
+  }
+}

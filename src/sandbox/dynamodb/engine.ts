@@ -1,0 +1,192 @@
+// dynalite, driven in-process: its own validations and actions over its LevelDB store, without an HTTP hop.
+// The same steps as dynalite's HTTP handler (checkTypes, checkValidations, action), minus the transport.
+import batchGetItem from 'dynalite/actions/batchGetItem';
+import batchWriteItem from 'dynalite/actions/batchWriteItem';
+import createTable from 'dynalite/actions/createTable';
+import deleteItem from 'dynalite/actions/deleteItem';
+import deleteTable from 'dynalite/actions/deleteTable';
+import describeTable from 'dynalite/actions/describeTable';
+import describeTimeToLive from 'dynalite/actions/describeTimeToLive';
+import getItem from 'dynalite/actions/getItem';
+import listTagsOfResource from 'dynalite/actions/listTagsOfResource';
+import putItem from 'dynalite/actions/putItem';
+import query from 'dynalite/actions/query';
+import scan from 'dynalite/actions/scan';
+import tagResource from 'dynalite/actions/tagResource';
+import untagResource from 'dynalite/actions/untagResource';
+import updateItem from 'dynalite/actions/updateItem';
+import updateTable from 'dynalite/actions/updateTable';
+import * as dynaliteDb from 'dynalite/db';
+import type { DynaliteError, Store } from 'dynalite/db';
+import * as validations from 'dynalite/validations';
+import * as batchGetItemRules from 'dynalite/validations/batchGetItem';
+import * as batchWriteItemRules from 'dynalite/validations/batchWriteItem';
+import * as createTableRules from 'dynalite/validations/createTable';
+import * as deleteItemRules from 'dynalite/validations/deleteItem';
+import * as deleteTableRules from 'dynalite/validations/deleteTable';
+import * as describeTableRules from 'dynalite/validations/describeTable';
+import * as describeTimeToLiveRules from 'dynalite/validations/describeTimeToLive';
+import * as getItemRules from 'dynalite/validations/getItem';
+import * as listTablesRules from 'dynalite/validations/listTables';
+import * as listTagsOfResourceRules from 'dynalite/validations/listTagsOfResource';
+import * as putItemRules from 'dynalite/validations/putItem';
+import * as queryRules from 'dynalite/validations/query';
+import * as scanRules from 'dynalite/validations/scan';
+import * as tagResourceRules from 'dynalite/validations/tagResource';
+import * as untagResourceRules from 'dynalite/validations/untagResource';
+import * as updateItemRules from 'dynalite/validations/updateItem';
+import * as updateTableRules from 'dynalite/validations/updateTable';
+import { AwsError } from '../contracts';
+
+type Action = (store: Store, data: any, callback: dynaliteDb.Callback<any>) => void;
+interface Rules {
+  types: Record<string, unknown>;
+  custom: ((data: any, store: Store) => unknown) | undefined;
+}
+
+const ACTIONS: Record<string, Action> = {
+  BatchGetItem: batchGetItem,
+  BatchWriteItem: batchWriteItem,
+  CreateTable: createTable,
+  DeleteItem: deleteItem,
+  DeleteTable: deleteTable,
+  DescribeTable: describeTable,
+  DescribeTimeToLive: describeTimeToLive,
+  GetItem: getItem,
+  ListTagsOfResource: listTagsOfResource,
+  PutItem: putItem,
+  Query: query,
+  Scan: scan,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  UpdateItem: updateItem,
+  UpdateTable: updateTable,
+};
+
+const RULES: Record<string, Rules> = {
+  BatchGetItem: batchGetItemRules,
+  BatchWriteItem: batchWriteItemRules,
+  CreateTable: createTableRules,
+  DeleteItem: deleteItemRules,
+  DeleteTable: deleteTableRules,
+  DescribeTable: describeTableRules,
+  DescribeTimeToLive: describeTimeToLiveRules,
+  GetItem: getItemRules,
+  ListTables: listTablesRules,
+  ListTagsOfResource: listTagsOfResourceRules,
+  PutItem: putItemRules,
+  Query: queryRules,
+  Scan: scanRules,
+  TagResource: tagResourceRules,
+  UntagResource: untagResourceRules,
+  UpdateItem: updateItemRules,
+  UpdateTable: updateTableRules,
+};
+
+/** A table record as dynalite stores it: the TableDescription plus whatever the sandbox adds (SSEDescription). */
+export type TableRecord = Record<string, any> & { TableName: string; TableStatus: string; TableArn: string };
+
+/** dynalite's errors carry an AWS body; anything else is a real failure and stays as it is. */
+export function toAwsError(error: unknown): unknown {
+  const failure = error as DynaliteError;
+  if (failure && typeof failure === 'object' && failure.statusCode && failure.body?.__type) {
+    return new AwsError(failure.body.__type, failure.body.message ?? failure.body.Message ?? '', failure.statusCode);
+  }
+  return error;
+}
+
+const TABLE_PREFIX = 'table~';
+
+export class DynaliteEngine {
+  private constructor(private readonly store: Store) {}
+
+  /** Opens (or creates) the LevelDB store at dir. Table state changes (CREATING → ACTIVE) happen at once. */
+  static async open(dir: string, region: string, accountId: string): Promise<DynaliteEngine> {
+    const store = dynaliteDb.create({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    store.tableDb.awsAccountId = accountId;
+    store.tableDb.awsRegion = region;
+    try {
+      await store.db.open();
+    } catch (error) {
+      throw new Error(`Could not open the DynamoDB store in ${dir}: ${(error as Error).message}`, { cause: error });
+    }
+    return new DynaliteEngine(store);
+  }
+
+  static supports(operation: string): boolean {
+    return Object.hasOwn(RULES, operation);
+  }
+
+  /** dynalite's type checks and validations; returns the cleaned request (unknown members dropped). */
+  validate(operation: string, input: Record<string, unknown>, options: { skipCustom?: boolean } = {}): Record<string, any> {
+    const rules = RULES[operation];
+    try {
+      const data = validations.checkTypes(input, rules.types);
+      validations.checkValidations(data, rules.types, options.skipCustom ? undefined : rules.custom, this.store);
+      return data;
+    } catch (error) {
+      throw toAwsError(error);
+    }
+  }
+
+  run(operation: string, data: Record<string, unknown>): Promise<any> {
+    const action = ACTIONS[operation];
+    return new Promise((resolve, reject) => {
+      action(this.store, data, (error, result) => (error ? reject(toAwsError(error)) : resolve(result)));
+    });
+  }
+
+  /** The stored table record, or undefined when there is no such table. */
+  getTable(name: string): Promise<TableRecord | undefined> {
+    return new Promise((resolve, reject) => {
+      this.store.getTable(name, false, (error, table) => {
+        if (error) return error.statusCode ? resolve(undefined) : reject(error);
+        resolve(table as TableRecord);
+      });
+    });
+  }
+
+  /** Rewrites a table record under dynalite's table lock; fn returns the new record. */
+  updateTable(name: string, fn: (table: TableRecord) => TableRecord): Promise<TableRecord> {
+    const tableDb = this.store.tableDb;
+    return new Promise((resolve, reject) => {
+      tableDb.lock(name, (release) => {
+        const done = release((error?: unknown, table?: TableRecord) => (error ? reject(toAwsError(error)) : resolve(table!)));
+        this.store.getTable(name, false, (error, table) => {
+          if (error) return done(error);
+          let updated: TableRecord;
+          try {
+            updated = fn(table as TableRecord);
+          } catch (failure) {
+            return done(failure);
+          }
+          tableDb.put(name, updated, (putError) => (putError ? done(putError) : done(undefined, updated)));
+        });
+      });
+    });
+  }
+
+  /** All table names in order, read from the table records alone (dynalite's ListTables scans every item). */
+  async tableNames(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const key of this.store.db.keys({ gte: TABLE_PREFIX, lt: `${TABLE_PREFIX}\xff` })) names.push(key.slice(TABLE_PREFIX.length));
+    return names;
+  }
+
+  /** Waits until dynalite's immediate status timers have written the table (ACTIVE, or gone after a delete). */
+  async settle(name: string, until: (table: TableRecord | undefined) => boolean): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if (until(await this.getTable(name))) return;
+      await new Promise((resolve) => setTimeout(resolve, attempt < 20 ? 0 : 5));
+    }
+  }
+
+  async close(): Promise<void> {
+    const manager = this.store.lifecycleManager;
+    await new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error | null) => (error ? reject(error) : resolve());
+      if (manager) manager.gracefulClose(finish);
+      else void this.store.db.close(finish);
+    });
+  }
+}

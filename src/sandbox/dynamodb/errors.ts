@@ -1,0 +1,53 @@
+// DynamoDB's errors (awsJson1_0: full __type ids), including the ones DynamoDB raises for KMS on a caller's behalf.
+import { randomUUID } from 'node:crypto';
+import { AwsError } from '../contracts';
+
+export const ACCESS_DENIED = 'com.amazon.coral.service#AccessDeniedException';
+export const VALIDATION = 'com.amazon.coral.validate#ValidationException';
+export const UNKNOWN_OPERATION = 'com.amazon.coral.service#UnknownOperationException';
+export const SERIALIZATION = 'com.amazon.coral.service#SerializationException';
+export const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException';
+
+/** How the AWS Java SDK inside DynamoDB renders a KMS error it received. */
+function kmsServiceError(exception: string, message: string, errorCode: string): string {
+  return `com.amazonaws.services.kms.model.${exception}: ${message} (Service: AWSKMS; Status Code: 400; Error Code: ${errorCode}; Request ID: ${randomUUID()}; Proxy: null)`;
+}
+
+export const dynamoError = {
+  accessDenied: (callerArn: string, action: string, resource: string, because: string) =>
+    new AwsError(ACCESS_DENIED, `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} ${because}`),
+
+  /** The caller may not use the table's key (kms:Decrypt through DynamoDB). */
+  kmsKeyAccessDenied: () =>
+    new AwsError(
+      ACCESS_DENIED,
+      `KMS key access denied error: ${kmsServiceError(
+        'AWSKMSException',
+        'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.',
+        'AccessDeniedException',
+      )}`,
+    ),
+
+  /** The table's key is disabled or pending deletion (the table is INACCESSIBLE_ENCRYPTION_CREDENTIALS). */
+  kmsKeyUnusable: (keyArn: string, state: 'Disabled' | 'PendingDeletion') =>
+    new AwsError(
+      ACCESS_DENIED,
+      `KMS key access denied error: ${
+        state === 'Disabled'
+          ? kmsServiceError('DisabledException', `${keyArn} is disabled.`, 'DisabledException')
+          : kmsServiceError('KMSInvalidStateException', `${keyArn} is pending deletion.`, 'KMSInvalidStateException')
+      }`,
+    ),
+
+  /** CreateTable / UpdateTable naming a key KMS refuses: KMS's own exception, wrapped. */
+  kmsValidation: (kmsCode: string, kmsMessage: string) =>
+    new AwsError(VALIDATION, `KMS validation error: ${kmsServiceError(kmsCode === 'AccessDeniedException' ? 'AWSKMSException' : kmsCode, kmsMessage, kmsCode)}`),
+
+  /** CreateTable / UpdateTable by a caller who may not describe the key or create DynamoDB's grant on it. */
+  kmsCreateDenied: (kmsMessage: string) =>
+    new AwsError(ACCESS_DENIED, `KMS key access denied error: ${kmsServiceError('AWSKMSException', kmsMessage, 'AccessDeniedException')}`),
+
+  validation: (message: string) => new AwsError(VALIDATION, message),
+  unknownOperation: () => new AwsError(UNKNOWN_OPERATION, ''),
+  serialization: (message: string) => new AwsError(SERIALIZATION, message),
+};

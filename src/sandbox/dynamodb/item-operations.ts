@@ -1,0 +1,24 @@
+// Item reads and writes: IAM on the table (or index), then the table's key through KMS, then dynalite.
+import type { DynamoCall } from './call';
+
+interface Target {
+  tableName: string;
+  resource: string;
+}
+
+function targetsOf(call: DynamoCall, data: Record<string, any>): Target[] {
+  if (call.operation === 'BatchGetItem' || call.operation === 'BatchWriteItem') {
+    return Object.keys(data.RequestItems ?? {}).map((tableName) => ({ tableName, resource: call.access.tableArn(tableName) }));
+  }
+  const tableName = data.TableName as string;
+  const indexName = (call.operation === 'Query' || call.operation === 'Scan') && typeof data.IndexName === 'string' ? data.IndexName : undefined;
+  return [{ tableName, resource: indexName ? call.access.indexArn(tableName, indexName) : call.access.tableArn(tableName) }];
+}
+
+export async function itemOperation(call: DynamoCall): Promise<Record<string, unknown>> {
+  const data = call.engine.validate(call.operation, call.input);
+  const targets = targetsOf(call, data);
+  for (const target of targets) call.access.authorizeAction(call.ctx, call.operation, target.resource);
+  for (const target of targets) call.access.authorizeData(call.ctx, target.tableName, await call.keyCache.keyArnOf(target.tableName));
+  return call.engine.run(call.operation, data);
+}

@@ -1,0 +1,90 @@
+// The three kinds of table encryption: AWS owned (no SSEDescription), AWS managed (aws/dynamodb) and customer managed.
+import { AwsError, type RequestContext } from '../contracts';
+import { accessDeniedMessage } from '../kms/access';
+import type { KeyRecord } from '../kms/model';
+import type { TableKeyAccess } from '../kms/table-key-access';
+import type { TableRecord } from './engine';
+import { dynamoError } from './errors';
+
+export interface SseRequest {
+  enabled: boolean;
+  keyRef?: string;
+}
+
+export interface SseDescription {
+  Status: 'ENABLED';
+  SSEType: 'KMS';
+  KMSMasterKeyArn: string;
+  InaccessibleEncryptionDateTime?: number;
+}
+
+/** Reads SSESpecification {Enabled, SSEType, KMSMasterKeyId}; undefined when absent. */
+export function readSseSpecification(raw: unknown): SseRequest | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw dynamoError.serialization('Start of structure or map found where not expected');
+  const spec = raw as Record<string, unknown>;
+  const enabled = spec.Enabled;
+  const sseType = spec.SSEType;
+  const keyRef = spec.KMSMasterKeyId;
+  if (enabled !== undefined && typeof enabled !== 'boolean') throw dynamoError.serialization('Unexpected token received from parser');
+  if (sseType !== undefined && sseType !== 'KMS' && sseType !== 'AES256') {
+    throw dynamoError.validation(
+      `1 validation error detected: Value '${String(sseType)}' at 'sSESpecification.sSEType' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]`,
+    );
+  }
+  if (keyRef !== undefined && (typeof keyRef !== 'string' || keyRef.length === 0)) {
+    throw dynamoError.validation('One or more parameter values were invalid: KMSMasterKeyId must be a non-empty string');
+  }
+  if (enabled !== true) {
+    if (keyRef !== undefined || sseType !== undefined) {
+      throw dynamoError.validation('One or more parameter values were invalid: SSEType and KMSMasterKeyId can only be specified when SSE is enabled');
+    }
+    return { enabled: false };
+  }
+  if (sseType === 'AES256') throw dynamoError.validation('One or more parameter values were invalid: Unsupported SSEType: AES256');
+  return { enabled: true, keyRef: keyRef as string | undefined };
+}
+
+/**
+ * The key a table will be encrypted under (undefined: AWS owned), after the checks DynamoDB makes with KMS:
+ * the key must exist and be enabled, and the caller must be allowed kms:DescribeKey and kms:CreateGrant through DynamoDB.
+ */
+export async function keyForNewEncryption(request: SseRequest, ctx: RequestContext, tableName: string, tableKeys: TableKeyAccess): Promise<KeyRecord | undefined> {
+  if (!request.enabled) return undefined;
+  let key: KeyRecord;
+  try {
+    key = await tableKeys.resolve(request.keyRef, ctx);
+  } catch (error) {
+    if (error instanceof AwsError) throw dynamoError.kmsValidation(error.code, error.message);
+    throw error;
+  }
+  const decision = tableKeys.decideTableCreation(ctx, key, tableName);
+  if (!decision.allowed) throw dynamoError.kmsCreateDenied(accessDeniedMessage(ctx.caller, decision));
+  if (key.state === 'Disabled') throw dynamoError.kmsValidation('DisabledException', `${key.arn} is disabled.`);
+  if (key.state === 'PendingDeletion') throw dynamoError.kmsValidation('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  return key;
+}
+
+export function sseDescriptionFor(key: KeyRecord): SseDescription {
+  return { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: key.arn };
+}
+
+export function tableKeyArn(table: TableRecord | undefined): string | undefined {
+  const description = table?.SSEDescription as SseDescription | undefined;
+  return description?.KMSMasterKeyArn;
+}
+
+/**
+ * A table description as AWS shows it now: a table whose key is disabled, pending deletion or deleted is
+ * INACCESSIBLE_ENCRYPTION_CREDENTIALS, with the time its key became unusable.
+ */
+export function presentTable(table: TableRecord, tableKeys: TableKeyAccess, now: Date): TableRecord {
+  const copy = structuredClone(table);
+  const keyArn = tableKeyArn(copy);
+  if (!keyArn || (copy.TableStatus !== 'ACTIVE' && copy.TableStatus !== 'UPDATING')) return copy;
+  const key = tableKeys.keyByArn(keyArn, now);
+  if (key && key.state === 'Enabled') return copy;
+  copy.TableStatus = 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
+  (copy.SSEDescription as SseDescription).InaccessibleEncryptionDateTime = (key?.stateChangedAt ?? now.getTime()) / 1000;
+  return copy;
+}

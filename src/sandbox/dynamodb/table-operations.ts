@@ -1,0 +1,118 @@
+// Table operations, with what dynalite lacks: SSESpecification / SSEDescription, DynamoDB's grant on the key,
+// and the table status a disabled key causes.
+import { AwsError } from '../contracts';
+import type { DynamoCall } from './call';
+import { RESOURCE_NOT_FOUND } from './errors';
+import type { TableRecord } from './engine';
+import { keyForNewEncryption, presentTable, readSseSpecification, sseDescriptionFor, tableKeyArn } from './table-encryption';
+
+function present(call: DynamoCall, table: TableRecord): TableRecord {
+  return presentTable(table, call.tableKeys, call.ctx.now);
+}
+
+function tableNotFound(name: string): AwsError {
+  return new AwsError(RESOURCE_NOT_FOUND, `Requested resource not found: Table: ${name} not found`);
+}
+
+export async function createTable(call: DynamoCall): Promise<Record<string, unknown>> {
+  const { input, ctx, engine, access, tableKeys } = call;
+  const sse = readSseSpecification(input.SSESpecification);
+  const tags = input.Tags;
+  const data = call.engine.validate('CreateTable', input);
+  const tableName = data.TableName as string;
+  const tableArn = access.tableArn(tableName);
+  if (tags !== undefined && tags !== null) engine.validate('TagResource', { ResourceArn: tableArn, Tags: tags });
+  access.authorizeAction(ctx, 'CreateTable', tableArn);
+  const key = sse ? await keyForNewEncryption(sse, ctx, tableName, tableKeys) : undefined;
+  if (key) data.SSEDescription = sseDescriptionFor(key);
+
+  const created = await engine.run('CreateTable', data);
+  // dynalite keeps mutating its record (CREATING → ACTIVE); answer with the state at creation, as AWS does.
+  const description = structuredClone(created.TableDescription) as TableRecord;
+  call.keyCache.forget(tableName);
+  if (key) await tableKeys.addTableGrant(ctx, key, tableName);
+  if (Array.isArray(tags) && tags.length > 0) await engine.run('TagResource', engine.validate('TagResource', { ResourceArn: tableArn, Tags: tags }));
+  await engine.settle(tableName, (table) => table?.TableStatus === 'ACTIVE');
+  return { TableDescription: present(call, description) };
+}
+
+const NON_SSE_UPDATES = ['ProvisionedThroughput', 'BillingMode', 'GlobalSecondaryIndexUpdates', 'StreamSpecification', 'UpdateStreamEnabled'];
+
+export async function updateTable(call: DynamoCall): Promise<Record<string, unknown>> {
+  const { input, ctx, engine, access, tableKeys } = call;
+  const sse = readSseSpecification(input.SSESpecification);
+  const otherUpdates = NON_SSE_UPDATES.some((member) => input[member] !== undefined && input[member] !== null);
+  const data = engine.validate('UpdateTable', input, { skipCustom: sse !== undefined && !otherUpdates });
+  const tableName = data.TableName as string;
+  access.authorizeAction(ctx, 'UpdateTable', access.tableArn(tableName));
+  let table = await engine.getTable(tableName);
+  if (!table) throw tableNotFound(tableName);
+
+  if (sse) {
+    const key = await keyForNewEncryption(sse, ctx, tableName, tableKeys);
+    const previousArn = tableKeyArn(table);
+    if (key?.arn !== previousArn) {
+      table = await engine.updateTable(tableName, (stored) => {
+        if (key) stored.SSEDescription = sseDescriptionFor(key);
+        else delete stored.SSEDescription;
+        return stored;
+      });
+      call.keyCache.forget(tableName);
+      if (previousArn) await tableKeys.retireTableGrants(tableName, ctx.accountId, previousArn);
+      if (key) await tableKeys.addTableGrant(ctx, key, tableName);
+    }
+  }
+  if (otherUpdates) {
+    const updated = await engine.run('UpdateTable', data);
+    table = structuredClone(updated.TableDescription) as TableRecord;
+    await engine.settle(tableName, (stored) => stored?.TableStatus === 'ACTIVE');
+  }
+  return { TableDescription: present(call, table) };
+}
+
+export async function deleteTable(call: DynamoCall): Promise<Record<string, unknown>> {
+  const { input, ctx, engine, access, tableKeys } = call;
+  const data = engine.validate('DeleteTable', input);
+  const tableName = data.TableName as string;
+  access.authorizeAction(ctx, 'DeleteTable', access.tableArn(tableName));
+  const deleted = await engine.run('DeleteTable', data);
+  const description = structuredClone(deleted.TableDescription) as TableRecord;
+  call.keyCache.forget(tableName);
+  if (tableKeyArn(description)) await tableKeys.retireTableGrants(tableName, ctx.accountId);
+  await engine.settle(tableName, (table) => table === undefined);
+  return { TableDescription: present(call, description) };
+}
+
+export async function describeTable(call: DynamoCall): Promise<Record<string, unknown>> {
+  const data = call.engine.validate('DescribeTable', call.input);
+  const tableName = data.TableName as string;
+  call.access.authorizeAction(call.ctx, 'DescribeTable', call.access.tableArn(tableName));
+  const table = await call.engine.getTable(tableName);
+  if (!table) throw tableNotFound(tableName);
+  return { Table: present(call, table) };
+}
+
+export async function listTables(call: DynamoCall): Promise<Record<string, unknown>> {
+  const data = call.engine.validate('ListTables', call.input);
+  call.access.authorizeAction(call.ctx, 'ListTables', call.access.allTablesArn());
+  const limit = (data.Limit as number | undefined) ?? 100;
+  const start = data.ExclusiveStartTableName as string | undefined;
+  const names = (await call.engine.tableNames()).filter((name) => start === undefined || name > start);
+  const result: Record<string, unknown> = { TableNames: names.slice(0, limit) };
+  if (names.length > limit) result.LastEvaluatedTableName = names[limit - 1];
+  return result;
+}
+
+/** TagResource, UntagResource, ListTagsOfResource: IAM on the ResourceArn, then dynalite. */
+export async function resourceTagOperation(call: DynamoCall): Promise<Record<string, unknown>> {
+  const data = call.engine.validate(call.operation, call.input);
+  call.access.authorizeAction(call.ctx, call.operation, data.ResourceArn as string);
+  const result = await call.engine.run(call.operation, data);
+  return result && typeof result === 'object' ? result : {};
+}
+
+export async function describeTimeToLive(call: DynamoCall): Promise<Record<string, unknown>> {
+  const data = call.engine.validate('DescribeTimeToLive', call.input);
+  call.access.authorizeAction(call.ctx, 'DescribeTimeToLive', call.access.tableArn(data.TableName as string));
+  return call.engine.run('DescribeTimeToLive', data);
+}

@@ -1,0 +1,46 @@
+// What every KMS operation handler receives, and the steps they share.
+import type { ConditionContext } from '../../../policy/types';
+import type { RequestContext } from '../../contracts';
+import type { KmsBackend } from '../backend';
+import { directConditions } from '../conditions';
+import type { EncryptionContext } from '../envelope';
+import { type Input, requiredString } from '../input';
+import type { KeyRecord } from '../model';
+
+export interface KmsCall {
+  input: Input;
+  ctx: RequestContext;
+  backend: KmsBackend;
+}
+
+export type KmsOperation = (call: KmsCall) => Promise<Record<string, unknown>>;
+
+/** The key named by a member (KeyId by default). Aliases are accepted unless the operation takes only ids and ARNs. */
+export function keyFromMember(call: KmsCall, member = 'KeyId', options: { allowAlias?: boolean; createManaged?: boolean } = {}): Promise<KeyRecord> {
+  return call.backend.findKey(requiredString(call.input, member, 2048), { ...options, now: call.ctx.now });
+}
+
+export interface AuthorizeOptions {
+  conditions?: ConditionContext;
+  encryptionContext?: EncryptionContext;
+  grantOperation?: string;
+  resource?: string;
+}
+
+/** Throws AccessDeniedException unless the caller may perform kms:<operation> on the key (or on "*" without a key). */
+export function authorize(call: KmsCall, operation: string, key: KeyRecord | undefined, options: AuthorizeOptions = {}): void {
+  call.backend.access.authorize({
+    caller: call.ctx.caller,
+    operation,
+    key,
+    resource: options.resource,
+    conditions: { ...directConditions(call.ctx), ...options.conditions },
+    grantOperation: options.grantOperation,
+    encryptionContext: options.encryptionContext,
+    now: call.ctx.now,
+  });
+}
+
+export function nowMs(call: KmsCall): number {
+  return call.ctx.now.getTime();
+}

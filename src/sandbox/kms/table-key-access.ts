@@ -1,0 +1,86 @@
+// What DynamoDB asks KMS about a table's key: which key, may this caller use it through DynamoDB, and the
+// grant DynamoDB keeps on a customer managed key for each table.
+import { randomBytes } from 'node:crypto';
+import type { RequestContext } from '../contracts';
+import type { AccessDecision } from './access';
+import type { KmsBackend } from './backend';
+import { encryptionContextConditions, viaDynamoDbConditions } from './conditions';
+import type { EncryptionContext } from './envelope';
+import type { KeyRecord } from './model';
+
+const TABLE_GRANT_OPERATIONS = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'ReEncryptFrom', 'ReEncryptTo', 'DescribeKey', 'CreateGrant', 'RetireGrant'];
+
+export function tableEncryptionContext(tableName: string, accountId: string): EncryptionContext {
+  return { 'aws:dynamodb:tableName': tableName, 'aws:dynamodb:subscriberId': accountId };
+}
+
+export class TableKeyAccess {
+  constructor(private readonly backend: KmsBackend) {}
+
+  /** The key of an SSESpecification: the given id, ARN or alias, or the AWS managed aws/dynamodb key (created on first use). */
+  resolve(keyRef: string | undefined, ctx: RequestContext): Promise<KeyRecord> {
+    if (keyRef === undefined) return this.backend.ensureDynamoManagedKey(ctx.now);
+    return this.backend.findKey(keyRef, { now: ctx.now });
+  }
+
+  /** The live key with this ARN, or undefined once it is deleted. */
+  keyByArn(arn: string, now: Date): KeyRecord | undefined {
+    return this.backend.keyByArn(arn, now.getTime());
+  }
+
+  /** kms:<operation> on the key, as DynamoDB calls it for the caller (kms:ViaService, the table's encryption context). */
+  decide(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, extra: Record<string, string> = {}): AccessDecision {
+    const encryptionContext = tableEncryptionContext(tableName, ctx.accountId);
+    return this.backend.access.decide({
+      caller: ctx.caller,
+      operation,
+      key,
+      conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext), ...extra },
+      encryptionContext,
+      now: ctx.now,
+    });
+  }
+
+  /** Creating a table under a key: DynamoDB describes the key and creates a grant on it for the caller. */
+  decideTableCreation(ctx: RequestContext, key: KeyRecord, tableName: string): AccessDecision {
+    const describe = this.decide(ctx, key, tableName, 'DescribeKey');
+    if (!describe.allowed) return describe;
+    return this.decide(ctx, key, tableName, 'CreateGrant', { 'kms:GrantIsForAWSResource': 'true' });
+  }
+
+  /** The grant DynamoDB's service principal holds on a customer managed key for one table. */
+  async addTableGrant(ctx: RequestContext, key: KeyRecord, tableName: string): Promise<void> {
+    const service = `dynamodb.${ctx.region}.amazonaws.com`;
+    await this.backend.update((state) => {
+      const grantId = randomBytes(32).toString('hex');
+      state.grants[grantId] = {
+        grantId,
+        grantToken: randomBytes(96).toString('base64url'),
+        keyId: key.keyId,
+        name: `${tableName}-${grantId.slice(0, 8)}`,
+        createdAt: ctx.now.getTime(),
+        granteePrincipal: service,
+        retiringPrincipal: service,
+        issuingAccount: `arn:aws:iam::${ctx.accountId}:root`,
+        operations: TABLE_GRANT_OPERATIONS,
+        constraints: { EncryptionContextSubset: tableEncryptionContext(tableName, ctx.accountId) },
+      };
+    });
+  }
+
+  /** DynamoDB retires its grants when a table is deleted or moves to another key. */
+  async retireTableGrants(tableName: string, accountId: string, keyArn?: string): Promise<void> {
+    const matches = (state: ReturnType<KmsBackend['state']>) =>
+      Object.values(state.grants).filter(
+        (grant) =>
+          grant.granteePrincipal.startsWith('dynamodb.') &&
+          grant.constraints?.EncryptionContextSubset?.['aws:dynamodb:tableName'] === tableName &&
+          grant.constraints.EncryptionContextSubset['aws:dynamodb:subscriberId'] === accountId &&
+          (keyArn === undefined || state.keys[grant.keyId]?.arn === keyArn),
+      );
+    if (matches(this.backend.state()).length === 0) return;
+    await this.backend.update((state) => {
+      for (const grant of matches(state)) delete state.grants[grant.grantId];
+    });
+  }
+}
