@@ -1,0 +1,129 @@
+// The account's IAM view used by every service: whose policies apply to a caller, which principals exist,
+// and which access keys belong to which user.
+import type { NamedPolicy, PolicyDocument } from '../../policy/types';
+import type { Caller, IdentityDirectory } from '../contracts';
+import { awsManagedPolicy } from '../data/managed-policies';
+import type { CredentialRecord } from '../server/credentials';
+import { AWS_MANAGED_POLICY_PREFIX, parseIamArn, userArn } from './arns';
+import { nameKey, type CustomerPolicyRecord, type IamState, type RoleRecord, type UserRecord } from './model';
+
+const MAX_PARSED = 4096;
+
+export class IamDirectory implements IdentityDirectory {
+  /** Parsed documents by their text, so the policy engine sees the same object (and its compiled cache) each time. */
+  private readonly parsed = new Map<string, PolicyDocument | string>();
+
+  constructor(private readonly state: () => IamState) {}
+
+  get accountId(): string {
+    return this.state().accountId;
+  }
+
+  identityPoliciesFor(caller: Caller): NamedPolicy[] {
+    const state = this.state();
+    if (caller.accountId !== state.accountId) return [];
+    if (caller.kind === 'user') {
+      const user = state.users[nameKey(caller.name)];
+      return user ? this.userPolicies(state, user) : [];
+    }
+    if (caller.kind === 'assumed-role') {
+      const role = state.roles[nameKey(caller.name)];
+      return role ? this.holderPolicies(state, role, '') : [];
+    }
+    return [];
+  }
+
+  /** Policies of a user: its own inline and attached ones, then those of each of its groups. */
+  userPolicies(state: IamState, user: UserRecord): NamedPolicy[] {
+    const policies = this.holderPolicies(state, user, '');
+    for (const groupName of user.groups) {
+      const group = state.groups[nameKey(groupName)];
+      if (group) policies.push(...this.holderPolicies(state, group, `${group.name}/`));
+    }
+    return policies;
+  }
+
+  holderPolicies(state: IamState, holder: { inlinePolicies: Record<string, string>; attachedPolicies: string[] }, prefix: string): NamedPolicy[] {
+    const policies: NamedPolicy[] = [];
+    for (const [name, text] of Object.entries(holder.inlinePolicies)) policies.push({ name: `${prefix}${name}`, document: this.document(text) });
+    for (const arn of holder.attachedPolicies) {
+      const policy = this.managedPolicy(state, arn);
+      if (policy) policies.push({ name: `${prefix}${policy.name}`, document: policy.document });
+    }
+    return policies;
+  }
+
+  /** An attached policy's name and default document, AWS managed or customer managed. */
+  managedPolicy(state: IamState, arn: string): { name: string; document: PolicyDocument | string } | undefined {
+    if (arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`)) {
+      const policy = awsManagedPolicy(arn);
+      return policy && { name: policy.name, document: policy.document };
+    }
+    const policy = customerPolicyByArn(state, arn);
+    const version = policy?.versions[policy.defaultVersionId];
+    return policy && version && { name: policy.name, document: this.document(version.document) };
+  }
+
+  document(text: string): PolicyDocument | string {
+    let document = this.parsed.get(text);
+    if (document === undefined) {
+      try {
+        document = JSON.parse(text) as PolicyDocument;
+      } catch {
+        document = text; // the engine reports malformed documents itself
+      }
+      if (this.parsed.size >= MAX_PARSED) this.parsed.clear();
+      this.parsed.set(text, document);
+    }
+    return document;
+  }
+
+  principalExists(arn: string): boolean {
+    const state = this.state();
+    if (arn === '*') return true;
+    if (/^\d{12}$/.test(arn)) return true;
+    const parsed = parseIamArn(arn);
+    if (!parsed) return false;
+    if (parsed.type === 'root') return true;
+    if (parsed.accountId !== state.accountId) return false;
+    if (parsed.type === 'user') return matchesPath(state.users[nameKey(parsed.name)], parsed.path);
+    if (parsed.type === 'role') return matchesPath(state.roles[nameKey(parsed.name)], parsed.path);
+    if (parsed.type === 'assumed-role') return state.roles[nameKey(parsed.name)] !== undefined;
+    return false;
+  }
+
+  /** The user behind a long-term access key, as the front needs it. */
+  resolveAccessKey(accessKeyId: string): CredentialRecord | undefined {
+    const state = this.state();
+    const key = state.accessKeys[accessKeyId];
+    const user = key && state.users[key.userKey];
+    if (!key || !user) return undefined;
+    return {
+      secretAccessKey: key.secretAccessKey,
+      active: key.status === 'Active',
+      caller: {
+        arn: userArn(state.accountId, user.path, user.name),
+        accountId: state.accountId,
+        userId: user.id,
+        kind: 'user',
+        name: user.name,
+        accessKeyId,
+      },
+    };
+  }
+
+  role(name: string): RoleRecord | undefined {
+    return this.state().roles[nameKey(name)];
+  }
+}
+
+function matchesPath(entity: { path: string; name: string } | undefined, path: string): boolean {
+  return entity !== undefined && entity.path === path;
+}
+
+export function customerPolicyByArn(state: IamState, arn: string): CustomerPolicyRecord | undefined {
+  const parsed = parseIamArn(arn);
+  if (!parsed || parsed.type !== 'policy' || parsed.accountId !== state.accountId) return undefined;
+  const policy = state.policies[nameKey(parsed.name)];
+  return policy && policy.path === parsed.path ? policy : undefined;
+}

@@ -1,0 +1,133 @@
+// SimulatePrincipalPolicy, answered by the policy engine from the principal's real policies.
+import { evaluate } from '../../../policy';
+import type { ConditionContext, EvaluationResult, NamedPolicy } from '../../../policy/types';
+import type { XmlObject } from '../../server/xml';
+import { parseIamArn } from '../arns';
+import { findGroup, findRole, findUser } from '../entities';
+import { iamError } from '../errors';
+import type { IamState } from '../model';
+import type { IamCall, IamHandlers } from '../operation';
+import * as p from '../params';
+import { checkPolicyDocument } from '../policy-documents';
+import { isAwsManagedArn } from '../policies';
+
+type SourcePolicyType = 'user' | 'group' | 'role' | 'aws-managed' | 'user-managed' | 'resource' | 'none';
+
+interface TypedPolicy extends NamedPolicy {
+  type: SourcePolicyType;
+}
+
+const DECISION: Record<EvaluationResult['decision'], string> = {
+  allowed: 'allowed',
+  'explicitly-denied': 'explicitDeny',
+  'implicitly-denied': 'implicitDeny',
+};
+
+function holderPolicies(call: IamCall, state: IamState, holder: { inlinePolicies: Record<string, string>; attachedPolicies: string[] }, inlineType: SourcePolicyType, prefix: string): TypedPolicy[] {
+  const policies: TypedPolicy[] = [];
+  for (const [name, text] of Object.entries(holder.inlinePolicies)) policies.push({ name: `${prefix}${name}`, document: call.directory.document(text), type: inlineType });
+  for (const arn of holder.attachedPolicies) {
+    const managed = call.directory.managedPolicy(state, arn);
+    if (managed) policies.push({ name: `${prefix}${managed.name}`, document: managed.document, type: isAwsManagedArn(arn) ? 'aws-managed' : 'user-managed' });
+  }
+  return policies;
+}
+
+/** The policies of the user, group or role named by PolicySourceArn, each with its SourcePolicyType. */
+function sourcePolicies(call: IamCall, state: IamState, sourceArn: string): TypedPolicy[] {
+  const parsed = parseIamArn(sourceArn);
+  const invalid = () => iamError.invalidInput(`Invalid ARN: Could not be parsed!`);
+  if (!parsed || parsed.accountId !== state.accountId) throw invalid();
+  if (parsed.type === 'user') {
+    const user = findUser(state, parsed.name);
+    const policies = holderPolicies(call, state, user, 'user', '');
+    for (const groupName of user.groups) {
+      const group = state.groups[groupName.toLowerCase()];
+      if (group) policies.push(...holderPolicies(call, state, group, 'group', `${group.name}/`));
+    }
+    return policies;
+  }
+  if (parsed.type === 'group') return holderPolicies(call, state, findGroup(state, parsed.name), 'group', '');
+  if (parsed.type === 'role') return holderPolicies(call, state, findRole(state, parsed.name), 'role', '');
+  throw invalid();
+}
+
+function contextEntries(call: IamCall): ConditionContext {
+  const context: ConditionContext = {};
+  for (const entry of p.memberStructs(call.params, 'ContextEntries')) {
+    const key = entry['ContextKeyName'];
+    if (!key) throw iamError.invalidInput('ContextKeyName is required for every context entry.');
+    const values: string[] = [];
+    for (let i = 1; entry[`ContextKeyValues.member.${i}`] !== undefined; i++) values.push(entry[`ContextKeyValues.member.${i}`]!);
+    const type = entry['ContextKeyType'] ?? 'string';
+    context[key] = type.endsWith('List') ? values : values[0];
+  }
+  return context;
+}
+
+function matchedStatements(result: EvaluationResult, types: Map<string, SourcePolicyType>): XmlObject[] {
+  const seen = new Set<string>();
+  const statements: XmlObject[] = [];
+  for (const reason of result.reasons) {
+    const ref = reason.statement;
+    if (!ref || !['explicit-deny', 'allowed-by-identity', 'allowed-by-resource', 'resource-delegates-to-account'].includes(reason.kind)) continue;
+    const id = ref.kind === 'resource' ? 'ResourcePolicy' : ref.policy;
+    const key = `${id}#${ref.index}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    statements.push({ SourcePolicyId: id, SourcePolicyType: ref.kind === 'resource' ? 'resource' : (types.get(ref.policy) ?? 'none') });
+  }
+  return statements;
+}
+
+export const simulateHandlers: IamHandlers = {
+  async SimulatePrincipalPolicy(call) {
+    const sourceArn = p.required(call.params, 'PolicySourceArn');
+    const actions = p.memberList(call.params, 'ActionNames');
+    if (actions.length === 0) p.required(call.params, 'ActionNames');
+    const resources = p.memberList(call.params, 'ResourceArns');
+    const resourcePolicy = p.optional(call.params, 'ResourcePolicy');
+    const callerArn = p.optional(call.params, 'CallerArn');
+    const context = contextEntries(call);
+    const state = call.store.read();
+    call.authorize('SimulatePrincipalPolicy', sourceArn);
+
+    const policies = sourcePolicies(call, state, sourceArn);
+    p.memberList(call.params, 'PolicyInputList').forEach((text, i) => {
+      checkPolicyDocument(text, 'identity');
+      policies.push({ name: `PolicyInputList.${i + 1}`, document: text, type: 'none' });
+    });
+    if (resourcePolicy !== undefined) {
+      try {
+        JSON.parse(resourcePolicy);
+      } catch {
+        throw iamError.malformedPolicy('Syntax errors in policy.');
+      }
+    }
+    const types = new Map(policies.map((policy) => [policy.name, policy.type]));
+    const identityPolicies: NamedPolicy[] = policies.map(({ name, document }) => ({ name, document }));
+    const results: XmlObject[] = [];
+    for (const action of actions) {
+      for (const resource of resources.length > 0 ? resources : ['*']) {
+        const result = evaluate({
+          principal: callerArn ?? sourceArn,
+          action,
+          resource,
+          context,
+          identityPolicies,
+          resourcePolicy: resourcePolicy === undefined ? undefined : { name: 'resource policy', document: resourcePolicy },
+          now: call.ctx.now,
+        });
+        results.push({
+          EvalActionName: action,
+          EvalResourceName: resource,
+          EvalDecision: DECISION[result.decision],
+          MatchedStatements: matchedStatements(result, types),
+          MissingContextValues: [],
+        });
+      }
+    }
+    const page = p.paginate(call.params, results);
+    return { EvaluationResults: page.items, IsTruncated: page.isTruncated, Marker: page.marker };
+  },
+};

@@ -1,0 +1,88 @@
+// Managed policies as IAM shows them: AWS managed ones from the bundled data, customer managed ones from the state.
+import type { XmlObject } from '../server/xml';
+import { awsManagedPolicies, awsManagedPolicy, type AwsManagedPolicy } from '../data/managed-policies';
+import { AWS_MANAGED_POLICY_PREFIX, customerPolicyArn } from './arns';
+import { customerPolicyByArn } from './directory';
+import { iamError } from './errors';
+import type { CustomerPolicyRecord, IamState } from './model';
+
+export type ManagedPolicy = { kind: 'aws'; policy: AwsManagedPolicy } | { kind: 'customer'; policy: CustomerPolicyRecord };
+
+export function isAwsManagedArn(arn: string): boolean {
+  return arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`);
+}
+
+export function checkPolicyArn(arn: string): void {
+  if (!/^arn:aws:iam::(\d{12}|aws):policy\/[\u0021-\u007E]+$/.test(arn)) throw iamError.invalidInput(`ARN ${arn} is not valid.`);
+}
+
+export function findManagedPolicy(state: IamState, arn: string): ManagedPolicy {
+  checkPolicyArn(arn);
+  if (isAwsManagedArn(arn)) {
+    const policy = awsManagedPolicy(arn);
+    if (policy) return { kind: 'aws', policy };
+  } else {
+    const policy = customerPolicyByArn(state, arn);
+    if (policy) return { kind: 'customer', policy };
+  }
+  throw iamError.noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+}
+
+export function findCustomerPolicy(state: IamState, arn: string): CustomerPolicyRecord {
+  const found = findManagedPolicy(state, arn);
+  if (found.kind === 'aws') throw iamError.accessDenied(`Cannot modify the AWS managed policy ${arn}.`);
+  return found.policy;
+}
+
+export function arnOfCustomerPolicy(state: IamState, policy: CustomerPolicyRecord): string {
+  return customerPolicyArn(state.accountId, policy.path, policy.name);
+}
+
+export function attachmentCount(state: IamState, arn: string): number {
+  let count = 0;
+  for (const holder of [...Object.values(state.users), ...Object.values(state.groups), ...Object.values(state.roles)]) {
+    if (holder.attachedPolicies.includes(arn)) count++;
+  }
+  return count;
+}
+
+export function managedPolicyXml(state: IamState, found: ManagedPolicy, withTags: boolean): XmlObject {
+  if (found.kind === 'aws') {
+    const policy = found.policy;
+    return {
+      PolicyName: policy.name,
+      PolicyId: policy.id,
+      Arn: policy.arn,
+      Path: policy.path,
+      DefaultVersionId: policy.defaultVersionId,
+      AttachmentCount: attachmentCount(state, policy.arn),
+      PermissionsBoundaryUsageCount: 0,
+      IsAttachable: true,
+      CreateDate: new Date(policy.createDate),
+      UpdateDate: new Date(policy.updateDate),
+    };
+  }
+  const policy = found.policy;
+  const arn = arnOfCustomerPolicy(state, policy);
+  return {
+    PolicyName: policy.name,
+    PolicyId: policy.id,
+    Arn: arn,
+    Path: policy.path,
+    DefaultVersionId: policy.defaultVersionId,
+    AttachmentCount: attachmentCount(state, arn),
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    Description: policy.description,
+    CreateDate: new Date(policy.createDate),
+    UpdateDate: new Date(policy.updateDate),
+    Tags: withTags && policy.tags.length > 0 ? policy.tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })) : undefined,
+  };
+}
+
+export function allManagedPolicies(state: IamState): ManagedPolicy[] {
+  return [
+    ...awsManagedPolicies().map((policy): ManagedPolicy => ({ kind: 'aws', policy })),
+    ...Object.values(state.policies).map((policy): ManagedPolicy => ({ kind: 'customer', policy })),
+  ];
+}

@@ -1,0 +1,96 @@
+// The local sandbox: one loopback endpoint serving KMS, DynamoDB, IAM and STS for an offline account.
+//   const sandbox = await startSandbox({ dataDir });
+//   new KMSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.admin });
+import path from 'node:path';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
+import { AwsError, type DataServices, type JsonService } from './contracts';
+import { createRequestListener } from './server/front';
+import { listen } from './server/http-server';
+import { prepareDataDir, wipeDataDir } from './storage/data-dir';
+
+export interface SandboxOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: loopback only unless another host is asked for explicitly. */
+  host?: string;
+  region?: string;
+  accountId?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningSandbox {
+  endpoint: string;
+  port: number;
+  region: string;
+  accountId: string;
+  admin: { accessKeyId: string; secretAccessKey: string };
+  stop(): Promise<void>;
+}
+
+export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION };
+
+function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Until KMS and DynamoDB are composed in, their operations are refused the way an unknown operation is. */
+function unavailable(service: 'kms' | 'dynamodb'): JsonService {
+  const code = service === 'dynamodb' ? 'com.amazon.coral.service#UnknownOperationException' : 'UnknownOperationException';
+  return { handle: () => Promise.reject(new AwsError(code, '', 400)) };
+}
+
+async function createDataServicesIfPresent(): Promise<DataServices> {
+  return { kms: unavailable('kms'), dynamodb: unavailable('dynamodb'), close: async () => undefined };
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId)) {
+    throw new Error(`Account id must be 12 digits, got "${options.accountId}"`);
+  }
+  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) {
+    throw new Error(`"${options.region}" is not an AWS region name such as us-east-1`);
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Port must be 0–65535, got ${options.port}`);
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir);
+
+  await prepareDataDir(dataDir);
+  const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
+  const data = await createDataServicesIfPresent();
+  let server;
+  try {
+    server = await listen(
+      createRequestListener({
+        accountId: account.accountId,
+        region: account.region,
+        credentials: account.credentials,
+        query: { iam: account.iam, sts: account.sts },
+        json: async (service) => data[service],
+        log: options.log,
+      }),
+      host,
+      port,
+    );
+  } catch (error) {
+    await data.close();
+    throw new Error(`Could not listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: `http://${endpointHost(host)}:${server.port}`,
+    port: server.port,
+    region: account.region,
+    accountId: account.accountId,
+    admin: account.admin,
+    stop: () => (stopping ??= server.close().then(() => data.close())),
+  };
+}
+
+/** Wipes a sandbox's state; the next start creates the account afresh. Stop the sandbox first. */
+export async function resetSandbox(dataDir: string): Promise<void> {
+  await wipeDataDir(path.resolve(dataDir));
+}

@@ -1,0 +1,15 @@
+import type { Caller } from '../contracts';
+
+/** What the front needs to know about an access key to verify a signature made with it. */
+export interface CredentialRecord {
+  secretAccessKey: string;
+  /** Present for STS session credentials: the request must carry exactly this X-Amz-Security-Token. */
+  sessionToken?: string;
+  expiration?: Date;
+  active: boolean;
+  caller: Caller;
+}
+
+export interface CredentialResolver {
+  resolve(accessKeyId: string): CredentialRecord | undefined;
+}

@@ -1,0 +1,41 @@
+// Binds the front to a loopback port and closes it gracefully.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ListeningServer {
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+export async function listen(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  host: string,
+  port: number,
+): Promise<ListeningServer> {
+  const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, listener);
+  // Malformed HTTP never reaches the listener; answer it and drop the connection instead of throwing.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    port: address.port,
+    host,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests in flight get a moment to finish; then their connections are cut.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,28 @@
+// awsJson 1.0 / 1.1: a JSON object in, a JSON object out, errors as {"__type", "message"}.
+import type { AwsError } from '../contracts';
+import { serializationError } from './front-errors';
+import type { JsonServiceName } from './protocol';
+
+export function parseJsonBody(service: JsonServiceName, body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw serializationError(service, 'Request body is not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw serializationError(service, 'Start of list or scalar found where a structure was expected');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The short error name, as clients read it from x-amzn-ErrorType. */
+export function shortErrorName(code: string): string {
+  const hash = code.lastIndexOf('#');
+  return hash < 0 ? code : code.slice(hash + 1);
+}
+
+export function renderJsonError(error: AwsError): string {
+  return JSON.stringify({ __type: error.code, message: error.message });
+}

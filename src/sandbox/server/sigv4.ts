@@ -1,0 +1,200 @@
+// Verifies the SigV4 signature of a received request against the sandbox's own access keys.
+// The canonical request and signing key come from @smithy/signature-v4; only the parsing of the
+// Authorization header and the policy (clock window, tokens, scope) are ours.
+import { timingSafeEqual } from 'node:crypto';
+import {
+  ALGORITHM_IDENTIFIER,
+  SignatureV4Base,
+  getCanonicalHeaders,
+  getPayloadHash,
+  getSigningKey,
+} from '@smithy/signature-v4';
+import type { Caller } from '../contracts';
+import type { CredentialResolver } from './credentials';
+import {
+  expiredToken,
+  incompleteSignature,
+  invalidSignature,
+  missingAuthenticationToken,
+  unrecognizedClient,
+} from './front-errors';
+import type { ErrorFamily } from './protocol';
+import type { ReceivedRequest } from './received-request';
+import { NodeSha256 } from './sha256';
+
+export const CLOCK_WINDOW_MS = 15 * 60 * 1000;
+
+export interface AuthorizationHeader {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+export interface Authenticated {
+  caller: Caller;
+  accessKeyId: string;
+  region: string;
+  service: string;
+}
+
+/** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; returns a reason string when malformed. */
+export function parseAuthorization(value: string): AuthorizationHeader | string {
+  const space = value.indexOf(' ');
+  const algorithm = space < 0 ? value : value.slice(0, space);
+  if (algorithm !== ALGORITHM_IDENTIFIER) return `Unsupported AWS 'algorithm': '${algorithm.slice(0, 40)}'`;
+  const parameters = new Map<string, string>();
+  for (const part of value.slice(space + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) parameters.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !parameters.get(name));
+  if (missing.length > 0) return missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' ');
+  const scope = parameters.get('Credential')!.split('/');
+  if (scope.length !== 5 || scope[4] !== 'aws4_request' || scope.some((part) => part === '')) {
+    return "Credential should be scoped to a valid region, service and date, and end in 'aws4_request'.";
+  }
+  const signature = parameters.get('Signature')!;
+  if (!/^[0-9a-f]{64}$/.test(signature)) return 'Signature must be 64 lower-case hexadecimal characters.';
+  const [accessKeyId, date, region, service] = scope as [string, string, string, string];
+  return {
+    accessKeyId,
+    date,
+    region,
+    service,
+    signedHeaders: parameters.get('SignedHeaders')!.split(';'),
+    signature,
+  };
+}
+
+/** `YYYYMMDDTHHMMSSZ` (or an HTTP date) → Date; undefined when unreadable. */
+function parseRequestDate(value: string): Date | undefined {
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  const date = basic
+    ? new Date(Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!))
+    : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function basicFormat(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Exposes the protected canonical-request helpers of @smithy/signature-v4 for verification. */
+class CanonicalSigner extends SignatureV4Base {
+  constructor() {
+    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256 });
+  }
+
+  canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+  }
+
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
+  }
+}
+
+const signer = new CanonicalSigner();
+
+type HttpRequest = Parameters<typeof getCanonicalHeaders>[0];
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export async function expectedSignature(
+  request: ReceivedRequest,
+  auth: AuthorizationHeader,
+  longDate: string,
+  secretAccessKey: string,
+): Promise<string> {
+  const signed: Record<string, string> = {};
+  for (const name of auth.signedHeaders) signed[name] = request.headers[name] ?? '';
+  const canonicalHeaders = getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(auth.signedHeaders));
+  const payloadHash = await getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+  const httpRequest = { method: request.method, path: request.path, query: request.query, headers: signed } as unknown as HttpRequest;
+  let canonicalPath = request.path;
+  try {
+    canonicalPath = decodeURIComponent(request.path);
+  } catch {
+    // A path that is not valid percent-encoding is signed as received.
+  }
+  httpRequest.path = canonicalPath;
+  const canonical = signer.canonicalRequest(httpRequest, canonicalHeaders as Record<string, string>, payloadHash);
+  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
+  const stringToSign = await signer.stringToSign(longDate, scope, canonical);
+  const key = await getSigningKey(NodeSha256, { accessKeyId: auth.accessKeyId, secretAccessKey }, auth.date, auth.region, auth.service);
+  const mac = new NodeSha256(key);
+  mac.update(stringToSign);
+  return hex(await mac.digest());
+}
+
+/**
+ * Authenticates a request or throws the AwsError the client would get from AWS.
+ * Order as AWS: header shape, date and clock window, key lookup, session token, signature.
+ */
+export async function authenticate(
+  request: ReceivedRequest,
+  family: ErrorFamily,
+  credentials: CredentialResolver,
+  now: Date,
+): Promise<Authenticated> {
+  const header = request.headers['authorization'];
+  if (header === undefined) throw missingAuthenticationToken(family);
+  const auth = parseAuthorization(header);
+  if (typeof auth === 'string') throw incompleteSignature(family, auth);
+  const signedHeaders = new Set(auth.signedHeaders);
+  if (!signedHeaders.has('host')) {
+    throw incompleteSignature(family, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  const dateHeader = request.headers['x-amz-date'] !== undefined ? 'x-amz-date' : 'date';
+  const dateValue = request.headers[dateHeader];
+  if (dateValue === undefined) {
+    throw incompleteSignature(family, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  const requestDate = parseRequestDate(dateValue);
+  if (!requestDate) throw incompleteSignature(family, `Date must be in ISO-8601 'basic format'. Got '${dateValue.slice(0, 40)}'.`);
+  const longDate = basicFormat(requestDate);
+  if (auth.date !== longDate.slice(0, 8)) {
+    throw invalidSignature(
+      family,
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date.slice(0, 8)}' != '${longDate.slice(0, 8)}', from '${longDate}'.`,
+    );
+  }
+  const skew = requestDate.getTime() - now.getTime();
+  if (skew < -CLOCK_WINDOW_MS) {
+    const earliest = basicFormat(new Date(now.getTime() - CLOCK_WINDOW_MS));
+    throw invalidSignature(family, `Signature expired: ${longDate} is now earlier than ${earliest} (${basicFormat(now)} - 15 min.)`);
+  }
+  if (skew > CLOCK_WINDOW_MS) {
+    const latest = basicFormat(new Date(now.getTime() + CLOCK_WINDOW_MS));
+    throw invalidSignature(family, `Signature not yet current: ${longDate} is still later than ${latest} (${basicFormat(now)} + 15 min.)`);
+  }
+
+  const record = credentials.resolve(auth.accessKeyId);
+  if (!record || !record.active) throw unrecognizedClient(family);
+  if (record.sessionToken !== undefined) {
+    const token = request.headers['x-amz-security-token'];
+    if (token === undefined || !sameText(token, record.sessionToken)) throw unrecognizedClient(family);
+    if (record.expiration && record.expiration.getTime() <= now.getTime()) throw expiredToken(family);
+  }
+
+  const declaredHash = request.headers['x-amz-content-sha256'];
+  const expected = await expectedSignature(request, auth, longDate, record.secretAccessKey);
+  if (!sameText(expected, auth.signature)) throw invalidSignature(family);
+  if (declaredHash !== undefined && signedHeaders.has('x-amz-content-sha256')) {
+    // The signature covers the declared hash; make sure the body is the one it declares.
+    const actual = await getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+    if (!sameText(declaredHash, actual)) throw invalidSignature(family);
+  }
+  return { caller: record.caller, accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
+}

@@ -1,0 +1,71 @@
+// Temporary credentials issued by AssumeRole, persisted (sts-sessions.json, 0600) so they outlive a restart
+// exactly until their expiration.
+import type { Caller } from '../contracts';
+import { assumedRoleArn, roleArn } from '../iam/arns';
+import type { IamDirectory } from '../iam/directory';
+import type { CredentialRecord } from '../server/credentials';
+import type { JsonStore } from '../storage/json-store';
+
+export interface SessionRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  roleName: string;
+  /** The role's unique id when the session began; a role deleted and re-created does not inherit sessions. */
+  roleId: string;
+  sessionName: string;
+  expiration: string;
+}
+
+export interface SessionsState {
+  schema: 1;
+  sessions: Record<string, SessionRecord>;
+}
+
+export function emptySessions(): SessionsState {
+  return { schema: 1, sessions: {} };
+}
+
+export class SessionDirectory {
+  constructor(
+    private readonly store: JsonStore<SessionsState>,
+    private readonly directory: IamDirectory,
+  ) {}
+
+  resolve(accessKeyId: string): CredentialRecord | undefined {
+    const session = this.store.read().sessions[accessKeyId];
+    if (!session) return undefined;
+    const role = this.directory.role(session.roleName);
+    if (!role || role.id !== session.roleId) return undefined;
+    return {
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+      expiration: new Date(session.expiration),
+      active: true,
+      caller: sessionCaller(this.directory.accountId, session, role.path),
+    };
+  }
+
+  /** Stores a new session, dropping those that have expired. */
+  add(session: SessionRecord, now: Date): Promise<void> {
+    return this.store.update((state) => {
+      for (const [id, existing] of Object.entries(state.sessions)) {
+        if (new Date(existing.expiration).getTime() <= now.getTime()) delete state.sessions[id];
+      }
+      state.sessions[session.accessKeyId] = session;
+    });
+  }
+}
+
+export function sessionCaller(accountId: string, session: SessionRecord, rolePath: string): Caller {
+  return {
+    arn: assumedRoleArn(accountId, session.roleName, session.sessionName),
+    accountId,
+    userId: `${session.roleId}:${session.sessionName}`,
+    kind: 'assumed-role',
+    name: session.roleName,
+    roleArn: roleArn(accountId, rolePath, session.roleName),
+    sessionName: session.sessionName,
+    accessKeyId: session.accessKeyId,
+  };
+}
