@@ -3,7 +3,7 @@
 //   new KMSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.admin });
 import path from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
-import { AwsError, type DataServices, type JsonService } from './contracts';
+import { createDataServices } from './data-services';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
 import { prepareDataDir, wipeDataDir } from './storage/data-dir';
@@ -35,16 +35,6 @@ function endpointHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Until KMS and DynamoDB are composed in, their operations are refused the way an unknown operation is. */
-function unavailable(service: 'kms' | 'dynamodb'): JsonService {
-  const code = service === 'dynamodb' ? 'com.amazon.coral.service#UnknownOperationException' : 'UnknownOperationException';
-  return { handle: () => Promise.reject(new AwsError(code, '', 400)) };
-}
-
-async function createDataServicesIfPresent(): Promise<DataServices> {
-  return { kms: unavailable('kms'), dynamodb: unavailable('dynamodb'), close: async () => undefined };
-}
-
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId)) {
     throw new Error(`Account id must be 12 digits, got "${options.accountId}"`);
@@ -59,7 +49,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   await prepareDataDir(dataDir);
   const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
-  const data = await createDataServicesIfPresent();
+  const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
   let server;
   try {
     server = await listen(
