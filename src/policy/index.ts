@@ -1,7 +1,26 @@
 // The policy engine's public face: parse, validate, evaluate, explain and edit IAM and KMS key policies.
+// Pure TypeScript: no vscode, no AWS SDK.
 export * from './types';
 export { evaluate } from './evaluate';
 export { explain, type ExplainOptions } from './explain';
-export * from './parse';
+export { parsePolicy, rangeOfPath } from './parse';
 export { validateKeyPolicy, awsPrincipalProblem, KEY_POLICY_MAX_BYTES } from './validate';
 export { KEY_POLICY_ACTIONS, IAM_ONLY_ACTIONS, isKnownKmsAction } from './kms-data';
+export { addKeyUser, removeKeyUser, addKeyAdministrator, removeKeyAdministrator, type AdministratorOptions } from './edit';
+export { keyUsersAndAdministrators } from './key-roles';
+export { wouldLockOut, type LockoutOptions } from './lockout';
+export {
+  defaultKeyPolicy,
+  consoleKeyPolicy,
+  awsManagedDynamoKeyPolicy,
+  type ConsoleKeyPolicyOptions,
+  SID_ROOT,
+  SID_ADMINISTRATORS,
+  SID_USE,
+  SID_PERSISTENT_RESOURCES,
+  ADMINISTRATOR_ACTIONS,
+  ADMINISTRATOR_DELETION_ACTIONS,
+  USER_ACTIONS,
+  PERSISTENT_RESOURCE_ACTIONS,
+} from './defaults';
+export { wildcardMatch } from './wildcard';
