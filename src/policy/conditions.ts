@@ -49,7 +49,7 @@ function stringEquals(ignoreCase: boolean) {
       const request = ignoreCase ? r.toLowerCase() : r;
       return templates.some((t) => {
         const text = resolveToText(t, lookup);
-        return text !== undefined && (ignoreCase ? text.toLowerCase() : text) === request;
+        return (ignoreCase ? text.toLowerCase() : text) === request;
       });
     };
   };
@@ -71,13 +71,10 @@ function cachedMatcher(pieces: PatternPiece[], ignoreCase: boolean): Matcher {
 /** A wildcard pattern that may contain policy variables. */
 export function templateMatcher(template: Template, ignoreCase: boolean): (value: string, lookup: VariableLookup) => boolean {
   if (!template.hasVariables) {
-    const matcher = cachedMatcher(resolveToPieces(template, () => undefined) ?? [], ignoreCase);
+    const matcher = cachedMatcher(resolveToPieces(template, () => undefined), ignoreCase);
     return (value) => matcher(value);
   }
-  return (value, lookup) => {
-    const pieces = resolveToPieces(template, lookup);
-    return pieces !== undefined && cachedMatcher(pieces, ignoreCase)(value);
-  };
+  return (value, lookup) => cachedMatcher(resolveToPieces(template, lookup), ignoreCase)(value);
 }
 
 function stringLike(values: string[], variables: boolean): ValueTest {
@@ -147,13 +144,10 @@ define('DateLessThanEquals', 'Date', false, date((a, b) => a <= b));
 define('DateGreaterThan', 'Date', false, date((a, b) => a > b));
 define('DateGreaterThanEquals', 'Date', false, date((a, b) => a >= b));
 
-// ---- Bool ----
-define('Bool', 'Bool', false, (values, variables) => {
-  const templates = values.map((v) => compileTemplate(v, variables));
-  return (r, lookup) => {
-    const request = r.toLowerCase();
-    return templates.some((t) => resolveToText(t, lookup)?.toLowerCase() === request);
-  };
+// ---- Bool (no policy variables: the IAM guide allows them only with String and ARN operators) ----
+define('Bool', 'Bool', false, (values) => {
+  const expected = new Set(values.map((v) => v.toLowerCase()));
+  return (r) => expected.has(r.toLowerCase());
 });
 
 // ---- Binary ----
@@ -200,10 +194,9 @@ export function arnMatcher(template: Template): (value: string, lookup: Variable
   const segmentCount = template.source.split(':').length;
   if (segmentCount < 6) return whole;
   return (value, lookup) => {
+    const pieces = resolveToPieces(template, lookup);
     const request = arnSegments(value);
     if (!request) return false;
-    const pieces = resolveToPieces(template, lookup);
-    if (!pieces) return false;
     const segments = splitPiecesOnColon(pieces);
     if (segments.length !== 6) return whole(value, lookup);
     for (let i = 0; i < 6; i++) if (!cachedMatcher(segments[i], false)(request[i])) return false;

@@ -1,10 +1,12 @@
 // The decision, following AWS's policy evaluation logic:
 // an explicit Deny anywhere wins; otherwise an Allow is needed from the side(s) the situation requires.
 import { isIamRoleArn, isKmsKeyArn, parseArn } from './arn';
+import { isCrossAccountKmsAction } from './kms-data';
 import { describeCaller, type CallerIdentityInfo } from './caller';
 import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
 import { conditionHolds, type CompiledCondition } from './conditions';
 import { buildContext, variableLookup } from './context';
+import { UnresolvedVariableError } from './variables';
 import type { RequestContextView, VariableLookup } from './context-types';
 import { matchPrincipal, principalChainListed, type PrincipalMatch } from './principal';
 import type { EvaluationDetails, EvaluationRequest, EvaluationResult, NamedPolicy, PolicyDocument, Reason, StatementRef } from './types';
@@ -82,24 +84,39 @@ interface Scan {
   denies: Hit[];
   nearMisses: NearMiss[];
   otherPrincipals: Hit[];
+  unresolved: (Hit & { variable: string })[];
+}
+
+function emptyScan(): Scan {
+  return { allows: [], denies: [], nearMisses: [], otherPrincipals: [], unresolved: [] };
 }
 
 function scan(policy: PolicyUnderTest, m: Matching, into: Scan): void {
   for (const statement of statementsForAction(policy.compiled, m.action)) {
-    if (!resourceMatches(statement, m)) continue;
-    const principal = principalOf(statement, m);
-    if (principal === undefined) {
-      if (statement.effect === 'Allow') into.otherPrincipals.push({ policy, statement });
-      continue;
+    try {
+      scanStatement(policy, statement, m, into);
+    } catch (error) {
+      // A policy variable without a value makes the statement invalid for this request.
+      if (!(error instanceof UnresolvedVariableError)) throw error;
+      into.unresolved.push({ policy, statement, variable: error.variable });
     }
-    const hit: Hit = { policy, statement, principal: principal === 'n/a' ? undefined : principal };
-    const failed = failedCondition(statement, m);
-    if (failed) {
-      if (statement.effect === 'Allow') into.nearMisses.push({ ...hit, failed });
-      continue;
-    }
-    (statement.effect === 'Deny' ? into.denies : into.allows).push(hit);
   }
+}
+
+function scanStatement(policy: PolicyUnderTest, statement: CompiledStatement, m: Matching, into: Scan): void {
+  if (!resourceMatches(statement, m)) return;
+  const principal = principalOf(statement, m);
+  if (principal === undefined) {
+    if (statement.effect === 'Allow') into.otherPrincipals.push({ policy, statement });
+    return;
+  }
+  const hit: Hit = { policy, statement, principal: principal === 'n/a' ? undefined : principal };
+  const failed = failedCondition(statement, m);
+  if (failed) {
+    if (statement.effect === 'Allow') into.nearMisses.push({ ...hit, failed });
+    return;
+  }
+  (statement.effect === 'Deny' ? into.denies : into.allows).push(hit);
 }
 
 function malformedReasons(policy: PolicyUnderTest): Reason[] {
@@ -173,13 +190,20 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
       }
     : undefined;
 
-  const identity: Scan = { allows: [], denies: [], nearMisses: [], otherPrincipals: [] };
+  const identity = emptyScan();
   for (const policy of identityPolicies) scan(policy, m, identity);
-  const onResource: Scan = { allows: [], denies: [], nearMisses: [], otherPrincipals: [] };
+  const onResource = emptyScan();
   if (resourcePolicy) scan(resourcePolicy, m, onResource);
 
   const reasons: Reason[] = [];
   for (const policy of resourcePolicy ? [...identityPolicies, resourcePolicy] : identityPolicies) reasons.push(...malformedReasons(policy));
+  for (const skipped of [...identity.unresolved, ...onResource.unresolved]) {
+    reasons.push({
+      kind: 'malformed-policy',
+      message: `${capitalise(describeStatement(refOf(skipped)))} does not apply to this request: its policy variable \${${skipped.variable}} has no value here.`,
+      statement: refOf(skipped),
+    });
+  }
 
   const rootUser = caller.kind === 'root';
   const direct = onResource.allows.filter((h) => h.principal === 'direct');
@@ -204,6 +228,7 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
       condition: { operator: miss.failed.operator, key: miss.failed.key },
     })),
     otherPrincipals: onResource.otherPrincipals.map(refOf),
+    crossAccountActionUnsupported: isKmsKey && crossAccount && !isCrossAccountKmsAction(action),
   };
   const result = (decision: EvaluationResult['decision']): EvaluationResult => ({ decision, reasons, request: req, details });
 
@@ -238,6 +263,14 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
     message: `${capitalise(describeStatement(refOf(hit)))} names account ${caller.account}, so IAM policies in that account decide.`,
     statement: refOf(hit),
   }));
+
+  if (details.crossAccountActionUnsupported) {
+    reasons.unshift({
+      kind: 'resource-does-not-allow',
+      message: `${action} cannot be used on a KMS key in another account: ${caller.label} is in account ${caller.account} and the key in ${resourceAccount}, and KMS ignores cross-account permissions for this operation.`,
+    });
+    return result('implicitly-denied');
+  }
 
   let allowed: boolean;
   if (!resourcePolicy) {

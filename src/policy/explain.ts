@@ -97,6 +97,9 @@ function noIdentityAllowSentence(d: EvaluationDetails, n: Names): string {
 function explainImplicitDeny(d: EvaluationDetails, n: Names): string[] {
   const sentences: string[] = [];
   const identityMissing = d.identityAllows.length === 0 && !d.rootUser;
+  if (d.crossAccountActionUnsupported) {
+    return [`${n.action} cannot be used on a KMS key from another account: the caller, ${n.who}, is in account ${d.callerAccount} and ${n.resource} in account ${d.resourceAccount}. No policy can change that.`];
+  }
   if (!d.resourcePolicyName) {
     sentences.push(capitalise(noIdentityAllowSentence(d, n)));
   } else if (d.crossAccount) {

@@ -28,3 +28,37 @@ const CONDITION_KEY_MATCHERS = data.conditionKeys.map((c) => wildcardMatcher(c.k
 export function isKnownKmsConditionKey(key: string): boolean {
   return CONDITION_KEY_MATCHERS.some((m) => m(key));
 }
+
+/**
+ * KMS operations that work on a key in another account ("Cross-account use: Yes" in the AWS KMS permissions
+ * reference, https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html).
+ * Granting any other operation to an external principal has no effect.
+ */
+const CROSS_ACCOUNT_ACTIONS = new Set(
+  [
+    'CreateGrant',
+    'Decrypt',
+    'DeriveSharedSecret',
+    'DescribeKey',
+    'Encrypt',
+    'GenerateDataKey',
+    'GenerateDataKeyPair',
+    'GenerateDataKeyPairWithoutPlaintext',
+    'GenerateDataKeyWithoutPlaintext',
+    'GenerateMac',
+    'GetKeyRotationStatus',
+    'GetPublicKey',
+    'ListGrants',
+    'ReEncryptFrom',
+    'ReEncryptTo',
+    'RetireGrant',
+    'RevokeGrant',
+    'Sign',
+    'Verify',
+    'VerifyMac',
+  ].map((a) => `kms:${a}`.toLowerCase()),
+);
+
+export function isCrossAccountKmsAction(action: string): boolean {
+  return CROSS_ACCOUNT_ACTIONS.has(action.toLowerCase());
+}

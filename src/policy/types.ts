@@ -115,6 +115,8 @@ export interface EvaluationDetails {
   nearMisses: (StatementRef & { condition: { operator: string; key: string } })[];
   /** Resource-policy Allow statements that cover the action and resource but name other principals. */
   otherPrincipals: StatementRef[];
+  /** A KMS operation that KMS never allows on a key in another account (e.g. kms:ScheduleKeyDeletion). */
+  crossAccountActionUnsupported: boolean;
 }
 
 export interface SourceRange {

@@ -41,18 +41,27 @@ export function compileTemplate(source: string, variablesEnabled: boolean): Temp
 import type { VariableLookup } from './context-types';
 
 /**
- * Resolves a template into wildcard pieces. Text written in the policy keeps its wildcards;
- * substituted values and escapes are literal. Undefined when a variable has no value and no default:
- * AWS then treats the element as not matching.
+ * Thrown when a policy variable has no value and no default. AWS then treats the whole statement as invalid
+ * for this request: it neither allows nor denies.
  */
-export function resolveToPieces(template: Template, lookup: VariableLookup): PatternPiece[] | undefined {
+export class UnresolvedVariableError extends Error {
+  constructor(readonly variable: string) {
+    super(`the policy variable \${${variable}} has no value in this request`);
+  }
+}
+
+/**
+ * Resolves a template into wildcard pieces. Text written in the policy keeps its wildcards;
+ * substituted values and escapes are literal.
+ */
+export function resolveToPieces(template: Template, lookup: VariableLookup): PatternPiece[] {
   const pieces: PatternPiece[] = [];
   for (const part of template.parts) {
     if ('text' in part) pieces.push(...piecesOf(part.text));
     else if ('char' in part) pieces.push({ literal: part.char });
     else {
       const value = lookup(part.variable) ?? part.fallback;
-      if (value === undefined) return undefined;
+      if (value === undefined) throw new UnresolvedVariableError(part.variable);
       pieces.push({ literal: value });
     }
   }
@@ -60,7 +69,7 @@ export function resolveToPieces(template: Template, lookup: VariableLookup): Pat
 }
 
 /** Resolves a template into plain text, for operators without wildcards. */
-export function resolveToText(template: Template, lookup: VariableLookup): string | undefined {
+export function resolveToText(template: Template, lookup: VariableLookup): string {
   if (!template.hasVariables) return template.source;
   let text = '';
   for (const part of template.parts) {
@@ -68,7 +77,7 @@ export function resolveToText(template: Template, lookup: VariableLookup): strin
     else if ('char' in part) text += part.char;
     else {
       const value = lookup(part.variable) ?? part.fallback;
-      if (value === undefined) return undefined;
+      if (value === undefined) throw new UnresolvedVariableError(part.variable);
       text += value;
     }
   }
