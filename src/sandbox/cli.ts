@@ -1,0 +1,103 @@
+// `npm run sandbox -- --port <p|0> --data <dir> [--region r] [--account 12digits] [--host h] [--verbose]`
+// Prints the endpoint and the admin's credentials (five lines on stdout), then serves until SIGTERM or SIGINT.
+import { parseArgs } from 'node:util';
+import { startSandbox, type SandboxOptions } from './index';
+
+const USAGE = `Usage: npm run sandbox -- --data <dir> [--port <port|0>] [--region <region>] [--account <12 digits>] [--host <host>] [--verbose]
+
+  --data     folder holding the sandbox's state (created 0700 if missing)
+  --port     TCP port; 0 (the default) picks a free one
+  --region   region served by KMS and DynamoDB (default us-east-1, or the folder's)
+  --account  12-digit account id (default 123456789012, or the folder's)
+  --host     address to bind; loopback 127.0.0.1 unless given explicitly
+  --verbose  log one line per request on stderr (never secrets or values)`;
+
+class UsageError extends Error {}
+
+export function parseCommandLine(argv: string[]): SandboxOptions & { verbose: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        region: { type: 'string' },
+        account: { type: 'string' },
+        host: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  if (values.help) throw new UsageError('');
+  if (!values.data) throw new UsageError('--data <dir> is required');
+  let port = 0;
+  if (values.port !== undefined) {
+    if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${values.port}"`);
+    port = Number(values.port);
+  }
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
+    throw new UsageError(`--account must be exactly 12 digits, got "${values.account}"`);
+  }
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) {
+    throw new UsageError(`--region must be a region name such as us-east-1, got "${values.region}"`);
+  }
+  if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host must not be empty');
+  return { dataDir: values.data, port, region: values.region, accountId: values.account, host: values.host, verbose: values.verbose ?? false };
+}
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message) process.stderr.write(`sandbox: ${error.message}\n\n`);
+      process.stderr.write(`${USAGE}\n`);
+      process.exit(error.message ? 2 : 0);
+    }
+    throw error;
+  }
+  const { verbose, ...sandboxOptions } = options;
+  const sandbox = await startSandbox({ ...sandboxOptions, log: verbose ? (line) => process.stderr.write(`${line}\n`) : undefined });
+  process.stdout.write(
+    [
+      `listening ${sandbox.endpoint}`,
+      `AWS_ENDPOINT_URL=${sandbox.endpoint}`,
+      `AWS_ACCESS_KEY_ID=${sandbox.admin.accessKeyId}`,
+      `AWS_SECRET_ACCESS_KEY=${sandbox.admin.secretAccessKey}`,
+      `AWS_REGION=${sandbox.region}`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`sandbox: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    sandbox.stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`sandbox: error while stopping: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`sandbox: ${error.message}\n`);
+    process.exit(1);
+  });
+}
