@@ -11,6 +11,7 @@ const awsManagedAliasPrefix = 'alias/aws/';
 const isAlias = (keyIdOrAlias: string): boolean => keyIdOrAlias.startsWith('alias/') || /^arn:aws[\w-]*:kms:[^:]*:\d*:alias\//.test(keyIdOrAlias);
 
 export function toKmsKey(meta: KeyMetadata, aliases: string[]): KmsKey {
+  const keySpec = meta.KeySpec ?? meta.CustomerMasterKeySpec;
   const awsManaged = meta.KeyManager === 'AWS' || aliases.some((a) => a.startsWith(awsManagedAliasPrefix));
   return {
     keyId: meta.KeyId ?? '',
@@ -19,8 +20,9 @@ export function toKmsKey(meta: KeyMetadata, aliases: string[]): KmsKey {
     description: meta.Description || undefined,
     state: meta.KeyState ?? (meta.Enabled ? 'Enabled' : 'Disabled'),
     keyManager: awsManaged ? 'AWS' : 'CUSTOMER',
-    keySpec: meta.KeySpec ?? meta.CustomerMasterKeySpec,
-    keyUsage: meta.KeyUsage,
+    keySpec,
+    // A SYMMETRIC_DEFAULT key can only encrypt and decrypt; moto leaves KeyUsage out when CreateKey did not name it.
+    keyUsage: meta.KeyUsage ?? (keySpec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : undefined),
     creationDate: meta.CreationDate,
     deletionDate: meta.DeletionDate,
   };
@@ -112,6 +114,8 @@ export class KmsService {
     const out = await this.caller.send('kms:CreateKey', (c, sdk) =>
       c.send(
         new sdk.kms.CreateKeyCommand({
+          KeySpec: 'SYMMETRIC_DEFAULT',
+          KeyUsage: 'ENCRYPT_DECRYPT',
           Description: opts.description,
           Policy: opts.policy,
           Tags: tags.length > 0 ? tags : undefined,
