@@ -10,7 +10,7 @@ import { newKeyMaterial } from './envelope';
 import { kmsError } from './errors';
 import { isExpired } from './key-states';
 import { type GrantRecord, type KeyRecord, type KmsState, emptyKmsState } from './model';
-import { awsManagedDynamoKeyPolicy } from './policies';
+import { awsManagedDynamoKeyPolicy } from '../../policy';
 
 export interface KmsBackendOptions {
   dataDir: string;

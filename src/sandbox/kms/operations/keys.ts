@@ -3,7 +3,7 @@ import { checkNewKeyPolicy } from '../policy-checks';
 import { kmsError } from '../errors';
 import { optionalBoolean, optionalEnum, optionalString, page, pageRequest } from '../input';
 import { keyMetadata } from '../key-metadata';
-import { defaultKeyPolicy } from '../policies';
+import { defaultKeyPolicy } from '../../../policy';
 import { type KmsCall, authorize, keyFromMember } from './call';
 import { readTags, tagConditions } from './tag-input';
 
