@@ -6,7 +6,8 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CredentialsProvider } from './credentials';
 import { silentLogger, type Logger } from './log';
-import { loadSdk } from './sdk';
+import { keepErrorBodiesReadable } from './error-bodies';
+import { loadSdk, type Sdk } from './sdk';
 import type { AwsService, ConnectionTarget } from './types';
 
 export interface ClientsByService {
@@ -23,6 +24,15 @@ export const clientTuning = {
   // We resolve endpoint_url and [services] ourselves (endpoints.ts); the SDK would read them from the wrong profile.
   ignoreConfiguredEndpointUrls: true,
 };
+
+interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials: CredentialsProvider;
+  maxAttempts: number;
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  ignoreConfiguredEndpointUrls: boolean;
+}
 
 export interface ClientSpec {
   target: ConnectionTarget;
@@ -44,6 +54,19 @@ export function targetKey(target: ConnectionTarget): string {
 }
 
 type AnyClient = ClientsByService[AwsService];
+
+function newClient(sdk: Sdk, service: AwsService, config: ClientConfig): AnyClient {
+  switch (service) {
+    case 'kms':
+      return new sdk.kms.KMSClient(config);
+    case 'dynamodb':
+      return new sdk.dynamodb.DynamoDBClient(config);
+    case 'iam':
+      return new sdk.iam.IAMClient(config);
+    case 'sts':
+      return new sdk.sts.STSClient(config);
+  }
+}
 
 export class ClientFactory {
   private readonly clients = new Map<string, Promise<AnyClient>>();
@@ -77,22 +100,15 @@ export class ClientFactory {
 
   private async create(service: AwsService, spec: ClientSpec): Promise<AnyClient> {
     const sdk = await loadSdk();
-    const config = {
+    const config: ClientConfig = {
       ...clientTuning,
       region: spec.region,
       credentials: spec.credentials,
       ...(spec.endpoint ? { endpoint: spec.endpoint } : {}),
     };
     this.logger.debug(`client created: ${service} · ${spec.region} · ${targetKey(spec.target).split(':').slice(0, 2).join(':')} · ${spec.endpoint ?? 'default endpoint'}`);
-    switch (service) {
-      case 'kms':
-        return new sdk.kms.KMSClient(config);
-      case 'dynamodb':
-        return new sdk.dynamodb.DynamoDBClient(config);
-      case 'iam':
-        return new sdk.iam.IAMClient(config);
-      case 'sts':
-        return new sdk.sts.STSClient(config);
-    }
+    const client = newClient(sdk, service, config);
+    keepErrorBodiesReadable(client as unknown as Parameters<typeof keepErrorBodiesReadable>[0]);
+    return client;
   }
 }

@@ -1,5 +1,6 @@
 // Every failure that leaves the AWS layer is an AwsLayerError: a kind the UI can act on, and a message that says
 // what failed, for whom, and what to do about it.
+import { rawErrorBody } from './error-bodies';
 import type { AwsService } from './types';
 
 export type AwsErrorKind =
@@ -108,12 +109,31 @@ interface ErrorFacts {
   status?: number;
 }
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * An error body the SDK could not parse, e.g. the XML error moto sends for a JSON service when it denies access.
+ * The SDK keeps the raw body on $response; read the code and message from it.
+ */
+function unparsedErrorBody(e: Record<string, unknown>): { code?: string; message?: string; status?: number } | undefined {
+  const raw = rawErrorBody(e);
+  if (!raw?.status || raw.status < 400) return undefined;
+  const body = raw.text ?? '';
+  const xmlCode = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+  if (xmlCode) return { code: xmlCode, message: /<Message>([^<]*)<\/Message>/.exec(body)?.[1], status: raw.status };
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    return { code: str(json.__type)?.split('#').pop() ?? str(json.code), message: str(json.message) ?? str(json.Message), status: raw.status };
+  } catch {
+    return { status: raw.status };
+  }
+}
+
 function factsOf(err: unknown): ErrorFacts {
   if (typeof err !== 'object' || err === null) return { message: String(err) };
   const e = err as Record<string, unknown>;
   const metadata = e.$metadata as { httpStatusCode?: number } | undefined;
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  return {
+  const facts: ErrorFacts = {
     name: str(e.name),
     code: str(e.Code) ?? str(e.__type)?.split('#').pop(),
     message: str(e.message) ?? str(e.Message) ?? '',
@@ -123,6 +143,9 @@ function factsOf(err: unknown): ErrorFacts {
     port: typeof e.port === 'number' ? e.port : undefined,
     status: metadata?.httpStatusCode,
   };
+  const unparsed = facts.code ? undefined : unparsedErrorBody(e);
+  if (unparsed?.code) return { ...facts, name: unparsed.code, code: unparsed.code, message: unparsed.message ?? facts.message, status: unparsed.status };
+  return unparsed ? { ...facts, status: unparsed.status } : facts;
 }
 
 /** Node network errors sometimes hide inside an AggregateError (happy eyeballs) or as the cause. */
