@@ -27,6 +27,8 @@ export function decide(directory: IamDirectory, ctx: RequestContext, action: str
     userId: ctx.caller.userId,
     action,
     resource,
+    // IAM resources live in this account, or are AWS managed policies (account "aws"), which every account may use.
+    resourceAccount: ctx.accountId,
     context: { ...globalConditions(ctx), ...options.context },
     identityPolicies: directory.identityPoliciesFor(ctx.caller),
     resourcePolicy:
