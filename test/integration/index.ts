@@ -1,6 +1,7 @@
 // The test entry VS Code loads in the extension host (extensionTestsPath). It runs every compiled
-// *.test.js next to it with mocha and prints one machine-readable line for the harness:
-//   integration-counts: <passed> <failed>
+// *.test.js next to it with mocha and prints two machine-readable lines for the harness:
+//   integration-start                      before the first test
+//   integration-counts: <passed> <failed>  after the last
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
@@ -22,6 +23,7 @@ export async function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   mocha.rootHooks({ afterEach: () => restoreAllStubs() });
   for (const file of findCompiledTests(__dirname)) mocha.addFile(file);
+  console.log('integration-start');
 
   const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve, reject) => {
     try {

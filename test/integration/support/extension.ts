@@ -1,15 +1,10 @@
 import * as vscode from 'vscode';
+import type { KmsLabApi } from '../../../src/api';
 
 export const EXTENSION_ID = 'kms-lab.kms-lab';
 
-/** What activate() returns, as the tests rely on it (the extension's src/api.ts defines the real type). */
-export interface KmsLabTestApi {
-  activationMs: number;
-  tree: vscode.TreeDataProvider<unknown>;
-  whenIdle(): Promise<void>;
-  status: { text(): string; tooltip(): string };
-  currentTarget(): unknown;
-}
+/** What activate() returns (src/api.ts). */
+export type KmsLabTestApi = KmsLabApi;
 
 export function kmsLabExtension(): vscode.Extension<KmsLabTestApi> {
   const extension = vscode.extensions.getExtension<KmsLabTestApi>(EXTENSION_ID);

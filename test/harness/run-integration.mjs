@@ -1,0 +1,141 @@
+// `npm run test:integration`: the extension-host tests (mocha, inside VS Code) and then the Playwright
+// UI tests, all in the pinned code-server, offline, with a throwaway HOME and AWS files.
+//   node test/harness/run-integration.mjs [--grep <pattern>] [--host-only] [--ui-only] [--keep]
+// First line: `integration: running in VS Code <version>`. Last line: `integration: <N> passed, <M> failed`.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { deferCleanup, runCleanups } from './cleanup.mjs';
+import { ensureCodeServer, repoRoot, vscodeVersion } from './code-server.mjs';
+import { runExtensionHostTests } from './extension-tests.mjs';
+import { createIsolatedEnv } from './isolated-env.mjs';
+import { findUiTests, runUiTests } from './ui-tests.mjs';
+
+const OVERALL_TIMEOUT_MS = Number(process.env.KMS_LAB_INTEGRATION_TIMEOUT_MS ?? 20 * 60_000);
+const HOST_TIMEOUT_MS = 12 * 60_000;
+const UI_TIMEOUT_MS = 6 * 60_000;
+
+const { values: options } = parseArgs({
+  options: {
+    grep: { type: 'string' },
+    'host-only': { type: 'boolean', default: false },
+    'ui-only': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const integrationDir = path.join(repoRoot, 'test/integration');
+const outDir = path.join(repoRoot, 'out/integration');
+const resultsDir = path.join(repoRoot, 'test-results/integration');
+let reported = false;
+
+function report(passed, failed) {
+  if (reported) return;
+  reported = true;
+  console.log(`integration: ${passed} passed, ${failed} failed`);
+}
+
+function findIntegrationSources(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'support' ? [] : findIntegrationSources(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+async function compileExtensionHostTests() {
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [path.join(integrationDir, 'index.ts'), ...findIntegrationSources(integrationDir)],
+    outdir: outDir,
+    outbase: integrationDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return path.join(outDir, 'index.js');
+}
+
+async function main() {
+  ensureCodeServer();
+  const version = vscodeVersion();
+  console.log(`integration: running in VS Code ${version}`);
+  let passed = 0;
+  let failed = 0;
+  const problems = [];
+
+  if (!options['ui-only']) {
+    const extensionTestsPath = await compileExtensionHostTests();
+    const isolated = createIsolatedEnv({
+      name: 'integration',
+      extraEnv: {
+        KMS_LAB_EXPECTED_VSCODE_VERSION: version,
+        ...(options.grep ? { KMS_LAB_TEST_GREP: options.grep } : {}),
+      },
+    });
+    if (!options.keep) deferCleanup(isolated.cleanup);
+    console.log(`integration: extension-host tests (mocha) in ${isolated.root}`);
+    const host = await runExtensionHostTests({ isolated, extensionTestsPath, logDir: resultsDir, timeoutMs: HOST_TIMEOUT_MS });
+    passed += host.passed;
+    failed += host.failed;
+    if (host.problem) problems.push(`extension host: ${host.problem}`);
+  }
+
+  if (!options['host-only']) {
+    const files = findUiTests();
+    if (files.length > 0) {
+      console.log(`integration: UI tests (Playwright) ${files.map((f) => path.relative(repoRoot, f)).join(' ')}`);
+      const ui = await runUiTests({
+        files,
+        logDir: resultsDir,
+        timeoutMs: UI_TIMEOUT_MS,
+        env: { ...process.env, ...(options.grep ? { KMS_LAB_TEST_GREP: options.grep } : {}), ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}) },
+      });
+      passed += ui.passed;
+      failed += ui.failed;
+      if (ui.problem) problems.push(`UI tests: ${ui.problem}`);
+    }
+  }
+
+  for (const problem of problems) console.error(`integration: ${problem}`);
+  if (passed + failed === 0) {
+    console.error('integration: no test ran');
+    failed = 1;
+  }
+  await runCleanups();
+  report(passed, failed);
+  return failed === 0 ? 0 : 1;
+}
+
+const guard = setTimeout(async () => {
+  console.error(`integration: gave up after ${OVERALL_TIMEOUT_MS / 60_000} minutes`);
+  await runCleanups();
+  report(0, 1);
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    console.error(`integration: interrupted (${signal})`);
+    await runCleanups();
+    report(0, 1);
+    process.exit(130);
+  });
+}
+
+try {
+  const code = await main();
+  clearTimeout(guard);
+  process.exit(code);
+} catch (error) {
+  console.error(`integration: ${error.stack ?? error}`);
+  await runCleanups();
+  report(0, 1);
+  process.exit(1);
+}
