@@ -1,7 +1,8 @@
 // Turns a policy document into matchers once, so that evaluating it again costs only the matching.
 // Compiled policies are cached by document object (WeakMap) and by text (bounded Map): treat documents as immutable.
 import { compilePrincipal, type CompiledPrincipal } from './principal';
-import { arnMatcher, compileConditionBlock, type CompiledCondition } from './conditions';
+import { compileConditionBlock, type CompiledCondition } from './conditions';
+import { resourceMatcher } from './resource-match';
 import type { VariableLookup } from './context-types';
 import { compileTemplate } from './variables';
 import { wildcardMatcher, type Matcher } from './wildcard';
@@ -88,7 +89,7 @@ function compileResources(statement: Record<string, unknown>, compiled: Compiled
   const element = hasResource ? 'Resource' : 'NotResource';
   compiled.resourceNegated = hasNotResource;
   compiled.resourcePatterns = stringList(statement[element], element, compiled.problems);
-  compiled.resourceMatchers = compiled.resourcePatterns.map((p) => arnMatcher(compileTemplate(p, variables)));
+  compiled.resourceMatchers = compiled.resourcePatterns.map((p) => resourceMatcher(compileTemplate(p, variables)));
 }
 
 function compilePrincipals(statement: Record<string, unknown>, compiled: CompiledStatement, kind: PolicyKind): void {

@@ -273,6 +273,13 @@ function evaluateRequest(req: EvaluationRequest): EvaluationResult {
   }
 
   let allowed: boolean;
+  if (!resourcePolicy && crossAccount) {
+    reasons.unshift({
+      kind: 'resource-does-not-allow',
+      message: `${resource} is in account ${resourceAccount} and has no resource policy, so ${caller.label} from account ${caller.account} cannot reach it.`,
+    });
+    return result('implicitly-denied');
+  }
   if (!resourcePolicy) {
     allowed = identityAllows;
     if (allowed) reasons.unshift(...identityReasons);

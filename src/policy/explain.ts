@@ -100,7 +100,9 @@ function explainImplicitDeny(d: EvaluationDetails, n: Names): string[] {
   if (d.crossAccountActionUnsupported) {
     return [`${n.action} cannot be used on a KMS key from another account: the caller, ${n.who}, is in account ${d.callerAccount} and ${n.resource} in account ${d.resourceAccount}. No policy can change that.`];
   }
-  if (!d.resourcePolicyName) {
+  if (!d.resourcePolicyName && d.crossAccount) {
+    sentences.push(`${capitalise(n.resource)} belongs to account ${d.resourceAccount} and has no resource policy, so the caller, ${n.who}, from account ${d.callerAccount}, cannot reach it.`);
+  } else if (!d.resourcePolicyName) {
     sentences.push(capitalise(noIdentityAllowSentence(d, n)));
   } else if (d.crossAccount) {
     sentences.push(`The caller, ${n.who}, is in account ${d.callerAccount} and ${n.resource} in account ${d.resourceAccount}: both the ${d.resourcePolicyName} and ${n.who}'s IAM policies must allow ${n.action}.`);

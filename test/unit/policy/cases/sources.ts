@@ -1,0 +1,36 @@
+// The AWS documentation pages the table-driven cases come from.
+const IAM = 'https://docs.aws.amazon.com/IAM/latest/UserGuide';
+const KMS = 'https://docs.aws.amazon.com/kms/latest/developerguide';
+
+export const SOURCE = {
+  evaluationLogic: `${IAM}/reference_policies_evaluation-logic.html`,
+  sameAccount: `${IAM}/reference_policies_evaluation-logic_policies.html`,
+  crossAccount: `${IAM}/reference_policies_evaluation-logic-cross-account.html`,
+  conditionOperators: `${IAM}/reference_policies_elements_condition_operators.html`,
+  condition: `${IAM}/reference_policies_elements_condition.html`,
+  multipleValues: `${IAM}/reference_policies_condition-logic-multiple-context-keys-or-values.html`,
+  setOperators: `${IAM}/reference_policies_condition-single-vs-multi-valued-context-keys.html`,
+  variables: `${IAM}/reference_policies_variables.html`,
+  principal: `${IAM}/reference_policies_elements_principal.html`,
+  notPrincipal: `${IAM}/reference_policies_elements_notprincipal.html`,
+  action: `${IAM}/reference_policies_elements_action.html`,
+  notAction: `${IAM}/reference_policies_elements_notaction.html`,
+  resource: `${IAM}/reference_policies_elements_resource.html`,
+  notResource: `${IAM}/reference_policies_elements_notresource.html`,
+  version: `${IAM}/reference_policies_elements_version.html`,
+  effect: `${IAM}/reference_policies_elements_effect.html`,
+  globalKeys: `${IAM}/reference_policies_condition-keys.html`,
+  arns: `${IAM}/reference-arns.html`,
+  roleTrust: `${IAM}/id_roles_terms-and-concepts.html`,
+  kmsKeyPolicies: `${KMS}/key-policies.html`,
+  kmsDefault: `${KMS}/key-policy-default.html`,
+  kmsDetermining: `${KMS}/determining-access-key-policy.html`,
+  kmsConditions: `${KMS}/conditions-kms.html`,
+  kmsViaService: `${KMS}/conditions-kms.html#conditions-kms-via-service`,
+  kmsCallerAccount: `${KMS}/conditions-kms.html#conditions-kms-caller-account`,
+  kmsExternalAccounts: `${KMS}/key-policy-modifying-external-accounts.html`,
+  kmsPermissions: `${KMS}/kms-api-permissions-reference.html`,
+  kmsDynamoDb: `${KMS}/services-dynamodb.html`,
+  kmsIamPolicies: `${KMS}/iam-policies.html`,
+  dynamoDbEncryption: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html',
+} as const;
