@@ -51,10 +51,10 @@ export function refOf(hit: Hit): StatementRef {
 }
 
 /** "statement 'Allow use of the key' (Allow) of the key policy" */
-export function describeStatement(ref: StatementRef): string {
+export function describeStatement(ref: StatementRef, withEffect = true): string {
   const which = ref.sid ? `statement '${ref.sid}'` : `statement #${ref.index + 1}`;
   const policy = ref.kind === 'resource' ? `the ${ref.policy}` : `policy ${ref.policy}`;
-  return `${which} (${ref.effect}) of ${policy}`;
+  return withEffect ? `${which} (${ref.effect}) of ${policy}` : `${which} of ${policy}`;
 }
 
 function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
@@ -130,7 +130,7 @@ function malformedReasons(policy: PolicyUnderTest): Reason[] {
     const ref: StatementRef = { policy: policy.name, sid: statement.sid, index: statement.index, effect: statement.effect, kind: policy.kind };
     reasons.push({
       kind: 'malformed-policy',
-      message: `${capitalise(describeStatement(ref))} is malformed and does not match: ${statement.problems.join('; ')}.`,
+      message: `${capitalise(describeStatement(ref, false))} is malformed and does not match: ${statement.problems.join('; ')}.`,
       statement: ref,
     });
   }

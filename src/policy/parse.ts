@@ -92,7 +92,12 @@ export function parsePolicy(text: string): ParsedPolicy {
   }
   const statementRanges = statementNodes(root).map((n) => lines.range(n.offset, n.offset + n.length));
   if (errors.length > 0) return { errors, statementRanges };
-  return { document: jsonc().getNodeValue(root) as PolicyDocument, errors, statementRanges };
+  try {
+    // Plain objects, exactly as AWS's JSON reader sees the text.
+    return { document: JSON.parse(source) as PolicyDocument, errors, statementRanges };
+  } catch (error) {
+    return { errors: [{ message: (error as Error).message, range: lines.range(0, 0) }], statementRanges };
+  }
 }
 
 function statementNodes(root: Node): Node[] {
