@@ -14,6 +14,8 @@ export async function listen(
   port: number,
 ): Promise<ListeningServer> {
   const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, listener);
+  // A client that half-closes after sending its request (nc, some scripts) still gets its answer.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // Malformed HTTP never reaches the listener; answer it and drop the connection instead of throwing.
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
