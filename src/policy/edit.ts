@@ -101,10 +101,40 @@ function insertionIndex(policy: LoadedPolicy, sid: string): number {
   return before >= 0 ? before : policy.statements.length;
 }
 
+/** Whitespace between the start of the line and `offset`, or undefined when other text precedes it on its line. */
+function indentationAt(text: string, offset: number): string | undefined {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  const before = text.slice(start, offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+}
+
+/**
+ * Inserts a statement into the Statement list, formatted like its neighbours, without touching them
+ * (jsonc-parser's formatter would also reformat a neighbour that shares a line with the insertion).
+ */
 function insertStatement(policy: LoadedPolicy, statement: PolicyStatement): string {
-  if (!policy.hasStatement) return apply(policy.text, ['Statement'], [statement]);
-  if (!policy.statementIsArray) return apply(policy.text, ['Statement'], [policy.statements[0]?.value, statement]);
-  return apply(policy.text, ['Statement', insertionIndex(policy, statement.Sid as string)], statement, true);
+  const { text } = policy;
+  if (!policy.hasStatement) return apply(text, ['Statement'], [statement]);
+  if (!policy.statementIsArray) return apply(text, ['Statement'], [policy.statements[0]?.value, statement]);
+  const index = insertionIndex(policy, statement.Sid as string);
+  const root = jsonc().parseTree(text);
+  const items = (root && jsonc().findNodeAtLocation(root, ['Statement'])?.children) ?? [];
+  const format = formattingOf(text);
+  if (items.length === 0 || !format) return apply(text, ['Statement', index], statement, true);
+  const neighbour = items[Math.min(index, items.length - 1)];
+  const indent = indentationAt(text, neighbour.offset);
+  const eol = format.eol ?? '\n';
+  const unit = format.insertSpaces ? ' '.repeat(format.tabSize ?? 2) : '\t';
+  const body = indent === undefined ? JSON.stringify(statement) : JSON.stringify(statement, null, unit).split('\n').join(eol + indent);
+  const separator = indent === undefined ? ', ' : `,${eol}${indent}`;
+  if (index >= items.length) {
+    const last = items[items.length - 1];
+    const at = last.offset + last.length;
+    return text.slice(0, at) + separator + body + text.slice(at);
+  }
+  const at = items[index].offset;
+  return text.slice(0, at) + body + separator + text.slice(at);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
