@@ -22,8 +22,10 @@ if (tests.length === 0) {
   process.exit(1);
 }
 
-const outdir = path.join(root, 'out/unit');
+// One folder per run, so runs started side by side never delete each other's compiled tests.
+const outdir = path.join(root, 'out', `unit-${process.pid}`);
 rmSync(outdir, { recursive: true, force: true });
+process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
 await esbuild.build({
   entryPoints: tests,
   outdir,
