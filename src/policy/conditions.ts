@@ -92,7 +92,7 @@ define('StringNotLike', 'String', true, stringLike);
 // ---- Numeric ----
 function parseNumber(text: string): number | undefined {
   const trimmed = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
   return Number(trimmed);
 }
 

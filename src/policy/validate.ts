@@ -26,6 +26,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** "user/name", "role/path/name": a type, then path parts and a name made of IAM's name characters. */
+function isUserOrRolePath(resource: string): boolean {
+  const [type, ...parts] = resource.split('/');
+  return (type === 'user' || type === 'role') && parts.length > 0 && parts.every((part) => /^[\w+=,.@-]+$/.test(part));
+}
+
 /** A principal value KMS accepts in {"AWS": ...}; undefined when valid, else why not. */
 export function awsPrincipalProblem(value: string): string | undefined {
   if (value === '*' || ACCOUNT_ID.test(value)) return undefined;
@@ -36,7 +42,7 @@ export function awsPrincipalProblem(value: string): string | undefined {
   if (!/^aws(-cn|-us-gov|-iso[a-z-]*)?$/.test(arn.partition)) return `"${value}": unknown partition "${arn.partition}"`;
   if (!ACCOUNT_ID.test(arn.account)) return `"${value}": the account must be 12 digits`;
   if (arn.region !== '') return `"${value}": IAM and STS principal ARNs have no region`;
-  if (arn.service === 'iam' && (arn.resource === 'root' || /^(user|role)\/([\w+=,.@\-/]*\/)?[\w+=,.@-]+$/.test(arn.resource))) return undefined;
+  if (arn.service === 'iam' && (arn.resource === 'root' || isUserOrRolePath(arn.resource))) return undefined;
   if (arn.service === 'sts' && /^(assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+|federated-user\/[\w+=,.@-]+)$/.test(arn.resource)) return undefined;
   if (arn.service === 'iam' && arn.resource.startsWith('group/')) return `"${value}": an IAM group cannot be a principal`;
   return `"${value}" is not a valid principal (expected a user, role, assumed-role session, federated user or account root)`;

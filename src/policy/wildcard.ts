@@ -1,8 +1,7 @@
 // Wildcard matching as IAM does it: `*` is any run of characters (including none), `?` is exactly one character.
+import { ANY_ONE, ANY_RUN, glob, globMatch, LITERAL, type Glob } from './glob';
 
 export type Matcher = (value: string) => boolean;
-
-const REGEX_SPECIALS = /[.+^${}()|[\]\\/*?]/g;
 
 /** Pieces of a pattern: literal text, or a wildcard. Policy variables such as ${*} produce literal '*' pieces. */
 export type PatternPiece = { literal: string } | { wildcard: '*' | '?' };
@@ -23,17 +22,21 @@ export function piecesOf(pattern: string): PatternPiece[] {
   return pieces;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(REGEX_SPECIALS, '\\$&');
-}
-
-export function regExpSourceOf(pieces: PatternPiece[]): string {
-  let source = '^';
+function globOf(pieces: PatternPiece[], ignoreCase: boolean): Glob {
+  const kinds: number[] = [];
+  const chars: string[] = [];
   for (const piece of pieces) {
-    if ('literal' in piece) source += escapeRegExp(piece.literal);
-    else source += piece.wildcard === '*' ? '[\\s\\S]*' : '[\\s\\S]';
+    if ('wildcard' in piece) {
+      kinds.push(piece.wildcard === '*' ? ANY_RUN : ANY_ONE);
+      chars.push('');
+      continue;
+    }
+    for (const ch of ignoreCase ? piece.literal.toLowerCase() : piece.literal) {
+      kinds.push(LITERAL);
+      chars.push(ch);
+    }
   }
-  return source + '$';
+  return glob(kinds, chars);
 }
 
 function hasWildcard(pieces: PatternPiece[]): boolean {
@@ -53,8 +56,8 @@ export function matcherOfPieces(pieces: PatternPiece[], ignoreCase: boolean): Ma
     const prefix = fold(pieces[0].literal);
     return (value) => fold(value).startsWith(prefix);
   }
-  const regex = new RegExp(regExpSourceOf(pieces), ignoreCase ? 'iu' : 'u');
-  return (value) => regex.test(value);
+  const pattern = globOf(pieces, ignoreCase);
+  return (value) => globMatch(pattern, fold(value));
 }
 
 const matcherCache = new Map<string, Matcher>();
