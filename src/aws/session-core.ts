@@ -40,7 +40,7 @@ export class SessionCore {
   ) {
     this.env = options.env ?? process.env;
     this.logger = options.logger ?? silentLogger;
-    this.limit = createLimiter(options.maxConcurrency ?? 6);
+    this.limit = createLimiter(Math.max(1, Math.floor(options.maxConcurrency ?? 6) || 6));
     this.ownsFactory = !options.clientFactory;
     this.factory = options.clientFactory ?? new ClientFactory(this.logger);
     this.credentials = credentialsFor(target, { env: this.env, logger: this.logger, mfaCodeProvider: options.mfaCodeProvider });

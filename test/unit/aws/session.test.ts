@@ -6,7 +6,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IAMClient, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import type { Logger } from '../../../src/aws/log';
+import { ClientFactory } from '../../../src/aws/client-factory';
 import { AwsSession } from '../../../src/aws/session';
+import { SessionCore } from '../../../src/aws/session-core';
 import { ini, makeAwsFiles } from './support/aws-files';
 import { freePort, startMoto, type Moto } from './support/moto';
 import { rejection } from './support/sessions';
@@ -337,5 +339,58 @@ describe('failures that say what failed', () => {
     const err = await rejection(session.sts.getCallerIdentity());
     assert.equal(err.kind, 'other');
     assert.match(err.message, /has been closed/);
+  });
+});
+
+describe('client factory', () => {
+  it('makes one client per service for a session, lazily, and destroys them on dispose', async () => {
+    const factory = new ClientFactory();
+    const session = new AwsSession(profileTarget('static'), { env: files.env, clientFactory: factory });
+    assert.equal(factory.size, 0, 'nothing is built before the first call');
+    await session.sts.getCallerIdentity();
+    session.invalidate();
+    await session.sts.getCallerIdentity();
+    assert.equal(factory.size, 1);
+    await session.kms.listKeys();
+    assert.equal(factory.size, 2);
+    factory.dispose();
+    assert.equal(factory.size, 0);
+    await assert.rejects(new AwsSession(profileTarget('static'), { env: files.env, clientFactory: factory }).sts.getCallerIdentity(), /disposed/);
+  });
+
+  it('sessions for the same target share clients; another profile or region gets its own', async () => {
+    const factory = new ClientFactory();
+    const sessions = [
+      new AwsSession(profileTarget('static'), { env: files.env, clientFactory: factory }),
+      new AwsSession(profileTarget('static'), { env: files.env, clientFactory: factory }),
+      new AwsSession(profileTarget('role'), { env: files.env, clientFactory: factory }),
+      new AwsSession({ kind: 'profile', profile: 'static', region: 'eu-west-1' }, { env: files.env, clientFactory: factory }),
+    ];
+    try {
+      for (const s of sessions) await s.sts.getCallerIdentity();
+      assert.equal(factory.size, 3);
+      sessions[0].dispose();
+      assert.equal(factory.size, 3, 'a session leaves a factory it was given alone');
+      assert.equal((await sessions[1].sts.getCallerIdentity()).arn, user.arn);
+    } finally {
+      factory.dispose();
+    }
+  });
+
+  it('IAM is signed for us-east-1, except behind a custom endpoint', () => {
+    const core = new SessionCore({ kind: 'profile', profile: 'static', region: 'eu-west-1' }, { env: files.env });
+    assert.equal(core.regionFor('iam', undefined), 'us-east-1');
+    assert.equal(core.regionFor('iam', moto.endpoint), 'eu-west-1');
+    assert.equal(core.regionFor('kms', undefined), 'eu-west-1');
+    core.dispose();
+  });
+
+  it('a nonsensical concurrency setting falls back to a working limit', async () => {
+    const session = new AwsSession(profileTarget('static'), { env: files.env, maxConcurrency: 0 });
+    try {
+      assert.equal((await session.sts.getCallerIdentity()).arn, user.arn);
+    } finally {
+      session.dispose();
+    }
   });
 });
