@@ -49,6 +49,8 @@ export function createIsolatedEnv({ name = 'run', config = '', credentials = '',
     // Otherwise VS Code's server replaces the extension host's environment with one from a login shell,
     // which drops this PATH (moto_server, aws) and may bring AWS settings back in.
     VSCODE_CLI: '1',
+    // The SDK's notice about future Node versions, repeated by every process, is noise in test output.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extraEnv,
   };
   return {

@@ -66,6 +66,7 @@ async function main() {
   ensureCodeServer();
   const version = vscodeVersion();
   console.log(`integration: running in VS Code ${version}`);
+  rmSync(resultsDir, { recursive: true, force: true });
   let passed = 0;
   let failed = 0;
   const problems = [];
@@ -76,6 +77,7 @@ async function main() {
       name: 'integration',
       extraEnv: {
         KMS_LAB_EXPECTED_VSCODE_VERSION: version,
+        KMS_LAB_TEST_RESULTS: resultsDir,
         ...(options.grep ? { KMS_LAB_TEST_GREP: options.grep } : {}),
       },
     });
@@ -95,7 +97,7 @@ async function main() {
         files,
         logDir: resultsDir,
         timeoutMs: UI_TIMEOUT_MS,
-        env: { ...process.env, ...(options.grep ? { KMS_LAB_TEST_GREP: options.grep } : {}), ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}) },
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(options.grep ? { KMS_LAB_TEST_GREP: options.grep } : {}), ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}) },
       });
       passed += ui.passed;
       failed += ui.failed;

@@ -1,5 +1,8 @@
 // A real moto server (an independent AWS emulator) on a free loopback port, for tests of the AWS layer.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { freePort } from './ports';
 import { waitFor } from './wait';
 
@@ -16,14 +19,35 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+// moto's boto3 reads AWS_CONFIG_FILE on requests: give it empty files of its own, so that what a test
+// writes into the extension's AWS files (even a malformed file, on purpose) cannot break the server.
+let motoConfigDir: string | undefined;
+function serverEnvironment(): NodeJS.ProcessEnv {
+  if (!motoConfigDir) {
+    motoConfigDir = mkdtempSync(path.join(process.env.KMS_LAB_TEST_TMP ?? os.tmpdir(), 'moto-aws-'));
+    writeFileSync(path.join(motoConfigDir, 'config'), '');
+    writeFileSync(path.join(motoConfigDir, 'credentials'), '');
+    const dir = motoConfigDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return { ...env, AWS_CONFIG_FILE: path.join(motoConfigDir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(motoConfigDir, 'credentials') };
+}
+
 export async function startMoto(options: { env?: Record<string, string> } = {}): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env },
+    env: { ...serverEnvironment(), MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   running.add(child);
+  // moto logs every request and any traceback to stderr: keep it with the test results.
+  const logDir = process.env.KMS_LAB_TEST_RESULTS;
+  if (logDir && child.stderr) {
+    mkdirSync(logDir, { recursive: true });
+    child.stderr.pipe(createWriteStream(path.join(logDir, `moto-${port}.log`)));
+  }
   let stderr = '';
   let listening = false;
   child.stderr?.on('data', (chunk: Buffer) => {
