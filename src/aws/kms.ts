@@ -8,11 +8,16 @@ import type { KeyPolicy, KmsGrant, KmsKey, Page } from './types';
 /** Aliases under alias/aws/ are reserved for AWS managed keys; customers cannot create them. */
 const awsManagedAliasPrefix = 'alias/aws/';
 
+const isAwsManagedAlias = (alias: string): boolean => alias.startsWith(awsManagedAliasPrefix);
+
+/** Key ARNs are cached under the key id (key ids are unique), so a table naming its key by ARN reuses the listing's lookup. */
+const describeCacheKey = (keyIdOrAlias: string): string => `kms:DescribeKey|${/^arn:aws[\w-]*:kms:[^:]*:\d*:key\/(.+)$/.exec(keyIdOrAlias)?.[1] ?? keyIdOrAlias}`;
+
 const isAlias = (keyIdOrAlias: string): boolean => keyIdOrAlias.startsWith('alias/') || /^arn:aws[\w-]*:kms:[^:]*:\d*:alias\//.test(keyIdOrAlias);
 
 export function toKmsKey(meta: KeyMetadata, aliases: string[]): KmsKey {
   const keySpec = meta.KeySpec ?? meta.CustomerMasterKeySpec;
-  const awsManaged = meta.KeyManager === 'AWS' || aliases.some((a) => a.startsWith(awsManagedAliasPrefix));
+  const awsManaged = meta.KeyManager === 'AWS' || aliases.some(isAwsManagedAlias);
   return {
     keyId: meta.KeyId ?? '',
     arn: meta.Arn ?? '',
@@ -53,9 +58,11 @@ export class KmsService {
         c.send(new sdk.kms.ListKeysCommand({ Marker: opts.pageToken, Limit: opts.pageSize })),
       );
       const aliases = await this.aliasesByKeyId();
-      const keys = await Promise.all(
-        (page.Keys ?? []).filter((k) => k.KeyId).map((k) => this.describeForList(k.KeyId as string, k.KeyArn, aliases)),
+      // A key with an alias under alias/aws/ is AWS managed: no need to describe it when only customer keys are shown.
+      const wanted = (page.Keys ?? []).filter(
+        (k): k is typeof k & { KeyId: string } => !!k.KeyId && (opts.includeAwsManaged || !(aliases.get(k.KeyId) ?? []).some(isAwsManagedAlias)),
       );
+      const keys = await Promise.all(wanted.map((k) => this.describeForList(k.KeyId, k.KeyArn, aliases)));
       const shown = opts.includeAwsManaged ? keys : keys.filter((k) => k.keyManager === 'CUSTOMER');
       const items = await Promise.all(shown.map((k) => this.withRotation(k)));
       return { items, nextToken: page.Truncated ? page.NextMarker : undefined };
@@ -64,13 +71,14 @@ export class KmsService {
 
   /** By key id, key ARN, alias name or alias ARN. Cached per refresh under each of the key's names. */
   describeKey(keyIdOrAlias: string): Promise<KmsKey> {
-    return this.cache.get(`kms:DescribeKey|${keyIdOrAlias}`, async () => {
+    const cacheKey = describeCacheKey(keyIdOrAlias);
+    return this.cache.get(cacheKey, async () => {
       const out = await this.caller.send('kms:DescribeKey', (c, sdk) => c.send(new sdk.kms.DescribeKeyCommand({ KeyId: keyIdOrAlias })));
       const meta = out.KeyMetadata;
       if (!meta?.KeyId) throw new AwsLayerError('other', `kms:DescribeKey returned no key metadata for ${keyIdOrAlias}`, { action: 'kms:DescribeKey', service: 'kms' });
       const aliases = (await this.aliasesByKeyId()).get(meta.KeyId) ?? [];
       const key = toKmsKey(meta, aliases);
-      for (const name of [key.keyId, key.arn]) if (name && name !== keyIdOrAlias) this.cache.set(`kms:DescribeKey|${name}`, key);
+      if (key.keyId && describeCacheKey(key.keyId) !== cacheKey) this.cache.set(describeCacheKey(key.keyId), key);
       return key;
     });
   }
@@ -175,7 +183,7 @@ export class KmsService {
         arn: keyArn ?? '',
         aliases: [...names].sort(),
         state: 'Unknown',
-        keyManager: names.some((a) => a.startsWith(awsManagedAliasPrefix)) ? 'AWS' : 'CUSTOMER',
+        keyManager: names.some(isAwsManagedAlias) ? 'AWS' : 'CUSTOMER',
         problem: err.message,
       };
     }
