@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultKeyPolicy, evaluate, explain } from '../../../src/policy';
+import { defaultKeyPolicy, evaluate, explain, type PolicyDocument, type PolicyStatement } from '../../../src/policy';
 
 const A = '111122223333';
 const KEY = `arn:aws:kms:us-east-1:${A}:key/k`;
 const USER = `arn:aws:iam::${A}:user/test`;
-const doc = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
 
 test('an explicit deny names the statement and says that deny wins', () => {
   const result = evaluate({

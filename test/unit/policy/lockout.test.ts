@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addKeyAdministrator, consoleKeyPolicy, defaultKeyPolicy, wouldLockOut, type NamedPolicy } from '../../../src/policy';
+import { addKeyAdministrator, consoleKeyPolicy, defaultKeyPolicy, wouldLockOut, type NamedPolicy, type PolicyStatement } from '../../../src/policy';
 
 const A = '111122223333';
 const ADMIN = `arn:aws:iam::${A}:user/admin`;
@@ -17,14 +17,14 @@ test('the default policy locks out a caller without IAM permission', () => {
 
 test('a policy without the root statement locks out even AdministratorAccess, unless it names the caller', () => {
   const usersOnly = consoleKeyPolicy(A, { users: [ADMIN] });
-  usersOnly.Statement = (usersOnly.Statement as object[]).slice(1);
+  usersOnly.Statement = (usersOnly.Statement as PolicyStatement[]).slice(1);
   assert.equal(wouldLockOut(usersOnly, ADMIN, [administratorAccess]), true);
   assert.equal(wouldLockOut(addKeyAdministrator(usersOnly, ADMIN), ADMIN, []), false);
 });
 
 test('an explicit deny of kms:PutKeyPolicy locks out', () => {
   const policy = defaultKeyPolicy(A);
-  (policy.Statement as object[]).push({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*' });
+  (policy.Statement as PolicyStatement[]).push({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*' });
   assert.equal(wouldLockOut(policy, ADMIN, [administratorAccess]), true);
 });
 
