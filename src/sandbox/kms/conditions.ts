@@ -17,16 +17,25 @@ export function directConditions(ctx: RequestContext): ConditionContext {
   return { ...callerConditions(ctx), 'aws:SourceIp': ctx.sourceIp, 'aws:ViaAWSService': 'false' };
 }
 
+const viaDynamoDbCache = new Map<string, ConditionContext>();
+
 /** A call DynamoDB makes on the caller's behalf (forward access): kms:ViaService and aws:CalledVia. */
 export function viaDynamoDbConditions(ctx: RequestContext): ConditionContext {
-  return {
-    ...callerConditions(ctx),
-    'kms:ViaService': `dynamodb.${ctx.region}.amazonaws.com`,
-    'aws:ViaAWSService': 'true',
-    'aws:CalledVia': ['dynamodb.amazonaws.com'],
-    'aws:CalledViaFirst': 'dynamodb.amazonaws.com',
-    'aws:CalledViaLast': 'dynamodb.amazonaws.com',
-  };
+  const cacheKey = `${ctx.region} ${ctx.caller.accountId}`;
+  let conditions = viaDynamoDbCache.get(cacheKey);
+  if (!conditions) {
+    conditions = Object.freeze({
+      ...callerConditions(ctx),
+      'kms:ViaService': `dynamodb.${ctx.region}.amazonaws.com`,
+      'aws:ViaAWSService': 'true',
+      'aws:CalledVia': ['dynamodb.amazonaws.com'],
+      'aws:CalledViaFirst': 'dynamodb.amazonaws.com',
+      'aws:CalledViaLast': 'dynamodb.amazonaws.com',
+    });
+    if (viaDynamoDbCache.size > 64) viaDynamoDbCache.clear();
+    viaDynamoDbCache.set(cacheKey, conditions);
+  }
+  return conditions;
 }
 
 export function encryptionContextConditions(context: EncryptionContext | undefined): ConditionContext {

@@ -1,6 +1,7 @@
 // What DynamoDB asks KMS about a table's key: which key, may this caller use it through DynamoDB, and the
 // grant DynamoDB keeps on a customer managed key for each table.
 import { randomBytes } from 'node:crypto';
+import type { ConditionContext } from '../../policy/types';
 import type { RequestContext } from '../contracts';
 import type { AccessDecision } from './access';
 import type { KmsBackend } from './backend';
@@ -15,6 +16,8 @@ export function tableEncryptionContext(tableName: string, accountId: string): En
 }
 
 export class TableKeyAccess {
+  private readonly requests = new Map<string, { conditions: ConditionContext; encryptionContext: EncryptionContext }>();
+
   constructor(private readonly backend: KmsBackend) {}
 
   /** The key of an SSESpecification: the given id, ARN or alias, or the AWS managed aws/dynamodb key (created on first use). */
@@ -29,16 +32,29 @@ export class TableKeyAccess {
   }
 
   /** kms:<operation> on the key, as DynamoDB calls it for the caller (kms:ViaService, the table's encryption context). */
-  decide(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, extra: Record<string, string> = {}): AccessDecision {
-    const encryptionContext = tableEncryptionContext(tableName, ctx.accountId);
+  decide(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, extra?: Record<string, string>): AccessDecision {
+    const request = this.requestFor(ctx, tableName);
     return this.backend.access.decide({
       caller: ctx.caller,
       operation,
       key,
-      conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext), ...extra },
-      encryptionContext,
+      conditions: extra ? { ...request.conditions, ...extra } : request.conditions,
+      encryptionContext: request.encryptionContext,
       now: ctx.now,
     });
+  }
+
+  /** The conditions and encryption context of DynamoDB's KMS calls for one table (the same on every item request). */
+  private requestFor(ctx: RequestContext, tableName: string): { conditions: ConditionContext; encryptionContext: EncryptionContext } {
+    const cacheKey = `${ctx.region} ${ctx.caller.accountId} ${ctx.accountId} ${tableName}`;
+    let request = this.requests.get(cacheKey);
+    if (!request) {
+      const encryptionContext = tableEncryptionContext(tableName, ctx.accountId);
+      request = { conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext) }, encryptionContext };
+      if (this.requests.size > 1024) this.requests.clear();
+      this.requests.set(cacheKey, request);
+    }
+    return request;
   }
 
   /** Creating a table under a key: DynamoDB describes the key and creates a grant on it for the caller. */
