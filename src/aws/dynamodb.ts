@@ -31,7 +31,7 @@ export class DynamoService {
   listTables(opts: { pageToken?: string; pageSize?: number } = {}): Promise<Page<DynamoTable>> {
     return this.cache.get(`dynamodb:ListTables|${opts.pageToken ?? ''}|${opts.pageSize ?? ''}`, async () => {
       const page = await this.caller.send('dynamodb:ListTables', (c, sdk) =>
-        c.send(new sdk.dynamodb.ListTablesCommand({ ExclusiveStartTableName: opts.pageToken, Limit: opts.pageSize })),
+        c.send(new sdk.dynamodb.ListTablesCommand({ ExclusiveStartTableName: opts.pageToken, Limit: opts.pageSize === undefined ? undefined : Math.min(100, opts.pageSize) })),
       );
       const tables = await Promise.all((page.TableNames ?? []).map((name) => this.describeForList(name)));
       return { items: tables.filter((t): t is DynamoTable => t !== undefined), nextToken: page.LastEvaluatedTableName };
