@@ -23,7 +23,7 @@ export class TableKeyAccess {
   /** The key of an SSESpecification: the given id, ARN or alias, or the AWS managed aws/dynamodb key (created on first use). */
   resolve(keyRef: string | undefined, ctx: RequestContext): Promise<KeyRecord> {
     if (keyRef === undefined) return this.backend.ensureDynamoManagedKey(ctx.now);
-    return this.backend.findKey(keyRef, { now: ctx.now });
+    return this.backend.findKey(keyRef, { allowAlias: true, createManaged: true, now: ctx.now });
   }
 
   /** The live key with this ARN, or undefined once it is deleted. */

@@ -44,6 +44,8 @@ describe('encryption kinds', () => {
     assert.deepEqual((await f.ddb(f.admin, 'DescribeTable', { TableName: 'managed' })).Table.SSEDescription, created.TableDescription.SSEDescription);
     const aliases = (await f.kms(f.admin, 'ListAliases', {})).Aliases;
     assert.ok(aliases.some((a: any) => a.AliasName === 'alias/aws/dynamodb' && a.TargetKeyId === managed.KeyId));
+    const byAlias = await f.ddb(f.admin, 'CreateTable', tableInput('managed-by-alias', { SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/aws/dynamodb' } }));
+    assert.equal(byAlias.TableDescription.SSEDescription.KMSMasterKeyArn, managed.Arn);
   });
 
   test('customer managed key: KMSMasterKeyArn is the key ARN even when an alias was given', async () => {

@@ -61,6 +61,17 @@ describe('aliases', () => {
     assert.deepEqual(names, ['alias/page-0', 'alias/page-1', 'alias/page-2', 'alias/page-3', 'alias/page-4']);
   });
 
+  test('management operations take a key id or ARN; DescribeKey and cryptography also take an alias', async () => {
+    await f.kms(f.admin, 'CreateAlias', { AliasName: 'alias/by-name', TargetKeyId: first.KeyId });
+    for (const operation of ['DisableKey', 'EnableKey', 'GetKeyRotationStatus', 'ListResourceTags', 'ListGrants', 'GetKeyPolicy']) {
+      const error = await awsError(f.kms(f.admin, operation, { KeyId: 'alias/by-name' }));
+      assert.equal(error.code, 'NotFoundException', operation);
+      assert.equal(error.message, 'Invalid keyId alias/by-name', operation);
+    }
+    await f.kms(f.admin, 'DescribeKey', { KeyId: 'alias/by-name' });
+    await f.kms(f.admin, 'GenerateDataKey', { KeyId: 'alias/by-name', KeySpec: 'AES_256' });
+  });
+
   test('an alias cannot point at a key pending deletion', async () => {
     const doomed = (await f.kms(f.admin, 'CreateKey', {})).KeyMetadata;
     await f.kms(f.admin, 'ScheduleKeyDeletion', { KeyId: doomed.KeyId, PendingWindowInDays: 7 });

@@ -80,7 +80,7 @@ export async function listAliases(call: KmsCall): Promise<Record<string, unknown
   const request = pageRequest(call.input);
   const keyRef = optionalString(call.input, 'KeyId', 2048);
   authorize(call, 'ListAliases', undefined, { resource: '*' });
-  const key = keyRef === undefined ? undefined : await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = keyRef === undefined ? undefined : await keyFromMember(call);
   const aliases = Object.values(call.backend.state().aliases)
     .filter((alias) => !key || alias.targetKeyId === key.keyId)
     .filter((alias) => call.backend.state().keys[alias.targetKeyId] !== undefined)

@@ -15,9 +15,12 @@ export interface KmsCall {
 
 export type KmsOperation = (call: KmsCall) => Promise<Record<string, unknown>>;
 
-/** The key named by a member (KeyId by default). Aliases are accepted unless the operation takes only ids and ARNs. */
+/**
+ * The key named by a member (KeyId by default): a key id or key ARN. Only the operations whose KeyId AWS documents
+ * as accepting an alias name or alias ARN (DescribeKey and the cryptographic operations) pass allowAlias.
+ */
 export function keyFromMember(call: KmsCall, member = 'KeyId', options: { allowAlias?: boolean; createManaged?: boolean } = {}): Promise<KeyRecord> {
-  return call.backend.findKey(requiredString(call.input, member, 2048), { ...options, now: call.ctx.now });
+  return call.backend.findKey(requiredString(call.input, member, 2048), { allowAlias: options.allowAlias ?? false, createManaged: options.createManaged, now: call.ctx.now });
 }
 
 export interface AuthorizeOptions {

@@ -50,12 +50,12 @@ function openWith(call: KmsCall, key: KeyRecord, blob: Buffer, context: Encrypti
 /** Decrypt and ReEncrypt accept a KeyId that must name the blob's key. */
 async function checkExpectedKey(call: KmsCall, member: string, key: KeyRecord): Promise<void> {
   if (optionalString(call.input, member, 2048) === undefined) return;
-  const expected = await keyFromMember(call, member);
+  const expected = await keyFromMember(call, member, { allowAlias: true });
   if (expected.keyId !== key.keyId) throw kmsError.incorrectKey();
 }
 
 export async function encrypt(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call);
+  const key = await keyFromMember(call, 'KeyId', { allowAlias: true });
   const plaintext = requiredBlob(call.input, 'Plaintext', MAX_PLAINTEXT);
   const context = optionalStringMap(call.input, 'EncryptionContext');
   const algorithmName = algorithm(call.input);
@@ -85,7 +85,7 @@ export async function reEncrypt(call: KmsCall): Promise<Record<string, unknown>>
   const destinationAlgorithm = algorithm(call.input, 'DestinationEncryptionAlgorithm');
   const source = keyOfBlob(call, blob);
   await checkExpectedKey(call, 'SourceKeyId', source);
-  const destination = await keyFromMember(call, 'DestinationKeyId');
+  const destination = await keyFromMember(call, 'DestinationKeyId', { allowAlias: true });
   authorize(call, 'ReEncryptFrom', source, {
     encryptionContext: sourceContext,
     conditions: { ...cryptoConditions(sourceContext, sourceAlgorithm), 'kms:ReEncryptOnSameKey': String(source.keyId === destination.keyId) },
@@ -115,7 +115,7 @@ function dataKeyLength(input: Input): number {
 }
 
 async function generateDataKeyWith(call: KmsCall, operation: string, withPlaintext: boolean): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call);
+  const key = await keyFromMember(call, 'KeyId', { allowAlias: true });
   const length = dataKeyLength(call.input);
   const context = optionalStringMap(call.input, 'EncryptionContext');
   authorize(call, operation, key, { encryptionContext: context, conditions: encryptionContextConditions(context) });

@@ -56,7 +56,7 @@ function sameGrant(grant: GrantRecord, candidate: Omit<GrantRecord, 'grantId' | 
 }
 
 export async function createGrant(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   const granteePrincipal = principalMember(call.input, 'GranteePrincipal', true)!;
   const retiringPrincipal = principalMember(call.input, 'RetiringPrincipal', false);
   const operations = readOperations(call.input);
@@ -104,7 +104,7 @@ export function grantEntry(grant: GrantRecord, keyArn: string): Record<string, u
 
 export async function listGrants(call: KmsCall): Promise<Record<string, unknown>> {
   const request = pageRequest(call.input);
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   const grantId = optionalString(call.input, 'GrantId', 128);
   const grantee = optionalString(call.input, 'GranteePrincipal', 256);
   authorize(call, 'ListGrants', key);
@@ -130,7 +130,7 @@ export async function listRetirableGrants(call: KmsCall): Promise<Record<string,
 }
 
 export async function revokeGrant(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   const grantId = requiredString(call.input, 'GrantId', 128);
   authorize(call, 'RevokeGrant', key);
   await call.backend.update((state) => {
@@ -151,7 +151,7 @@ export async function retireGrant(call: KmsCall): Promise<Record<string, unknown
     if (!grant) throw kmsError.invalidGrantToken();
   } else {
     if (grantId === undefined) throw kmsError.validation('Either GrantToken or both KeyId and GrantId must be specified.');
-    const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+    const key = await keyFromMember(call);
     grant = call.backend.state().grants[grantId];
     if (!grant || grant.keyId !== key.keyId) throw new AwsError('NotFoundException', `Grant ID ${grantId} not found`);
   }

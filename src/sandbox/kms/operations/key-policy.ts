@@ -12,14 +12,14 @@ function policyName(call: KmsCall): string {
 }
 
 export async function getKeyPolicy(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   const name = policyName(call);
   authorize(call, 'GetKeyPolicy', key);
   return { Policy: key.policy, PolicyName: name };
 }
 
 export async function putKeyPolicy(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   policyName(call);
   const text = requiredString(call.input, 'Policy');
   const bypass = optionalBoolean(call.input, 'BypassPolicyLockoutSafetyCheck') ?? false;

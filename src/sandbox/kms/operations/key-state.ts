@@ -96,7 +96,7 @@ export async function disableKeyRotation(call: KmsCall): Promise<Record<string, 
 }
 
 export async function getKeyRotationStatus(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   authorize(call, 'GetKeyRotationStatus', key);
   const status: Record<string, unknown> = { KeyId: key.arn, KeyRotationEnabled: key.rotationEnabled };
   if (key.rotationEnabled) {

@@ -56,7 +56,7 @@ export async function createKey(call: KmsCall): Promise<Record<string, unknown>>
 }
 
 export async function describeKey(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call, 'KeyId', { createManaged: true });
+  const key = await keyFromMember(call, 'KeyId', { allowAlias: true, createManaged: true });
   authorize(call, 'DescribeKey', key);
   return { KeyMetadata: keyMetadata(key, call.ctx.accountId) };
 }

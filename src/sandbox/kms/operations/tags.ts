@@ -35,7 +35,7 @@ export async function untagResource(call: KmsCall): Promise<Record<string, unkno
 
 export async function listResourceTags(call: KmsCall): Promise<Record<string, unknown>> {
   const request = pageRequest(call.input);
-  const key = await keyFromMember(call, 'KeyId', { allowAlias: false });
+  const key = await keyFromMember(call);
   authorize(call, 'ListResourceTags', key);
   const { items, ...rest } = page(key.tags, request);
   return { Tags: items, ...rest };
