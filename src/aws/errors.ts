@@ -169,6 +169,20 @@ function callerArnFrom(message: string): string | undefined {
   return /\b(arn:aws[\w-]*:(?:iam|sts)::\d{12}:[^\s,]+)/.exec(message)?.[1];
 }
 
+/**
+ * Names what was denied. The action AWS names can differ from the one called (CreateTable denied for kms:CreateGrant),
+ * and DynamoDB reports a missing kms:Decrypt on the table's key as "KMS key access denied error".
+ */
+function accessDeniedMessage(awsMessage: string, action: string, profile: string | undefined): string {
+  const who = callerArnFrom(awsMessage) ?? 'the current identity';
+  if (/KMS key access denied/i.test(awsMessage)) {
+    return `Access denied: ${action} needs kms:Decrypt on the table's KMS key, which the key does not allow for ${who}${profileSuffix(profile)}`;
+  }
+  const denied = /not authorized to perform:? ([\w-]+:[\w*]+)/.exec(awsMessage)?.[1];
+  const what = denied && denied.toLowerCase() !== action.toLowerCase() ? `${denied} (needed by ${action})` : action;
+  return `Access denied: ${what} is not allowed for ${who}${profileSuffix(profile)}`;
+}
+
 function isSsoProblem(facts: ErrorFacts): boolean {
   return /sso login|SSO session|SSO token|sso_start_url|sso-session/i.test(facts.message);
 }
@@ -216,10 +230,7 @@ export function toAwsLayerError(err: unknown, context: AwsErrorContext): AwsLaye
     );
   }
 
-  if (code && accessDeniedCodes.has(code)) {
-    const who = callerArnFrom(facts.message) ?? 'the current identity';
-    return new AwsLayerError('access-denied', `Access denied: ${action} is not allowed for ${who}${profileSuffix(profile)}`, withCode);
-  }
+  if (code && accessDeniedCodes.has(code)) return new AwsLayerError('access-denied', accessDeniedMessage(facts.message, action, profile), withCode);
   if (code && invalidCredentialCodes.has(code)) {
     return new AwsLayerError(
       'invalid-credentials',

@@ -159,6 +159,7 @@ async function listMs(layer) {
 }
 
 export default async function run() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { sdkBundle, layer: layerFile } = await buildInputs();
   console.log(`aws_sdk_bundle_bytes=${statSync(sdkBundle).size}`);
   console.log(`aws_sdk_load_ms=${sdkLoadMs(sdkBundle).toFixed(1)}`);

@@ -42,6 +42,29 @@ describe('toAwsLayerError', () => {
     assert.equal(wrapped.message, 'Access denied: kms:ListKeys is not allowed for the current identity');
   });
 
+  it('names the action AWS denied when it is not the one called', () => {
+    const err = Object.assign(new Error('User: arn:aws:iam::111122223333:user/test is not authorized to perform: kms:CreateGrant on resource: arn:aws:kms:us-east-1:111122223333:key/abc'), {
+      name: 'AccessDeniedException',
+      $metadata,
+    });
+    assert.equal(
+      toAwsLayerError(err, { action: 'dynamodb:CreateTable' }).message,
+      'Access denied: kms:CreateGrant (needed by dynamodb:CreateTable) is not allowed for arn:aws:iam::111122223333:user/test',
+    );
+  });
+
+  it("DynamoDB's KMS key access denied error says the key is what refused", () => {
+    const err = Object.assign(
+      new Error(
+        'KMS key access denied error: com.amazonaws.services.kms.model.AWSKMSException: The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 1f0d1c6e-0000-4000-8000-000000000000; Proxy: null)',
+      ),
+      { name: 'AccessDeniedException', $metadata },
+    );
+    const wrapped = toAwsLayerError(err, { action: 'dynamodb:Scan', profile: 'test-user' });
+    assert.equal(wrapped.kind, 'access-denied');
+    assert.equal(wrapped.message, "Access denied: dynamodb:Scan needs kms:Decrypt on the table's KMS key, which the key does not allow for the current identity (profile test-user)");
+  });
+
   it('not found, from KMS and DynamoDB', () => {
     assert.equal(toAwsLayerError(new NotFoundException({ $metadata, message: "Key 'x' does not exist" }), { action: 'kms:DescribeKey' }).kind, 'not-found');
     const ddb = toAwsLayerError(new ResourceNotFoundException({ $metadata, message: 'Requested resource not found' }), { action: 'dynamodb:DescribeTable' });
