@@ -4,9 +4,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 
-/** Variables that would let the real machine's AWS identity or config reach the tests. */
-function withoutAwsSettings(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^AWS_/.test(name) && !/^XDG_/.test(name)));
+/**
+ * Drops the variables that would let the real machine's AWS identity or config reach the tests, and
+ * XDG_* folders, which would put code-server's own files in the real HOME.
+ */
+function withoutOutsideSettings(env, keepXdg) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^AWS_/.test(name) && (keepXdg || !/^XDG_/.test(name))));
 }
 
 function writePrivate(file, text) {
@@ -21,7 +24,7 @@ function writePrivate(file, text) {
  *   <root>/user-data, <root>/extensions     code-server's profile
  *   <root>/workspace                        the folder VS Code opens
  */
-export function createIsolatedEnv({ name = 'run', config = '', credentials = '', extraEnv = {} } = {}) {
+export function createIsolatedEnv({ name = 'run', config = '', credentials = '', extraEnv = {}, keepXdg = false } = {}) {
   const root = mkdtempSync(path.join(os.tmpdir(), `kms-lab-${name}-`));
   chmodSync(root, 0o700);
   const dir = (...parts) => {
@@ -37,7 +40,7 @@ export function createIsolatedEnv({ name = 'run', config = '', credentials = '',
   writePrivate(credentialsFile, credentials);
   const tmp = dir('tmp');
   const env = {
-    ...withoutAwsSettings(process.env),
+    ...withoutOutsideSettings(process.env, keepXdg),
     HOME: home,
     USERPROFILE: home,
     TMPDIR: dir('os-tmp'),

@@ -2,11 +2,11 @@
 // UI tests, all in the pinned code-server, offline, with a throwaway HOME and AWS files.
 //   node test/harness/run-integration.mjs [--grep <pattern>] [--host-only] [--ui-only] [--keep]
 // First line: `integration: running in VS Code <version>`. Last line: `integration: <N> passed, <M> failed`.
-import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { deferCleanup, runCleanups } from './cleanup.mjs';
+import { compileExtensionHostTests } from './compile-tests.mjs';
 import { ensureCodeServer, repoRoot, vscodeVersion } from './code-server.mjs';
 import { runExtensionHostTests } from './extension-tests.mjs';
 import { createIsolatedEnv } from './isolated-env.mjs';
@@ -25,8 +25,6 @@ const { values: options } = parseArgs({
   },
 });
 
-const integrationDir = path.join(repoRoot, 'test/integration');
-const outDir = path.join(repoRoot, 'out/integration');
 const resultsDir = path.join(repoRoot, 'test-results/integration');
 let reported = false;
 
@@ -34,32 +32,6 @@ function report(passed, failed) {
   if (reported) return;
   reported = true;
   console.log(`integration: ${passed} passed, ${failed} failed`);
-}
-
-function findIntegrationSources(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return name === 'support' ? [] : findIntegrationSources(full);
-    return name.endsWith('.test.ts') ? [full] : [];
-  });
-}
-
-async function compileExtensionHostTests() {
-  rmSync(outDir, { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints: [path.join(integrationDir, 'index.ts'), ...findIntegrationSources(integrationDir)],
-    outdir: outDir,
-    outbase: integrationDir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    packages: 'external',
-    sourcemap: 'inline',
-    logLevel: 'warning',
-  });
-  return path.join(outDir, 'index.js');
 }
 
 async function main() {
@@ -97,7 +69,8 @@ async function main() {
         files,
         logDir: resultsDir,
         timeoutMs: UI_TIMEOUT_MS,
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(options.grep ? { KMS_LAB_TEST_GREP: options.grep } : {}), ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}) },
+        grep: options.grep,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}) },
       });
       passed += ui.passed;
       failed += ui.failed;

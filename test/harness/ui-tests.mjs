@@ -20,7 +20,7 @@ function tapCount(tap, name) {
   return match ? Number(match[1]) : undefined;
 }
 
-export async function runUiTests({ files, logDir, timeoutMs, env = process.env, out = process.stdout }) {
+export async function runUiTests({ files, logDir, timeoutMs, grep, env = process.env, out = process.stdout }) {
   mkdirSync(logDir, { recursive: true });
   const tapFile = path.join(logDir, 'ui.tap');
   const args = [

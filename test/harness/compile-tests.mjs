@@ -1,0 +1,36 @@
+// Bundles the extension-host tests (test/integration/index.ts and every *.test.ts) into out/integration/,
+// one CommonJS file each, with `vscode` and the packages left to the extension host's require.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './code-server.mjs';
+
+const integrationDir = path.join(repoRoot, 'test/integration');
+const outDir = path.join(repoRoot, 'out/integration');
+
+function findTestSources(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'support' ? [] : findTestSources(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+/** Returns the path of the compiled entry (out/integration/index.js). */
+export async function compileExtensionHostTests() {
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [path.join(integrationDir, 'index.ts'), ...findTestSources(integrationDir)],
+    outdir: outDir,
+    outbase: integrationDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return path.join(outDir, 'index.js');
+}
