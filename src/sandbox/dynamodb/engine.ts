@@ -37,6 +37,7 @@ import * as untagResourceRules from 'dynalite/validations/untagResource';
 import * as updateItemRules from 'dynalite/validations/updateItem';
 import * as updateTableRules from 'dynalite/validations/updateTable';
 import { AwsError } from '../contracts';
+import { type InterceptedDb, ItemCipher } from './item-cipher';
 
 type Action = (store: Store, data: any, callback: dynaliteDb.Callback<any>) => void;
 interface Rules {
@@ -98,19 +99,25 @@ export function toAwsError(error: unknown): unknown {
 const TABLE_PREFIX = 'table~';
 
 export class DynaliteEngine {
-  private constructor(private readonly store: Store) {}
+  private constructor(
+    private readonly store: Store,
+    /** Seals items at rest with their table's data key. */
+    readonly cipher: ItemCipher,
+  ) {}
 
   /** Opens (or creates) the LevelDB store at dir. Table state changes (CREATING → ACTIVE) happen at once. */
   static async open(dir: string, region: string, accountId: string): Promise<DynaliteEngine> {
     const store = dynaliteDb.create({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     store.tableDb.awsAccountId = accountId;
     store.tableDb.awsRegion = region;
+    const cipher = new ItemCipher();
+    cipher.install(store.db as unknown as InterceptedDb);
     try {
       await store.db.open();
     } catch (error) {
       throw new Error(`Could not open the DynamoDB store in ${dir}: ${(error as Error).message}`, { cause: error });
     }
-    return new DynaliteEngine(store);
+    return new DynaliteEngine(store, cipher);
   }
 
   static supports(operation: string): boolean {

@@ -45,7 +45,7 @@ export class DynamoService implements JsonService {
 
   constructor(private readonly options: DynamoServiceOptions) {
     this.access = new DynamoAccess(options.directory, options.tableKeys, options.region, options.accountId);
-    this.keyCache = new TableKeyCache(options.engine);
+    this.keyCache = new TableKeyCache(options.engine, options.engine.cipher, options.tableKeys, options.accountId);
   }
 
   async handle(operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> {

@@ -6,6 +6,9 @@ import type { TableKeyAccess } from '../kms/table-key-access';
 import type { TableRecord } from './engine';
 import { dynamoError } from './errors';
 
+/** Where a table record keeps its wrapped data key (never shown in a table description). */
+export const DATA_KEY_FIELD = 'KmsLabSandboxDataKey';
+
 export interface SseRequest {
   enabled: boolean;
   keyRef?: string;
@@ -80,6 +83,7 @@ export function tableKeyArn(table: TableRecord | undefined): string | undefined 
  */
 export function presentTable(table: TableRecord, tableKeys: TableKeyAccess, now: Date): TableRecord {
   const copy = structuredClone(table);
+  delete copy[DATA_KEY_FIELD];
   const keyArn = tableKeyArn(copy);
   if (!keyArn || (copy.TableStatus !== 'ACTIVE' && copy.TableStatus !== 'UPDATING')) return copy;
   const key = tableKeys.keyByArn(keyArn, now);

@@ -1,26 +1,53 @@
-// Which key encrypts each table, remembered between requests. The sandbox is the only writer of its table
-// records, so every table operation that can change the answer calls forget().
+// What the sandbox remembers about each table between requests: the KMS key that protects it, and its data key
+// loaded into the item cipher. The sandbox is the only writer of its table records, so every table operation that
+// can change the answer calls forget().
+import type { TableKeyAccess } from '../kms/table-key-access';
 import type { DynaliteEngine } from './engine';
-import { tableKeyArn } from './table-encryption';
+import type { ItemCipher } from './item-cipher';
+import { DATA_KEY_FIELD, tableKeyArn } from './table-encryption';
 
 export class TableKeyCache {
   /** Table name → key ARN, or null for a table under the AWS owned key. Only tables that exist are remembered. */
   private readonly keys = new Map<string, string | null>();
 
-  constructor(private readonly engine: DynaliteEngine) {}
+  constructor(
+    private readonly engine: DynaliteEngine,
+    private readonly cipher: ItemCipher,
+    private readonly tableKeys: TableKeyAccess,
+    private readonly accountId: string,
+  ) {}
 
-  /** The table's key ARN; undefined for an AWS owned key or a table that does not exist (dynalite will say so). */
+  /**
+   * The table's key ARN; undefined for an AWS owned key or a table that does not exist (dynalite will say so).
+   * Also makes sure the table's data key is loaded, so its items can be sealed and opened.
+   */
   async keyArnOf(tableName: string): Promise<string | undefined> {
     const known = this.keys.get(tableName);
-    if (known !== undefined) return known ?? undefined;
+    if (known !== undefined && this.cipher.hasTableKey(tableName)) return known ?? undefined;
     const table = await this.engine.getTable(tableName);
     if (!table) return undefined;
+    if (!this.cipher.hasTableKey(tableName)) {
+      const wrapped = table[DATA_KEY_FIELD] as string | undefined;
+      if (wrapped === undefined) this.cipher.setTableKey(tableName, null);
+      else {
+        // Undefined once the KMS key is deleted: the KMS check refuses the request before any item is touched.
+        const dataKey = await this.tableKeys.unwrapTableKey(wrapped, tableName, this.accountId);
+        if (dataKey) this.cipher.setTableKey(tableName, dataKey);
+      }
+    }
     const keyArn = tableKeyArn(table);
     this.keys.set(tableName, keyArn ?? null);
     return keyArn;
   }
 
+  /** The table's key may have changed (UpdateTable); its data key stays. */
   forget(tableName: string): void {
     this.keys.delete(tableName);
+  }
+
+  /** The table is gone, with its data key. */
+  forgetTable(tableName: string): void {
+    this.keys.delete(tableName);
+    this.cipher.forgetTable(tableName);
   }
 }

@@ -1,10 +1,12 @@
 // Table operations, with what dynalite lacks: SSESpecification / SSEDescription, DynamoDB's grant on the key,
 // and the table status a disabled key causes.
+import { randomBytes } from 'node:crypto';
 import { AwsError } from '../contracts';
 import type { DynamoCall } from './call';
-import { RESOURCE_NOT_FOUND } from './errors';
+import type { KeyRecord } from '../kms/model';
+import { RESOURCE_NOT_FOUND, dynamoError } from './errors';
 import type { TableRecord } from './engine';
-import { keyForNewEncryption, presentTable, readSseSpecification, sseDescriptionFor, tableKeyArn } from './table-encryption';
+import { DATA_KEY_FIELD, keyForNewEncryption, presentTable, readSseSpecification, sseDescriptionFor, tableKeyArn } from './table-encryption';
 
 function present(call: DynamoCall, table: TableRecord): TableRecord {
   return presentTable(table, call.tableKeys, call.ctx.now);
@@ -25,11 +27,14 @@ export async function createTable(call: DynamoCall): Promise<Record<string, unkn
   access.authorizeAction(ctx, 'CreateTable', tableArn);
   const key = sse ? await keyForNewEncryption(sse, ctx, tableName, tableKeys) : undefined;
   if (key) data.SSEDescription = sseDescriptionFor(key);
+  const dataKey = randomBytes(32);
+  data[DATA_KEY_FIELD] = await tableKeys.wrapTableKey(dataKey, key, tableName, ctx.accountId);
 
   const created = await engine.run('CreateTable', data);
   // dynalite keeps mutating its record (CREATING → ACTIVE); answer with the state at creation, as AWS does.
   const description = structuredClone(created.TableDescription) as TableRecord;
-  call.keyCache.forget(tableName);
+  call.keyCache.forgetTable(tableName);
+  engine.cipher.setTableKey(tableName, dataKey);
   if (key) await tableKeys.addTableGrant(ctx, key, tableName);
   if (Array.isArray(tags) && tags.length > 0) await engine.run('TagResource', engine.validate('TagResource', { ResourceArn: tableArn, Tags: tags }));
   await engine.settle(tableName, (table) => table?.TableStatus === 'ACTIVE');
@@ -52,9 +57,11 @@ export async function updateTable(call: DynamoCall): Promise<Record<string, unkn
     const key = await keyForNewEncryption(sse, ctx, tableName, tableKeys);
     const previousArn = tableKeyArn(table);
     if (key?.arn !== previousArn) {
+      const rewrapped = await rewrapDataKey(call, table, key);
       table = await engine.updateTable(tableName, (stored) => {
         if (key) stored.SSEDescription = sseDescriptionFor(key);
         else delete stored.SSEDescription;
+        if (rewrapped !== undefined) stored[DATA_KEY_FIELD] = rewrapped;
         return stored;
       });
       call.keyCache.forget(tableName);
@@ -70,6 +77,15 @@ export async function updateTable(call: DynamoCall): Promise<Record<string, unkn
   return { TableDescription: present(call, table) };
 }
 
+/** The table's data key wrapped under its new KMS key; undefined for a table whose items were never sealed. */
+async function rewrapDataKey(call: DynamoCall, table: TableRecord, key: KeyRecord | undefined): Promise<string | undefined> {
+  const wrapped = table[DATA_KEY_FIELD] as string | undefined;
+  if (wrapped === undefined) return undefined;
+  const dataKey = await call.tableKeys.unwrapTableKey(wrapped, table.TableName, call.ctx.accountId);
+  if (!dataKey) throw dynamoError.kmsKeyAccessDenied();
+  return call.tableKeys.wrapTableKey(dataKey, key, table.TableName, call.ctx.accountId);
+}
+
 export async function deleteTable(call: DynamoCall): Promise<Record<string, unknown>> {
   const { input, ctx, engine, access, tableKeys } = call;
   const data = engine.validate('DeleteTable', input);
@@ -77,9 +93,9 @@ export async function deleteTable(call: DynamoCall): Promise<Record<string, unkn
   access.authorizeAction(ctx, 'DeleteTable', access.tableArn(tableName));
   const deleted = await engine.run('DeleteTable', data);
   const description = structuredClone(deleted.TableDescription) as TableRecord;
-  call.keyCache.forget(tableName);
   if (tableKeyArn(description)) await tableKeys.retireTableGrants(tableName, ctx.accountId);
   await engine.settle(tableName, (table) => table === undefined);
+  call.keyCache.forgetTable(tableName);
   return { TableDescription: present(call, description) };
 }
 

@@ -158,6 +158,16 @@ export class KmsBackend {
     return material;
   }
 
+  /** The material of the sandbox's stand-in for the AWS owned key (created on first use). */
+  async ownedKeyMaterial(): Promise<Buffer> {
+    let encoded = this.state().ownedKeyMaterial;
+    if (encoded === undefined) {
+      const fresh = newKeyMaterial();
+      encoded = await this.update((state) => (state.ownedKeyMaterial ??= fresh));
+    }
+    return Buffer.from(encoded, 'base64');
+  }
+
   /** A fresh key record (not yet stored). */
   newKeyRecord(spec: NewKey, now: Date): KeyRecord {
     const keyId = randomUUID();

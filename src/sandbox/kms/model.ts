@@ -62,6 +62,8 @@ export interface KmsState {
   keys: Record<string, KeyRecord>;
   aliases: Record<string, AliasRecord>;
   grants: Record<string, GrantRecord>;
+  /** Base64 material standing in for the AWS owned key that protects tables without SSE. Secret: never logged. */
+  ownedKeyMaterial?: string;
 }
 
 export function emptyKmsState(): KmsState {

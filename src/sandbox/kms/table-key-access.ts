@@ -6,8 +6,11 @@ import type { RequestContext } from '../contracts';
 import type { AccessDecision } from './access';
 import type { KmsBackend } from './backend';
 import { encryptionContextConditions, viaDynamoDbConditions } from './conditions';
-import type { EncryptionContext } from './envelope';
+import { type EncryptionContext, open, readHeader, seal } from './envelope';
 import type { KeyRecord } from './model';
+
+/** The key id a wrapped table key names when the table is under the AWS owned key. */
+const OWNED_KEY_ID = 'aws-owned';
 
 const TABLE_GRANT_OPERATIONS = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'ReEncryptFrom', 'ReEncryptTo', 'DescribeKey', 'CreateGrant', 'RetireGrant'];
 
@@ -62,6 +65,33 @@ export class TableKeyAccess {
     const describe = this.decide(ctx, key, tableName, 'DescribeKey');
     if (!describe.allowed) return describe;
     return this.decide(ctx, key, tableName, 'CreateGrant', { 'kms:GrantIsForAWSResource': 'true' });
+  }
+
+  /**
+   * Wraps a table's data key (which encrypts its items at rest) under the table's KMS key, or under the sandbox's
+   * stand-in for the AWS owned key, bound to the table's encryption context. Returns the base64 blob to store.
+   */
+  async wrapTableKey(dataKey: Buffer, key: KeyRecord | undefined, tableName: string, accountId: string): Promise<string> {
+    const context = tableEncryptionContext(tableName, accountId);
+    if (!key) return seal(OWNED_KEY_ID, 0, await this.backend.ownedKeyMaterial(), dataKey, context).toString('base64');
+    const version = key.material.length - 1;
+    const material = this.backend.material(key, version);
+    if (!material) throw new Error(`Key material of ${key.arn} is missing`);
+    return seal(key.keyId, version, material, dataKey, context).toString('base64');
+  }
+
+  /** The table's data key, or undefined once the KMS key that wraps it is gone. Key state does not matter here. */
+  async unwrapTableKey(wrapped: string, tableName: string, accountId: string): Promise<Buffer | undefined> {
+    const blob = Buffer.from(wrapped, 'base64');
+    const header = readHeader(blob);
+    if (!header) return undefined;
+    let material: Buffer | undefined;
+    if (header.keyId === OWNED_KEY_ID) material = await this.backend.ownedKeyMaterial();
+    else {
+      const key = this.backend.state().keys[header.keyId];
+      material = key && this.backend.material(key, header.materialVersion);
+    }
+    return material && open(blob, material, tableEncryptionContext(tableName, accountId));
   }
 
   /** The grant DynamoDB's service principal holds on a customer managed key for one table. */
