@@ -26,7 +26,8 @@ export class ServiceCaller<S extends AwsService> {
         core.logger.trace(`${action} ${Math.round(performance.now() - started)} ms · ${where()}`);
         return result;
       } catch (err) {
-        const failure = toAwsLayerError(err, { action, profile: core.label, service, endpoint });
+        const profile = core.target.kind === 'profile' ? core.target.profile : undefined;
+        const failure = toAwsLayerError(err, { action, profile, target: core.label, service, endpoint });
         core.logger.warn(`${action} failed after ${Math.round(performance.now() - started)} ms (${failure.kind}) · ${where()}: ${failure.message}`);
         throw failure;
       }

@@ -46,9 +46,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): CredentialsProvider {
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
     if (!accessKeyId || !secretAccessKey) {
-      throw new AwsLayerError('invalid-credentials', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set in the environment', {
-        profile: 'environment',
-      });
+      throw new AwsLayerError('invalid-credentials', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set in the environment');
     }
     const expiration = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
     return {

@@ -18,6 +18,8 @@ export interface AwsErrorContext {
   /** The IAM-style action that was called, e.g. "kms:ListKeys". */
   action: string;
   profile?: string;
+  /** How to name a target that is not a profile in messages, e.g. "Local sandbox". */
+  target?: string;
   service?: AwsService;
   endpoint?: string;
 }
@@ -162,7 +164,7 @@ function networkErrno(err: unknown, depth = 0): { errno: string; facts: ErrorFac
   return networkErrno(e.cause, depth + 1);
 }
 
-const profileSuffix = (profile?: string): string => (profile ? ` (profile ${profile})` : '');
+const whoseSuffix = (profile?: string, target?: string): string => (profile ? ` (profile ${profile})` : target ? ` (${target})` : '');
 
 /** "User: arn:aws:iam::1:user/x is not authorized to perform: ..." → the ARN. */
 function callerArnFrom(message: string): string | undefined {
@@ -173,14 +175,14 @@ function callerArnFrom(message: string): string | undefined {
  * Names what was denied. The action AWS names can differ from the one called (CreateTable denied for kms:CreateGrant),
  * and DynamoDB reports a missing kms:Decrypt on the table's key as "KMS key access denied error".
  */
-function accessDeniedMessage(awsMessage: string, action: string, profile: string | undefined): string {
+function accessDeniedMessage(awsMessage: string, action: string, suffix: string): string {
   const who = callerArnFrom(awsMessage) ?? 'the current identity';
   if (/KMS key access denied/i.test(awsMessage)) {
-    return `Access denied: ${action} needs kms:Decrypt on the table's KMS key, which the key does not allow for ${who}${profileSuffix(profile)}`;
+    return `Access denied: ${action} needs kms:Decrypt on the table's KMS key, which the key does not allow for ${who}${suffix}`;
   }
   const denied = /not authorized to perform:? ([\w-]+:[\w*]+)/.exec(awsMessage)?.[1];
   const what = denied && denied.toLowerCase() !== action.toLowerCase() ? `${denied} (needed by ${action})` : action;
-  return `Access denied: ${what} is not allowed for ${who}${profileSuffix(profile)}`;
+  return `Access denied: ${what} is not allowed for ${who}${suffix}`;
 }
 
 function isSsoProblem(facts: ErrorFacts): boolean {
@@ -198,6 +200,7 @@ export function ssoExpiredMessage(profile: string): string {
 /** Wraps anything thrown by the SDK (or by our credential code) into an AwsLayerError that names what failed. */
 export function toAwsLayerError(err: unknown, context: AwsErrorContext): AwsLayerError {
   const { action, profile, service, endpoint } = context;
+  const suffix = whoseSuffix(profile, context.target);
   const details = { action, profile, service, cause: err };
 
   if (err instanceof AwsLayerError) {
@@ -217,7 +220,7 @@ export function toAwsLayerError(err: unknown, context: AwsErrorContext): AwsLaye
     if (/Could not resolve credentials using profile|Profile .* was not found/i.test(facts.message)) {
       return new AwsLayerError('invalid-credentials', `Profile ${profile ?? 'default'} has no usable credentials: ${facts.message}`, withCode);
     }
-    return new AwsLayerError('invalid-credentials', `Could not get credentials${profileSuffix(profile)}: ${facts.message}`, withCode);
+    return new AwsLayerError('invalid-credentials', `Could not get credentials${suffix}: ${facts.message}`, withCode);
   }
 
   const network = networkErrno(err);
@@ -230,11 +233,11 @@ export function toAwsLayerError(err: unknown, context: AwsErrorContext): AwsLaye
     );
   }
 
-  if (code && accessDeniedCodes.has(code)) return new AwsLayerError('access-denied', accessDeniedMessage(facts.message, action, profile), withCode);
+  if (code && accessDeniedCodes.has(code)) return new AwsLayerError('access-denied', accessDeniedMessage(facts.message, action, suffix), withCode);
   if (code && invalidCredentialCodes.has(code)) {
     return new AwsLayerError(
       'invalid-credentials',
-      `The credentials${profileSuffix(profile)} were rejected by ${service ?? 'AWS'} (${code}) during ${action}: ${facts.message}`,
+      `The credentials${suffix} were rejected by ${service ?? 'AWS'} (${code}) during ${action}: ${facts.message}`,
       withCode,
     );
   }
@@ -242,8 +245,8 @@ export function toAwsLayerError(err: unknown, context: AwsErrorContext): AwsLaye
     return new AwsLayerError('not-found', `${action}: ${facts.message || 'not found'}`, withCode);
   }
   if ((code && throttledCodes.has(code)) || facts.status === 429) {
-    return new AwsLayerError('throttled', `${action} was throttled by AWS${profileSuffix(profile)}; try again in a moment`, withCode);
+    return new AwsLayerError('throttled', `${action} was throttled by AWS${suffix}; try again in a moment`, withCode);
   }
   const label = code && code !== 'Error' ? `${code}: ` : '';
-  return new AwsLayerError('other', `${action} failed${profileSuffix(profile)}: ${label}${facts.message || 'unknown error'}`, withCode);
+  return new AwsLayerError('other', `${action} failed${suffix}: ${label}${facts.message || 'unknown error'}`, withCode);
 }

@@ -26,7 +26,7 @@ export class SessionCore {
   readonly logger: Logger;
   readonly cache = new RefreshCache();
   readonly limit: Limiter;
-  /** How the target is named in messages: the profile name, "environment", or the static target's label. */
+  /** How the target is named in messages: the profile name, "environment credentials", or the static target's label. */
   readonly label: string;
   private readonly factory: ClientFactory;
   private readonly ownsFactory: boolean;
@@ -44,7 +44,7 @@ export class SessionCore {
     this.ownsFactory = !options.clientFactory;
     this.factory = options.clientFactory ?? new ClientFactory(this.logger);
     this.credentials = credentialsFor(target, { env: this.env, logger: this.logger, mfaCodeProvider: options.mfaCodeProvider });
-    this.label = target.kind === 'profile' ? target.profile : target.kind === 'environment' ? 'environment' : target.label;
+    this.label = target.kind === 'profile' ? target.profile : target.kind === 'environment' ? 'environment credentials' : target.label;
   }
 
   async endpointFor(service: AwsService): Promise<string | undefined> {
@@ -66,7 +66,7 @@ export class SessionCore {
   }
 
   async client<S extends AwsService>(service: S): Promise<{ client: ClientsByService[S]; endpoint?: string }> {
-    if (this.disposed) throw new AwsLayerError('other', `The AWS session for ${this.label} has been closed`, { profile: this.label, service });
+    if (this.disposed) throw new AwsLayerError('other', `The AWS session for ${this.label} has been closed`, { service });
     const endpoint = await this.endpointFor(service);
     const region = this.regionFor(service, endpoint);
     const client = await this.factory.get(service, { target: this.target, region, endpoint, credentials: this.credentials });

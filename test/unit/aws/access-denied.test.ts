@@ -81,7 +81,7 @@ describe('access denied', () => {
     assert.equal(err.kind, 'access-denied');
     assert.equal(err.action, 'kms:ListKeys');
     assert.equal(err.service, 'kms');
-    assert.equal(err.message, 'Access denied: kms:ListKeys is not allowed for arn:aws:iam::123456789012:user/ddb-full (profile moto)');
+    assert.equal(err.message, 'Access denied: kms:ListKeys is not allowed for arn:aws:iam::123456789012:user/ddb-full (moto)');
   });
 
   it('the same user still lists tables, and sees the table is under a customer managed key', async () => {
