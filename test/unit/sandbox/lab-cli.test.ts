@@ -13,6 +13,13 @@ const root = path.resolve(__dirname, '../../..');
 const awsAvailable = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
 const skip = awsAvailable ? false : 'the AWS CLI (`aws`) is not on PATH; install it to run the CLI lab test';
 
+/** The CLI on PATH; behind a pyenv shim, the executable it resolves to (the shim costs a fraction of a second per call). */
+function awsExecutable(): string {
+  const resolved = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
+  return resolved.status === 0 && resolved.stdout.trim() ? resolved.stdout.trim() : 'aws';
+}
+const awsCommand = awsAvailable ? awsExecutable() : 'aws';
+
 interface Sandbox {
   child: ChildProcess;
   endpoint: string;
@@ -70,7 +77,7 @@ function aws(profile: string, args: string[]): Promise<CliResult> {
   };
   for (const name of ['PYENV_ROOT', 'PYENV_VERSION', 'LANG', 'LC_ALL']) if (process.env[name]) env[name] = process.env[name];
   return new Promise((resolve) => {
-    execFile('aws', [...args, '--profile', profile, '--endpoint-url', sandbox.endpoint, '--output', 'json'], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(awsCommand, [...args, '--profile', profile, '--endpoint-url', sandbox.endpoint, '--output', 'json'], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
