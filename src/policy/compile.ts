@@ -33,7 +33,7 @@ export interface CompiledPolicy {
   /** Document-level problems (not JSON, no Statement, bad Version): the whole policy then never matches. */
   problems: string[];
   statements: CompiledStatement[];
-  /** Memo: lower-cased action → well-formed statements whose Action / NotAction covers it. */
+  /** Memo: action as requested → well-formed statements whose Action / NotAction covers it (matching ignores case). */
   byAction: Map<string, CompiledStatement[]>;
 }
 
@@ -168,12 +168,11 @@ export function compilePolicy(document: unknown, kind: PolicyKind): CompiledPoli
 
 /** Statements whose Action / NotAction covers the action, memoised per policy. */
 export function statementsForAction(policy: CompiledPolicy, action: string): CompiledStatement[] {
-  const key = action.toLowerCase();
-  let list = policy.byAction.get(key);
+  let list = policy.byAction.get(action);
   if (!list) {
     list = policy.problems.length > 0 ? [] : policy.statements.filter((s) => s.problems.length === 0 && actionMatches(s, action));
     if (policy.byAction.size > 512) policy.byAction.clear();
-    policy.byAction.set(key, list);
+    policy.byAction.set(action, list);
   }
   return list;
 }

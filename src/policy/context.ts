@@ -1,8 +1,8 @@
 // The request context: condition keys (case-insensitive names) with one value or several.
+// Keys the engine knows from the caller are computed on lookup; the request's own context overrides them.
 import type { CallerIdentityInfo } from './caller';
-import type { EvaluationRequest } from './types';
-
 import type { ContextValue, RequestContextView, VariableLookup } from './context-types';
+import type { ConditionContext, EvaluationRequest } from './types';
 
 const PRINCIPAL_TYPE: Partial<Record<CallerIdentityInfo['kind'], string>> = {
   root: 'Account',
@@ -13,37 +13,54 @@ const PRINCIPAL_TYPE: Partial<Record<CallerIdentityInfo['kind'], string>> = {
   anonymous: 'Anonymous',
 };
 
-/** Keys the engine knows from the caller; the request's own context overrides them. */
-export function buildContext(req: EvaluationRequest, caller: CallerIdentityInfo): RequestContextView {
-  const values = new Map<string, ContextValue>();
-  if (caller.account) {
-    values.set('aws:principalaccount', caller.account);
-    values.set('aws:principalarn', caller.roleArn ?? caller.arn);
-  }
-  const type = PRINCIPAL_TYPE[caller.kind];
-  if (type) values.set('aws:principaltype', type);
-  if (caller.kind === 'user' && caller.name) values.set('aws:username', caller.name);
-  if (req.userId) values.set('aws:userid', req.userId);
-  else if (caller.kind === 'root' && caller.account) values.set('aws:userid', caller.account);
-  if (caller.kind === 'service') values.set('aws:principalservicename', caller.arn);
-  if (caller.account && typeof req.action === 'string' && req.action.toLowerCase().startsWith('kms:')) {
-    values.set('kms:calleraccount', caller.account);
-  }
-  const context = req.context;
-  if (context && typeof context === 'object') {
+const lowered = new WeakMap<object, Map<string, ContextValue>>();
+
+/** The request's context with lower-cased key names, computed once per context object. */
+function requestValues(context: ConditionContext | undefined): Map<string, ContextValue> | undefined {
+  if (!context || typeof context !== 'object') return undefined;
+  let values = lowered.get(context);
+  if (!values) {
+    values = new Map();
     for (const key of Object.keys(context)) {
       const value = context[key];
       if (typeof value === 'string') values.set(key.toLowerCase(), value);
       else if (Array.isArray(value)) values.set(key.toLowerCase(), value.filter((v): v is string => typeof v === 'string'));
     }
+    lowered.set(context, values);
   }
+  return values;
+}
+
+function engineValue(key: string, req: EvaluationRequest, caller: CallerIdentityInfo): ContextValue | undefined {
+  switch (key) {
+    case 'aws:principalaccount':
+      return caller.account || undefined;
+    case 'aws:principalarn':
+      return caller.account ? (caller.roleArn ?? caller.arn) : undefined;
+    case 'aws:principaltype':
+      return PRINCIPAL_TYPE[caller.kind];
+    case 'aws:username':
+      return caller.kind === 'user' ? caller.name : undefined;
+    case 'aws:userid':
+      return typeof req.userId === 'string' && req.userId ? req.userId : caller.kind === 'root' && caller.account ? caller.account : undefined;
+    case 'aws:principalservicename':
+      return caller.kind === 'service' ? caller.arn : undefined;
+    case 'kms:calleraccount':
+      return caller.account && typeof req.action === 'string' && req.action.toLowerCase().startsWith('kms:') ? caller.account : undefined;
+    case 'aws:currenttime':
+      return (req.now instanceof Date ? req.now : new Date()).toISOString();
+    case 'aws:epochtime':
+      return String(Math.floor((req.now instanceof Date ? req.now : new Date()).getTime() / 1000));
+    default:
+      return undefined;
+  }
+}
+
+export function buildContext(req: EvaluationRequest, caller: CallerIdentityInfo): RequestContextView {
+  const values = requestValues(req.context);
   return {
     get(key) {
-      const value = values.get(key);
-      if (value !== undefined) return value;
-      if (key === 'aws:currenttime') return (req.now ?? new Date()).toISOString();
-      if (key === 'aws:epochtime') return String(Math.floor((req.now ?? new Date()).getTime() / 1000));
-      return undefined;
+      return values?.get(key) ?? engineValue(key, req, caller);
     },
   };
 }

@@ -81,7 +81,8 @@ export function parsePolicy(text: string): ParsedPolicy {
   for (const e of rawErrors) {
     if (seen.has(e.offset)) continue;
     seen.add(e.offset);
-    errors.push({ message: messageOf(source, e), range: lines.range(e.offset, e.offset + e.length) });
+    const start = Math.min(e.offset, source.length);
+    errors.push({ message: messageOf(source, e), range: lines.range(start, Math.min(e.offset + e.length, source.length)) });
   }
   if (!root) {
     if (errors.length === 0) errors.push({ message: 'The policy is not valid JSON', range: lines.range(0, source.length) });

@@ -85,6 +85,10 @@ export interface Reason {
   condition?: { operator: string; key: string };
 }
 
+/**
+ * What evaluate() returns. Its `reasons` and `details` are computed on first read (getters): read them directly,
+ * or use JSON.stringify for a plain copy; `{...result}` copies only `decision` and `request`.
+ */
 export interface EvaluationResult {
   decision: Decision;
   reasons: Reason[];

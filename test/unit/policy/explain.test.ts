@@ -63,3 +63,13 @@ test('cross-account KMS operations that KMS never allows are explained as such',
   });
   assert.match(explain(result)[0], /cannot be used on a KMS key from another account/);
 });
+
+test('results serialise with their reasons and details, which are built once', () => {
+  const result = evaluate({ principal: USER, action: 'kms:Decrypt', resource: KEY, identityPolicies: [], resourcePolicy: defaultKeyPolicy(A) });
+  assert.equal(result.reasons, result.reasons);
+  const plain = JSON.parse(JSON.stringify(result));
+  assert.equal(plain.decision, 'implicitly-denied');
+  assert.deepEqual(plain.reasons, JSON.parse(JSON.stringify(result.reasons)));
+  assert.equal(plain.details.callerLabel, 'user/test');
+  assert.ok(!('analysis' in plain), 'nothing internal leaks into the copy');
+});

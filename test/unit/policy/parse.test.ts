@@ -65,3 +65,8 @@ test('rangeOfPath finds an element for an editor to underline', () => {
   assert.equal(property && text.slice(property.start, property.end), '"Effect": "Allow"');
   assert.equal(rangeOfPath(text, ['Statement', 3]), undefined);
 });
+
+test('an unterminated comment at the very end keeps its range inside the text (found by fuzzing)', () => {
+  const text = '{"a": 1\n/*';
+  for (const error of parsePolicy(text).errors) assert.ok(error.range.end <= text.length && error.range.start <= error.range.end);
+});

@@ -1,0 +1,248 @@
+// What one request meets in its policies: the statements that allow, deny, nearly allow, or do not apply.
+// Pure facts, no sentences; decide() and reasons.ts turn them into a decision and its explanation.
+import { ACCOUNT_ID, parseArn } from './arn';
+import { describeCaller, type CallerIdentityInfo } from './caller';
+import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
+import { conditionHolds, type CompiledCondition } from './conditions';
+import { buildContext, variableLookup } from './context';
+import type { RequestContextView, VariableLookup } from './context-types';
+import { isCrossAccountKmsAction } from './kms-data';
+import { matchPrincipal, principalChainListed, type PrincipalMatch } from './principal';
+import type { Decision, EvaluationRequest, NamedPolicy, PolicyDocument } from './types';
+import { UnresolvedVariableError } from './variables';
+
+export interface PolicyUnderTest {
+  name: string;
+  kind: PolicyKind;
+  compiled: CompiledPolicy;
+}
+
+export interface Hit {
+  policy: PolicyUnderTest;
+  statement: CompiledStatement;
+  principal?: PrincipalMatch;
+}
+
+export interface NearMiss extends Hit {
+  failed: CompiledCondition;
+}
+
+export interface Scan {
+  allows: Hit[];
+  denies: Hit[];
+  nearMisses: NearMiss[];
+  otherPrincipals: Hit[];
+  unresolved: (Hit & { variable: string })[];
+}
+
+export interface Analysis {
+  request: EvaluationRequest;
+  caller: CallerIdentityInfo;
+  action: string;
+  resource: string;
+  resourceAccount: string;
+  crossAccount: boolean;
+  isKmsKey: boolean;
+  resourcePolicyRequired: boolean;
+  crossAccountActionUnsupported: boolean;
+  identityPolicies: PolicyUnderTest[];
+  resourcePolicy?: PolicyUnderTest;
+  identity: Scan;
+  onResource: Scan;
+}
+
+interface Matching {
+  caller: CallerIdentityInfo;
+  action: string;
+  resource: string;
+  userId?: string;
+  context: RequestContextView;
+  lookup: VariableLookup;
+}
+
+interface ResourceFacts {
+  isKmsKey: boolean;
+  isRole: boolean;
+  account: string;
+}
+
+const resourceFacts = new Map<string, ResourceFacts>();
+
+function factsOf(resource: string): ResourceFacts {
+  let facts = resourceFacts.get(resource);
+  if (!facts) {
+    const arn = parseArn(resource);
+    facts = {
+      isKmsKey: !!arn && arn.service === 'kms' && arn.resource.startsWith('key/'),
+      isRole: !!arn && arn.service === 'iam' && arn.resource.startsWith('role/'),
+      account: arn && ACCOUNT_ID.test(arn.account) ? arn.account : '',
+    };
+    if (resourceFacts.size > 4096) resourceFacts.clear();
+    resourceFacts.set(resource, facts);
+  }
+  return facts;
+}
+
+export function isNamedPolicy(value: unknown): value is NamedPolicy {
+  return typeof value === 'object' && value !== null && 'document' in value && 'name' in value;
+}
+
+// Most scans find little: share one empty list until something is found, to spare the garbage collector.
+const NONE: never[] = [];
+
+function emptyScan(): Scan {
+  return { allows: NONE, denies: NONE, nearMisses: NONE, otherPrincipals: NONE, unresolved: NONE };
+}
+
+function record<K extends keyof Scan>(scan: Scan, list: K, item: Scan[K][number]): void {
+  if (scan[list] === NONE) scan[list] = [] as unknown as Scan[K];
+  (scan[list] as Scan[K][number][]).push(item);
+}
+
+function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
+  let any = false;
+  for (const matcher of statement.resourceMatchers) {
+    if (matcher(m.resource, m.lookup)) {
+      any = true;
+      break;
+    }
+  }
+  return any !== statement.resourceNegated;
+}
+
+function principalOf(statement: CompiledStatement, m: Matching): PrincipalMatch | undefined | 'n/a' {
+  if (!statement.principal) return 'n/a';
+  if (statement.principalNegated) return principalChainListed(statement.principal, m.caller, m.userId) ? undefined : 'direct';
+  return matchPrincipal(statement.principal, m.caller, m.userId);
+}
+
+function failedCondition(statement: CompiledStatement, m: Matching): CompiledCondition | undefined {
+  for (const condition of statement.conditions) if (!conditionHolds(condition, m.context, m.lookup)) return condition;
+  return undefined;
+}
+
+function scanStatement(policy: PolicyUnderTest, statement: CompiledStatement, m: Matching, into: Scan): void {
+  if (!resourceMatches(statement, m)) return;
+  const principal = principalOf(statement, m);
+  if (principal === undefined) {
+    if (statement.effect === 'Allow') record(into, 'otherPrincipals', { policy, statement });
+    return;
+  }
+  const hit: Hit = { policy, statement, principal: principal === 'n/a' ? undefined : principal };
+  const failed = statement.conditions.length > 0 ? failedCondition(statement, m) : undefined;
+  if (failed) {
+    if (statement.effect === 'Allow') record(into, 'nearMisses', { ...hit, failed });
+    return;
+  }
+  record(into, statement.effect === 'Deny' ? 'denies' : 'allows', hit);
+}
+
+function scan(policy: PolicyUnderTest, m: Matching, into: Scan): void {
+  for (const statement of statementsForAction(policy.compiled, m.action)) {
+    try {
+      scanStatement(policy, statement, m, into);
+    } catch (error) {
+      // A policy variable without a value makes the statement invalid for this request.
+      if (!(error instanceof UnresolvedVariableError)) throw error;
+      record(into, 'unresolved', { policy, statement, variable: error.variable });
+    }
+  }
+}
+
+const underTest = new WeakMap<object, PolicyUnderTest & { document: unknown }>();
+
+/** The compiled identity policy, reused while the same NamedPolicy object comes back with the same name and document. */
+function identityPolicyOf(p: NamedPolicy | unknown, index: number): PolicyUnderTest {
+  if (!isNamedPolicy(p) || typeof p.name !== 'string') {
+    return { name: `identity policy #${index + 1}`, kind: 'identity', compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, 'identity') };
+  }
+  let cached = underTest.get(p);
+  if (!cached || cached.name !== p.name || cached.document !== p.document) {
+    cached = { name: p.name, kind: 'identity', compiled: compiledPolicyOf(p.document, 'identity'), document: p.document };
+    underTest.set(p, cached);
+  }
+  return cached;
+}
+
+function resourcePolicyName(req: EvaluationRequest, isKmsKey: boolean, isTrust: boolean): string {
+  if (isNamedPolicy(req.resourcePolicy) && typeof req.resourcePolicy.name === 'string') return req.resourcePolicy.name;
+  return isKmsKey ? 'key policy' : isTrust ? 'trust policy' : 'resource policy';
+}
+
+export function analyse(req: EvaluationRequest): Analysis {
+  const principal = typeof req?.principal === 'string' ? req.principal : '';
+  const action = typeof req?.action === 'string' ? req.action : '';
+  const resource = typeof req?.resource === 'string' ? req.resource : '';
+  const caller = describeCaller(principal);
+  const context = buildContext(req, caller);
+  const m: Matching = { caller, action, resource, userId: typeof req.userId === 'string' ? req.userId : undefined, context, lookup: variableLookup(context) };
+
+  const facts = factsOf(resource);
+  const isTrust = facts.isRole && /^sts:AssumeRole/i.test(action);
+  const resourceAccount = (typeof req.resourceAccount === 'string' && req.resourceAccount) || facts.account || caller.account;
+  const crossAccount = !!caller.account && !!resourceAccount && caller.account !== resourceAccount;
+  const hasResourcePolicy = req.resourcePolicy !== undefined && req.resourcePolicy !== null;
+
+  const identityPolicies: PolicyUnderTest[] = [];
+  if (Array.isArray(req.identityPolicies)) {
+    for (let i = 0; i < req.identityPolicies.length; i++) identityPolicies.push(identityPolicyOf(req.identityPolicies[i], i));
+  }
+  const resourcePolicy: PolicyUnderTest | undefined = hasResourcePolicy
+    ? {
+        name: resourcePolicyName(req, facts.isKmsKey, isTrust),
+        kind: 'resource',
+        compiled: compiledPolicyOf(isNamedPolicy(req.resourcePolicy) ? req.resourcePolicy.document : (req.resourcePolicy as PolicyDocument | string), 'resource'),
+      }
+    : undefined;
+
+  const identity = emptyScan();
+  for (const policy of identityPolicies) scan(policy, m, identity);
+  const onResource = emptyScan();
+  if (resourcePolicy) scan(resourcePolicy, m, onResource);
+
+  return {
+    request: req,
+    caller,
+    action,
+    resource,
+    resourceAccount,
+    crossAccount,
+    isKmsKey: facts.isKmsKey,
+    resourcePolicyRequired: hasResourcePolicy && (req.resourcePolicyRequired ?? (facts.isKmsKey || isTrust)),
+    crossAccountActionUnsupported: facts.isKmsKey && crossAccount && !isCrossAccountKmsAction(action),
+    identityPolicies,
+    resourcePolicy,
+    identity,
+    onResource,
+  };
+}
+
+/** The root user needs no identity policy; everyone else needs an identity Allow on their side. */
+export function identityAllows(a: Analysis): boolean {
+  return a.identity.allows.length > 0 || a.caller.kind === 'root';
+}
+
+export function resourceAllowsDirectly(a: Analysis): boolean {
+  return a.onResource.allows.some((h) => h.principal === 'direct');
+}
+
+export function resourceDelegates(a: Analysis): boolean {
+  return a.onResource.allows.some((h) => h.principal === 'account');
+}
+
+/**
+ * AWS's evaluation logic: an explicit deny wins; otherwise the sides that must allow are
+ * identity only (no resource policy), both (cross-account), the resource policy by naming the caller or by
+ * delegating to identity policies (KMS keys, role trust), or either (other resources in the same account).
+ */
+export function decide(a: Analysis): Decision {
+  if (a.identity.denies.length > 0 || a.onResource.denies.length > 0) return 'explicitly-denied';
+  if (a.crossAccountActionUnsupported) return 'implicitly-denied';
+  if (!a.resourcePolicy) return !a.crossAccount && identityAllows(a) ? 'allowed' : 'implicitly-denied';
+  const direct = resourceAllowsDirectly(a);
+  let allowed: boolean;
+  if (a.crossAccount) allowed = identityAllows(a) && (direct || resourceDelegates(a));
+  else if (a.resourcePolicyRequired) allowed = direct || (resourceDelegates(a) && identityAllows(a));
+  else allowed = direct || identityAllows(a);
+  return allowed ? 'allowed' : 'implicitly-denied';
+}

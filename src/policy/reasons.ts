@@ -1,0 +1,197 @@
+// Reasons and details for a decision: which statements decided, and on a denial what would have allowed.
+// Built only when a caller reads them, so that deciding stays cheap.
+import { identityAllows, type Analysis, type Hit, type PolicyUnderTest } from './analysis';
+import type { Decision, EvaluationDetails, Reason, StatementRef } from './types';
+
+export function refOf(hit: Hit): StatementRef {
+  return { policy: hit.policy.name, sid: hit.statement.sid, index: hit.statement.index, effect: hit.statement.effect, kind: hit.policy.kind };
+}
+
+/** "statement 'Allow use of the key' (Allow) of the key policy" */
+export function describeStatement(ref: StatementRef, withEffect = true): string {
+  const which = ref.sid ? `statement '${ref.sid}'` : `statement #${ref.index + 1}`;
+  const policy = ref.kind === 'resource' ? `the ${ref.policy}` : `policy ${ref.policy}`;
+  return withEffect ? `${which} (${ref.effect}) of ${policy}` : `${which} of ${policy}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function statementText(hit: Hit): string {
+  return capitalise(describeStatement(refOf(hit)));
+}
+
+export function buildDetails(a: Analysis): EvaluationDetails {
+  return {
+    callerLabel: a.caller.label,
+    callerAccount: a.caller.account,
+    resourceAccount: a.resourceAccount,
+    crossAccount: a.crossAccount,
+    resourcePolicyName: a.resourcePolicy?.name,
+    resourcePolicyRequired: a.resourcePolicyRequired,
+    isKmsKey: a.isKmsKey,
+    identityPolicyNames: a.identityPolicies.map((p) => p.name),
+    identityAllows: a.identity.allows.map(refOf),
+    resourceAllows: a.onResource.allows.filter((h) => h.principal === 'direct').map(refOf),
+    resourceDelegations: a.onResource.allows.filter((h) => h.principal === 'account').map(refOf),
+    denies: [...a.identity.denies, ...a.onResource.denies].map(refOf),
+    rootUser: a.caller.kind === 'root',
+    nearMisses: [...a.onResource.nearMisses, ...a.identity.nearMisses].map((miss) => ({
+      ...refOf(miss),
+      condition: { operator: miss.failed.operator, key: miss.failed.key },
+    })),
+    otherPrincipals: a.onResource.otherPrincipals.map(refOf),
+    crossAccountActionUnsupported: a.crossAccountActionUnsupported,
+  };
+}
+
+function malformedReasons(policy: PolicyUnderTest): Reason[] {
+  const reasons: Reason[] = [];
+  const where = policy.kind === 'resource' ? `The ${policy.name}` : `Policy ${policy.name}`;
+  for (const problem of policy.compiled.problems) {
+    reasons.push({ kind: 'malformed-policy', message: `${where} is malformed and counts for nothing: ${problem}.` });
+  }
+  for (const statement of policy.compiled.statements) {
+    if (statement.problems.length === 0) continue;
+    const ref: StatementRef = { policy: policy.name, sid: statement.sid, index: statement.index, effect: statement.effect, kind: policy.kind };
+    reasons.push({
+      kind: 'malformed-policy',
+      message: `${capitalise(describeStatement(ref, false))} is malformed and does not match: ${statement.problems.join('; ')}.`,
+      statement: ref,
+    });
+  }
+  return reasons;
+}
+
+function inputProblems(a: Analysis): Reason[] {
+  const policies = a.resourcePolicy ? [...a.identityPolicies, a.resourcePolicy] : a.identityPolicies;
+  const reasons = policies.flatMap(malformedReasons);
+  for (const skipped of [...a.identity.unresolved, ...a.onResource.unresolved]) {
+    reasons.push({
+      kind: 'malformed-policy',
+      message: `${statementText(skipped)} does not apply to this request: its policy variable \${${skipped.variable}} has no value here.`,
+      statement: refOf(skipped),
+    });
+  }
+  return reasons;
+}
+
+function identityReasons(a: Analysis): Reason[] {
+  const reasons: Reason[] = a.identity.allows.map((hit) => ({
+    kind: 'allowed-by-identity',
+    message: `${statementText(hit)} allows ${a.action} on ${a.resource}.`,
+    statement: refOf(hit),
+  }));
+  if (a.caller.kind === 'root' && reasons.length === 0) {
+    reasons.push({ kind: 'allowed-by-identity', message: `The caller, ${a.caller.label}, needs no identity policy: an account's root user may do anything that no policy denies.` });
+  }
+  return reasons;
+}
+
+function directReasons(a: Analysis): Reason[] {
+  return a.onResource.allows
+    .filter((h) => h.principal === 'direct')
+    .map((hit) => ({ kind: 'allowed-by-resource', message: `${statementText(hit)} allows ${a.action} to ${a.caller.label}.`, statement: refOf(hit) }));
+}
+
+function delegationReasons(a: Analysis): Reason[] {
+  return a.onResource.allows
+    .filter((h) => h.principal === 'account')
+    .map((hit) => ({
+      kind: 'resource-delegates-to-account',
+      message: `${statementText(hit)} names account ${a.caller.account}, so IAM policies in that account decide.`,
+      statement: refOf(hit),
+    }));
+}
+
+function allowReasons(a: Analysis): Reason[] {
+  const direct = directReasons(a);
+  if (!a.resourcePolicy) return identityReasons(a);
+  if (a.crossAccount) return [...direct, ...delegationReasons(a), ...identityReasons(a)];
+  if (a.resourcePolicyRequired) return direct.length > 0 ? direct : [...delegationReasons(a), ...identityReasons(a)];
+  return [...direct, ...identityReasons(a)];
+}
+
+function denyReasons(a: Analysis): Reason[] {
+  return [...a.identity.denies, ...a.onResource.denies].map((hit) => ({
+    kind: 'explicit-deny',
+    message: `${statementText(hit)} explicitly denies ${a.action} to ${a.caller.label}; an explicit deny overrides every allow.`,
+    statement: refOf(hit),
+  }));
+}
+
+function implicitDenyReasons(a: Analysis): Reason[] {
+  const who = a.caller.label;
+  if (a.crossAccountActionUnsupported) {
+    return [{
+      kind: 'resource-does-not-allow',
+      message: `${a.action} cannot be used on a KMS key in another account: ${who} is in account ${a.caller.account} and the key in ${a.resourceAccount}, and KMS ignores cross-account permissions for this operation.`,
+    }];
+  }
+  if (!a.resourcePolicy && a.crossAccount) {
+    return [{
+      kind: 'resource-does-not-allow',
+      message: `${a.resource} is in account ${a.resourceAccount} and has no resource policy, so ${who} from account ${a.caller.account} cannot reach it.`,
+    }];
+  }
+  const reasons: Reason[] = [];
+  const delegations = delegationReasons(a);
+  const resourceAllows = directReasons(a).length > 0 || delegations.length > 0;
+  const identityAllowed = identityAllows(a);
+  const names = a.identityPolicies.map((p) => p.name);
+  if (a.resourcePolicy && (a.resourcePolicyRequired || a.crossAccount) && !resourceAllows) {
+    reasons.push({
+      kind: 'resource-does-not-allow',
+      message: `No statement of the ${a.resourcePolicy.name} allows ${a.action} to ${who}, either by naming them or by naming their account${a.crossAccount ? ` (${a.caller.account})` : ''}.`,
+    });
+  }
+  reasons.push(...identityReasons(a), ...delegations);
+  const identityNeeded = !a.resourcePolicy || a.crossAccount || (a.resourcePolicyRequired ? delegations.length > 0 : true);
+  if (!identityAllowed && identityNeeded) {
+    reasons.push({
+      kind: 'identity-does-not-allow',
+      message: names.length > 0 ? `None of ${who}'s policies (${names.join(', ')}) allows ${a.action} on ${a.resource}.` : `The caller, ${who}, has no identity policies, so none allows ${a.action}.`,
+    });
+  }
+  if (!a.resourcePolicy && !identityAllowed && a.identityPolicies.length === 0) {
+    reasons.push({ kind: 'no-statement-allows', message: `No policy allows ${a.action} on ${a.resource}.` });
+  }
+  for (const miss of [...a.onResource.nearMisses, ...a.identity.nearMisses]) {
+    reasons.push({
+      kind: 'would-allow',
+      message: `${statementText(miss)} would allow ${a.action}, but its condition ${miss.failed.operator} on ${miss.failed.key} does not hold for this request.`,
+      statement: refOf(miss),
+      condition: { operator: miss.failed.operator, key: miss.failed.key },
+    });
+  }
+  const principalArn = a.caller.roleArn ?? a.caller.arn;
+  for (const other of a.onResource.otherPrincipals.slice(0, 3)) {
+    reasons.push({
+      kind: 'would-allow',
+      message: `${statementText(other)} allows ${a.action} but does not name ${who}; adding ${principalArn} to its principals would allow it.`,
+      statement: refOf(other),
+    });
+  }
+  if (reasons.every((r) => r.kind !== 'would-allow')) reasons.push(suggestion(a, resourceAllows, identityAllowed));
+  return reasons;
+}
+
+function suggestion(a: Analysis, resourceAllows: boolean, identityAllowed: boolean): Reason {
+  const principalArn = a.caller.roleArn ?? a.caller.arn;
+  if (a.resourcePolicy && a.resourcePolicyRequired && !resourceAllows) {
+    return {
+      kind: 'would-allow',
+      message: `A statement in the ${a.resourcePolicy.name} that allows ${a.action} to ${principalArn} would allow this${identityAllowed ? '' : ', or one that names the account root together with an IAM policy allowing it'}.`,
+    };
+  }
+  if (a.resourcePolicy && a.crossAccount && identityAllowed) {
+    return { kind: 'would-allow', message: `A statement in the ${a.resourcePolicy.name} that allows ${a.action} to ${principalArn} or to account ${a.caller.account} would allow this.` };
+  }
+  return { kind: 'would-allow', message: `An identity policy of ${a.caller.label} that allows ${a.action} on ${a.resource} would allow this.` };
+}
+
+export function buildReasons(a: Analysis, decision: Decision): Reason[] {
+  const leading = decision === 'explicitly-denied' ? denyReasons(a) : decision === 'allowed' ? allowReasons(a) : implicitDenyReasons(a);
+  return [...leading, ...inputProblems(a)];
+}
