@@ -96,6 +96,7 @@ describe('KMS Lab UI', { timeout: 5 * 60_000 }, () => {
   it('opens the KMS Lab view from the activity bar and shows the resources in moto', { timeout: 60_000 }, async () => {
     await step('kms-lab-view', async () => {
       await page.locator('.part.activitybar a.action-label[aria-label="KMS Lab"]').click({ timeout: UI_TIMEOUT });
+      await page.mouse.move(700, 600); // off the activity bar before its hover shows, so it hides nothing
       const title = page.locator('.part.sidebar .composite.title');
       await title.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       assert.match(await title.innerText(), /KMS Lab/i);
@@ -111,7 +112,6 @@ describe('KMS Lab UI', { timeout: 5 * 60_000 }, () => {
       const labels = await rowLabels();
       assert.ok(labels.some((l) => /^KMS keys/.test(l)), `no "KMS keys" section in ${JSON.stringify(labels)}`);
       assert.ok(labels.some((l) => /^DynamoDB tables/.test(l)), `no "DynamoDB tables" section in ${JSON.stringify(labels)}`);
-      await page.mouse.move(700, 600); // away from the activity bar, so no hover hides the view
       await page.screenshot({ path: path.join(screenshots, '01-kms-lab-view.png') });
     });
   });

@@ -109,6 +109,7 @@ const quietSettings = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'security.workspace.trust.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 function writeSettings(userDataDir, extra) {

@@ -1,5 +1,5 @@
 // `npm start`: KMS Lab in a real VS Code (code-server) in the browser, with your own AWS profiles.
-//   node test/harness/start.mjs [--port <n>] [--open] [--folder <dir>]
+//   node test/harness/start.mjs [--port <n>, 0 for any free one] [--open] [--folder <dir>]
 // Keeps running until Ctrl-C. Settings and state persist in .vscode-test/user-data.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -17,7 +17,7 @@ const { values: options } = parseArgs({
 
 const stateDir = path.join(repoRoot, '.vscode-test');
 const folder = path.resolve(options.folder ?? path.join(stateDir, 'workspace'));
-const port = options.port === undefined ? undefined : Number(options.port);
+const port = options.port === undefined || options.port === '0' ? undefined : Number(options.port);
 if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
   console.error(`start: --port must be a port number, not "${options.port}"`);
   process.exit(2);
