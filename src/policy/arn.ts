@@ -29,13 +29,3 @@ export function arnSegments(text: string): string[] | undefined {
 }
 
 export const ACCOUNT_ID = /^\d{12}$/;
-
-export function isKmsKeyArn(text: string): boolean {
-  const arn = parseArn(text);
-  return !!arn && arn.service === 'kms' && arn.resource.startsWith('key/');
-}
-
-export function isIamRoleArn(text: string): boolean {
-  const arn = parseArn(text);
-  return !!arn && arn.service === 'iam' && arn.resource.startsWith('role/');
-}

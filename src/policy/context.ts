@@ -13,20 +13,14 @@ const PRINCIPAL_TYPE: Partial<Record<CallerIdentityInfo['kind'], string>> = {
   anonymous: 'Anonymous',
 };
 
-const lowered = new WeakMap<object, Map<string, ContextValue>>();
-
-/** The request's context with lower-cased key names, computed once per context object. */
+/** The request's context with lower-cased key names. */
 function requestValues(context: ConditionContext | undefined): Map<string, ContextValue> | undefined {
   if (!context || typeof context !== 'object') return undefined;
-  let values = lowered.get(context);
-  if (!values) {
-    values = new Map();
-    for (const key of Object.keys(context)) {
-      const value = context[key];
-      if (typeof value === 'string') values.set(key.toLowerCase(), value);
-      else if (Array.isArray(value)) values.set(key.toLowerCase(), value.filter((v): v is string => typeof v === 'string'));
-    }
-    lowered.set(context, values);
+  const values = new Map<string, ContextValue>();
+  for (const key of Object.keys(context)) {
+    const value = context[key];
+    if (typeof value === 'string') values.set(key.toLowerCase(), value);
+    else if (Array.isArray(value)) values.set(key.toLowerCase(), value.filter((v): v is string => typeof v === 'string'));
   }
   return values;
 }
@@ -56,10 +50,12 @@ function engineValue(key: string, req: EvaluationRequest, caller: CallerIdentity
   }
 }
 
+/** The context of one request; the request's own keys are read on the first lookup, when a condition needs them. */
 export function buildContext(req: EvaluationRequest, caller: CallerIdentityInfo): RequestContextView {
-  const values = requestValues(req.context);
+  let values: Map<string, ContextValue> | undefined | null = null;
   return {
     get(key) {
+      if (values === null) values = requestValues(req.context);
       return values?.get(key) ?? engineValue(key, req, caller);
     },
   };
