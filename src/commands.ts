@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { presentError } from './notify';
+import { isCancellation, presentError } from './notify';
 
 /** Every command id, as in package.json. */
 export const Commands = {
@@ -44,7 +44,7 @@ export function registerCommand(
       try {
         return await handler(...args);
       } catch (error) {
-        if (error instanceof CancelledError) return undefined;
+        if (isCancellation(error)) return undefined;
         await presentError(log, `${id} failed`, error);
         return undefined;
       }

@@ -6,8 +6,15 @@ interface ErrorAction {
   run(): Thenable<unknown>;
 }
 
+/** A person dismissed a pick or an input box (directly, or through the MFA prompt of a credential provider). */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof Error && error.name === 'CancelledError') return true;
+  return error instanceof AwsLayerError && error.kind === 'mfa-cancelled';
+}
+
 /** The one place that turns an error into a log line and a message with the actions that can fix it. */
 export async function presentError(log: vscode.LogOutputChannel, what: string, error: unknown): Promise<void> {
+  if (isCancellation(error)) return;
   const message = errorMessage(error);
   log.error(`${what}: ${message}`);
   const actions = actionsFor(error);

@@ -29,12 +29,13 @@ export class KeyNode extends ResourceNode {
     const key = this.key;
     const item = new vscode.TreeItem(keyLabel(key), vscode.TreeItemCollapsibleState.Collapsed);
     const parts = [key.state, key.keyManager === 'AWS' ? 'AWS managed' : rotationLabel(key.rotationEnabled)];
-    item.description = parts.join(' · ');
+    item.description = key.problem ? `${parts.join(' · ')} · incomplete` : parts.join(' · ');
     item.iconPath = new vscode.ThemeIcon('key', stateColor(key.state));
     item.contextValue = ContextValues.key;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${keyLabel(key)}**\n\n`);
     if (key.description) tooltip.appendText(`${key.description}\n\n`);
+    if (key.problem) tooltip.appendMarkdown('$(warning) ').appendText(`${key.problem}\n\n`);
     const rows: [string, string][] = [
       ['Key ID', key.keyId],
       ['ARN', key.arn],

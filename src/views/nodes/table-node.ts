@@ -36,6 +36,7 @@ export class TableNode extends LazyNode {
     tooltip.appendMarkdown(`**${table.name}**  \n`);
     tooltip.appendMarkdown(`Status: \`${table.status}\`  \nEncryption: ${ENCRYPTION_LABELS[table.encryption]}  \n`);
     if (table.kmsKeyArn) tooltip.appendMarkdown(`Key: \`${table.kmsKeyArn}\`  \n`);
+    if (table.problem) tooltip.appendMarkdown('$(warning) ').appendText(`${table.problem}`).appendMarkdown('  \n');
     if (table.inaccessibleSince) tooltip.appendMarkdown(`$(warning) Key inaccessible since ${formatDate(table.inaccessibleSince)}: items cannot be read or written until the key is enabled again.  \n`);
     tooltip.appendMarkdown(`Partition key: \`${table.keySchema.map((k) => k.name).join(', ')}\``);
     item.tooltip = tooltip;
