@@ -3,6 +3,7 @@
 export * from './types';
 export { evaluate } from './evaluate';
 export { explain, type ExplainOptions } from './explain';
+export { accessDeniedMessage } from './denial';
 export { parsePolicy, rangeOfPath } from './parse';
 export { validateKeyPolicy, awsPrincipalProblem, KEY_POLICY_MAX_BYTES } from './validate';
 export { KEY_POLICY_ACTIONS, IAM_ONLY_ACTIONS, isKnownKmsAction } from './kms-data';
