@@ -79,6 +79,7 @@ async function main() {
   }
 
   for (const problem of problems) console.error(`integration: ${problem}`);
+  if (failed > 0) console.error(`integration: logs and screenshots are in ${path.relative(process.cwd(), path.join(repoRoot, 'test-results'))}/`);
   if (passed + failed === 0) {
     console.error('integration: no test ran');
     failed = 1;
