@@ -34,6 +34,19 @@ function report(passed, failed) {
   console.log(`integration: ${passed} passed, ${failed} failed`);
 }
 
+/** The UI test process makes its fixtures with the SDK: keep it away from the real AWS files and identity. */
+function uiRunnerEnv() {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return {
+    ...env,
+    AWS_CONFIG_FILE: '/nonexistent/kms-lab-ui-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kms-lab-ui-credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}),
+  };
+}
+
 async function main() {
   ensureCodeServer();
   const version = vscodeVersion();
@@ -70,7 +83,7 @@ async function main() {
         logDir: resultsDir,
         timeoutMs: UI_TIMEOUT_MS,
         grep: options.grep,
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(options.keep ? { KMS_LAB_KEEP_TMP: '1' } : {}) },
+        env: uiRunnerEnv(),
       });
       passed += ui.passed;
       failed += ui.failed;
@@ -90,7 +103,7 @@ async function main() {
 }
 
 const guard = setTimeout(async () => {
-  console.error(`integration: gave up after ${OVERALL_TIMEOUT_MS / 60_000} minutes`);
+  console.error(`integration: gave up after ${Math.round(OVERALL_TIMEOUT_MS / 1000)} s (overall limit)`);
   await runCleanups();
   report(0, 1);
   process.exit(1);
