@@ -20,13 +20,18 @@ const { values: options } = parseArgs({
   },
 });
 
-const COUNTS = /^integration-counts: (\d+) (\d+)$/m;
+const COUNTS = /integration-counts: (\d+) (\d+)\s*$/;
 let counts;
-// runTests pipes VS Code's output to our stdout: watch it for the suite's counts line.
+let partialLine = '';
+// runTests pipes VS Code's output to our stdout in chunks: watch its lines for the suite's counts.
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk, ...rest) => {
-  const match = COUNTS.exec(String(chunk));
-  if (match) counts = { passed: Number(match[1]), failed: Number(match[2]) };
+  const lines = (partialLine + String(chunk)).split(/\r?\n/);
+  partialLine = lines.pop() ?? '';
+  for (const line of lines) {
+    const match = COUNTS.exec(line);
+    if (match) counts = { passed: Number(match[1]), failed: Number(match[2]) };
+  }
   return write(chunk, ...rest);
 };
 
