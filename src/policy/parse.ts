@@ -25,8 +25,10 @@ const MESSAGES: Record<string, string> = {
 /** Maps offsets to one-based lines and columns. */
 export class LineMap {
   private readonly starts: number[] = [0];
+  private readonly length: number;
 
   constructor(text: string) {
+    this.length = text.length;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 10) this.starts.push(i + 1);
@@ -37,7 +39,10 @@ export class LineMap {
     }
   }
 
-  range(start: number, end: number): SourceRange {
+  /** The range clamped to the text (a parser may report an unterminated token as running past the end). */
+  range(from: number, to: number): SourceRange {
+    const start = Math.max(0, Math.min(from, this.length));
+    const end = Math.max(start, Math.min(to, this.length));
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
@@ -81,8 +86,7 @@ export function parsePolicy(text: string): ParsedPolicy {
   for (const e of rawErrors) {
     if (seen.has(e.offset)) continue;
     seen.add(e.offset);
-    const start = Math.min(e.offset, source.length);
-    errors.push({ message: messageOf(source, e), range: lines.range(start, Math.min(e.offset + e.length, source.length)) });
+    errors.push({ message: messageOf(source, e), range: lines.range(e.offset, e.offset + e.length) });
   }
   if (!root) {
     if (errors.length === 0) errors.push({ message: 'The policy is not valid JSON', range: lines.range(0, source.length) });

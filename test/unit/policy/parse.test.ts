@@ -70,3 +70,10 @@ test('an unterminated comment at the very end keeps its range inside the text (f
   const text = '{"a": 1\n/*';
   for (const error of parsePolicy(text).errors) assert.ok(error.range.end <= text.length && error.range.start <= error.range.end);
 });
+
+test('a statement cut off by an unterminated comment keeps its range inside the text (found by fuzzing)', () => {
+  const text = '{"Statement": [null "Sid": "x"},\n {"Effect": "Allow"/*';
+  const parsed = parsePolicy(text);
+  assert.ok(parsed.errors.length > 0);
+  for (const range of [...parsed.statementRanges, ...parsed.errors.map((e) => e.range)]) assert.ok(range.end <= text.length && range.start <= range.end);
+});
