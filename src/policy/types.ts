@@ -154,6 +154,8 @@ export interface PolicyProblem {
   /** JSON path of the element concerned, e.g. ["Statement", 1, "Action", 0]. */
   path?: (string | number)[];
   code: string;
+  /** Where the element is in the policy text, when validateKeyPolicy was given the text. */
+  range?: SourceRange;
 }
 
 export interface KeyUsersAndAdministrators {

@@ -4,7 +4,7 @@ import { compileConditionBlock } from './conditions';
 import { jsonc } from './jsonc';
 import { isKnownKmsConditionKey, kmsActionsCovered } from './kms-data';
 import { pathRangeFinder } from './parse';
-import type { PolicyDocument, PolicyProblem, Severity, SourceRange } from './types';
+import type { PolicyDocument, PolicyProblem, Severity } from './types';
 
 export const KEY_POLICY_MAX_BYTES = 32768;
 
@@ -212,7 +212,7 @@ function duplicateKeys(text: string, out: Problems): void {
  * Problems of a key policy, in document order. With `text`, the byte size is the text's and each problem carries
  * the text range of its element (for a missing element: of the statement or object that lacks it).
  */
-export function validateKeyPolicy(doc: PolicyDocument | unknown, text?: string): (PolicyProblem & { range?: SourceRange })[] {
+export function validateKeyPolicy(doc: PolicyDocument | unknown, text?: string): PolicyProblem[] {
   const out = new Problems();
   const source = typeof text === 'string' ? text : JSON.stringify(doc) ?? '';
   const size = utf8Length(source);
@@ -242,7 +242,7 @@ export function validateKeyPolicy(doc: PolicyDocument | unknown, text?: string):
   return withRanges(out.list, text);
 }
 
-function withRanges(problems: PolicyProblem[], text?: string): (PolicyProblem & { range?: SourceRange })[] {
+function withRanges(problems: PolicyProblem[], text?: string): PolicyProblem[] {
   if (typeof text !== 'string') return problems;
   const find = pathRangeFinder(text);
   return problems.map((p) => {
