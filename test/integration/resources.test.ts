@@ -36,6 +36,7 @@ async function seedLabAccount(endpoint: string): Promise<string> {
   await dynamodb.send(new CreateTableCommand(table('lab-managed', { Enabled: true })));
   // moto echoes an alias ARN back in KMSMasterKeyArn: the extension must still resolve it to the key.
   await dynamodb.send(new CreateTableCommand(table('lab-cmk', { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/kms-lab' })));
+  for (let i = 1; i <= 4; i++) await dynamodb.send(new CreateTableCommand(table(`pad-${i}`)));
   await iam.send(new CreateUserCommand({ UserName: 'test-user' }));
   await iam.send(new AttachUserPolicyCommand({ UserName: 'test-user', PolicyArn: 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess' }));
   await iam.send(new PutUserPolicyCommand({ UserName: 'test-user', PolicyName: 'read-own-tags', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUserTags', Resource: '*' }] }) }));
@@ -150,14 +151,16 @@ describe('resources tree and profile switching (moto)', function () {
     assert.ok(roles.some((r) => r.label === 'lab-role'), `roles: ${roles.map((r) => r.label).join(', ')}`);
   });
 
+  // moto ignores Limit on ListKeys, so paging is checked on tables (and on keys against the local sandbox).
   it('pages long lists with "Load more"', async () => {
     await vscode.workspace.getConfiguration('kmsLab').update('pageSize', 5, vscode.ConfigurationTarget.Global);
-    const firstPage = await waitForRows(api, ['KMS keys'], (r) => r.some((k) => k.label === 'Load more…'));
-    assert.equal(firstPage.length, 6, 'five keys and "Load more"');
+    const firstPage = await waitForRows(api, ['DynamoDB tables'], (r) => r.some((k) => k.label === 'Load more…'));
+    assert.equal(firstPage.length, 6, 'five tables and "Load more"');
     const loadMore = firstPage.at(-1)!;
+    assert.equal(loadMore.description, '5 shown');
     await vscode.commands.executeCommand(loadMore.command!.command, ...(loadMore.command!.arguments ?? []));
-    const all = await waitForRows(api, ['KMS keys'], (r) => !r.some((k) => k.label === 'Load more…'));
-    assert.equal(all.length, 7, `all seven keys: ${all.map((k) => k.label).join(', ')}`);
+    const all = await waitForRows(api, ['DynamoDB tables'], (r) => !r.some((k) => k.label === 'Load more…'));
+    assert.deepEqual(all.map((t) => t.label), ['lab-cmk', 'lab-managed', 'lab-owned', 'pad-1', 'pad-2', 'pad-3', 'pad-4']);
     await vscode.workspace.getConfiguration('kmsLab').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
   });
 
