@@ -27,7 +27,7 @@ export const kmsCases: EvaluationCase[] = [
   { name: 'Default key policy: without an IAM policy the user is denied', source: SOURCE.kmsDefault, request: onKey({}), expect: 'implicitly-denied', reason: 'identity-does-not-allow' },
   { name: 'Default key policy: an IAM policy for another key does not help', source: SOURCE.kmsIamPolicies, request: onKey({ identityPolicies: [allowIdentity('kms:Decrypt', OTHER_KEY)] }), expect: 'implicitly-denied' },
   { name: 'Default key policy: the root statement grants nothing by itself to a user', source: SOURCE.kmsDefault, request: onKey({ principal: BOB }), expect: 'implicitly-denied' },
-  { name: 'Default key policy: the account root user may use the key', source: SOURCE.kmsDefault, request: onKey({ principal: ROOT_A }), expect: 'allowed' },
+  { name: 'Default key policy: the account root user may use the key', source: SOURCE.denyAllow, request: onKey({ principal: ROOT_A }), expect: 'allowed' },
   { name: 'Default key policy: AdministratorAccess is enough', source: SOURCE.kmsDefault, request: onKey({ identityPolicies: [allowAll] }), expect: 'allowed' },
   { name: 'Delegation by a bare account id works like the root ARN', source: SOURCE.kmsKeyPolicies, request: onKey({ resourcePolicy: doc({ Effect: 'Allow', Principal: { AWS: A }, Action: 'kms:*', Resource: '*' }), identityPolicies: [decryptOnKey] }), expect: 'allowed' },
 

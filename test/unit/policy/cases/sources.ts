@@ -4,7 +4,8 @@ const KMS = 'https://docs.aws.amazon.com/kms/latest/developerguide';
 
 export const SOURCE = {
   evaluationLogic: `${IAM}/reference_policies_evaluation-logic.html`,
-  sameAccount: `${IAM}/reference_policies_evaluation-logic_policies.html`,
+  sameAccount: `${IAM}/reference_policies_evaluation-logic_policy-eval-basics.html`,
+  denyAllow: `${IAM}/reference_policies_evaluation-logic_policy-eval-denyallow.html`,
   crossAccount: `${IAM}/reference_policies_evaluation-logic-cross-account.html`,
   conditionOperators: `${IAM}/reference_policies_elements_condition_operators.html`,
   condition: `${IAM}/reference_policies_elements_condition.html`,
