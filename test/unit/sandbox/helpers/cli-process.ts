@@ -1,6 +1,6 @@
 // Builds the sandbox CLI into out/ and runs it as a child process, the way `npm run sandbox` does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -18,7 +18,9 @@ let built: Promise<string> | undefined;
 /** Bundles src/sandbox/cli.ts once per test process (packages stay external, as in dist/). */
 export function buildCli(): Promise<string> {
   built ??= (async () => {
-    const outfile = path.join(root, 'out', `sandbox-cli-test-${process.pid}`, 'sandbox-cli.js');
+    const outdir = path.join(root, 'out', `sandbox-cli-test-${process.pid}`);
+    const outfile = path.join(outdir, 'sandbox-cli.js');
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     await esbuild.build({
       entryPoints: [path.join(root, 'src/sandbox/cli.ts')],
       outfile,
