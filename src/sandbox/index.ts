@@ -6,6 +6,7 @@ import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
 import { createDataServices } from './data-services';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
+import { preloadSignatureV4 } from './server/sigv4';
 import { prepareDataDir, wipeDataDir } from './storage/data-dir';
 
 export interface SandboxOptions {
@@ -68,6 +69,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await data.close();
     throw new Error(`Could not listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
   }
+
+  // Listening already; the signing library loads right after, before the first client is likely to call.
+  setImmediate(preloadSignatureV4).unref();
 
   let stopping: Promise<void> | undefined;
   return {

@@ -2,13 +2,6 @@
 // The canonical request and signing key come from @smithy/signature-v4; only the parsing of the
 // Authorization header and the policy (clock window, tokens, scope) are ours.
 import { timingSafeEqual } from 'node:crypto';
-import {
-  ALGORITHM_IDENTIFIER,
-  SignatureV4Base,
-  getCanonicalHeaders,
-  getPayloadHash,
-  getSigningKey,
-} from '@smithy/signature-v4';
 import type { Caller } from '../contracts';
 import type { CredentialResolver } from './credentials';
 import {
@@ -23,6 +16,7 @@ import type { ReceivedRequest } from './received-request';
 import { NodeSha256 } from './sha256';
 
 export const CLOCK_WINDOW_MS = 15 * 60 * 1000;
+const ALGORITHM_IDENTIFIER = 'AWS4-HMAC-SHA256';
 
 export interface AuthorizationHeader {
   accessKeyId: string;
@@ -82,24 +76,49 @@ function basicFormat(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Exposes the protected canonical-request helpers of @smithy/signature-v4 for verification. */
-class CanonicalSigner extends SignatureV4Base {
-  constructor() {
-    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256 });
-  }
+type SignatureV4Module = typeof import('@smithy/signature-v4');
+type HttpRequest = Parameters<SignatureV4Module['getCanonicalHeaders']>[0];
 
-  canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
-    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
-  }
-
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-  }
+interface Smithy {
+  lib: SignatureV4Module;
+  canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string;
+  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string>;
 }
 
-const signer = new CanonicalSigner();
+let smithy: Smithy | undefined;
 
-type HttpRequest = Parameters<typeof getCanonicalHeaders>[0];
+/** @smithy/signature-v4 costs tens of milliseconds to load, so it loads on first use (or preload), not at start. */
+function signatureV4(): Smithy {
+  if (smithy) return smithy;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('@smithy/signature-v4') as SignatureV4Module;
+  /** Exposes the protected canonical-request helpers of SignatureV4Base for verification. */
+  class CanonicalSigner extends lib.SignatureV4Base {
+    constructor() {
+      super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256 });
+    }
+
+    canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+      return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+    }
+
+    stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+      return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
+    }
+  }
+  const signer = new CanonicalSigner();
+  smithy = {
+    lib,
+    canonicalRequest: (request, headers, payloadHash) => signer.canonicalRequest(request, headers, payloadHash),
+    stringToSign: (longDate, scope, canonical) => signer.stringToSign(longDate, scope, canonical),
+  };
+  return smithy;
+}
+
+/** Loads the signing library ahead of the first request. */
+export function preloadSignatureV4(): void {
+  signatureV4();
+}
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
@@ -117,10 +136,11 @@ export async function expectedSignature(
   longDate: string,
   secretAccessKey: string,
 ): Promise<string> {
+  const { lib, canonicalRequest, stringToSign: toSign } = signatureV4();
   const signed: Record<string, string> = {};
   for (const name of auth.signedHeaders) signed[name] = request.headers[name] ?? '';
-  const canonicalHeaders = getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(auth.signedHeaders));
-  const payloadHash = await getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+  const canonicalHeaders = lib.getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(auth.signedHeaders));
+  const payloadHash = await lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
   const httpRequest = { method: request.method, path: request.path, query: request.query, headers: signed } as unknown as HttpRequest;
   let canonicalPath = request.path;
   try {
@@ -129,10 +149,10 @@ export async function expectedSignature(
     // A path that is not valid percent-encoding is signed as received.
   }
   httpRequest.path = canonicalPath;
-  const canonical = signer.canonicalRequest(httpRequest, canonicalHeaders as Record<string, string>, payloadHash);
+  const canonical = canonicalRequest(httpRequest, canonicalHeaders as Record<string, string>, payloadHash);
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = await signer.stringToSign(longDate, scope, canonical);
-  const key = await getSigningKey(NodeSha256, { accessKeyId: auth.accessKeyId, secretAccessKey }, auth.date, auth.region, auth.service);
+  const stringToSign = await toSign(longDate, scope, canonical);
+  const key = await lib.getSigningKey(NodeSha256, { accessKeyId: auth.accessKeyId, secretAccessKey }, auth.date, auth.region, auth.service);
   const mac = new NodeSha256(key);
   mac.update(stringToSign);
   return hex(await mac.digest());
@@ -193,7 +213,7 @@ export async function authenticate(
   if (!sameText(expected, auth.signature)) throw invalidSignature(family);
   if (declaredHash !== undefined && signedHeaders.has('x-amz-content-sha256')) {
     // The signature covers the declared hash; make sure the body is the one it declares.
-    const actual = await getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+    const actual = await signatureV4().lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
     if (!sameText(declaredHash, actual)) throw invalidSignature(family);
   }
   return { caller: record.caller, accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
