@@ -32,6 +32,8 @@ export interface SandboxAccount {
   sts: StsService;
   credentials: CredentialResolver;
   admin: { accessKeyId: string; secretAccessKey: string };
+  /** Resolves when every IAM and STS write issued so far is on disk. */
+  flush(): Promise<void>;
 }
 
 export async function openAccount(options: AccountOptions): Promise<SandboxAccount> {
@@ -63,6 +65,9 @@ export async function openAccount(options: AccountOptions): Promise<SandboxAccou
     sts: new StsService(directory, sessions),
     credentials: { resolve: (id) => (id.startsWith('ASIA') ? sessions.resolve(id) : directory.resolveAccessKey(id)) },
     admin,
+    flush: async () => {
+      await Promise.all([iamStore.flush(), sessionStore.flush()]);
+    },
   };
 }
 

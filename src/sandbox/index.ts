@@ -80,7 +80,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     region: account.region,
     accountId: account.accountId,
     admin: account.admin,
-    stop: () => (stopping ??= server.close().then(() => data.close())),
+    stop: () => (stopping ??= server.close().then(() => Promise.all([data.close(), account.flush()])).then(() => undefined)),
   };
 }
 
