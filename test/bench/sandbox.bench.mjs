@@ -169,32 +169,49 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Median latency of sequential item operations (Put, Get, Query in turn). */
-async function itemLatency(target) {
-  const ops = itemOps(target);
-  for (let i = 0; i < 30; i++) await ops[i % 3](i); // warm up connections and code paths
-  const samples = [];
-  for (let i = 0; i < LATENCY_ROUNDS * 3; i++) {
-    const started = performance.now();
-    await ops[i % 3](1000 + Math.floor(i / 3));
-    samples.push(performance.now() - started);
+/** Latency samples (ms) of LATENCY_ROUNDS sequential Put, Get and Query rounds, taken in slices interleaved across
+ * targets so that load from elsewhere on the machine falls on all of them alike. */
+async function itemLatencies(targets) {
+  const samples = targets.map(() => []);
+  for (const target of targets) {
+    const ops = itemOps(target);
+    for (let i = 0; i < 30; i++) await ops[i % 3](i); // warm up connections and code paths
   }
-  return median(samples);
+  const slice = 30;
+  for (let start = 0; start < LATENCY_ROUNDS * 3; start += slice) {
+    for (const [index, target] of targets.entries()) {
+      const ops = itemOps(target);
+      for (let i = start; i < start + slice; i++) {
+        const began = performance.now();
+        await ops[i % 3](1000 + Math.floor(i / 3));
+        samples[index].push(performance.now() - began);
+      }
+    }
+  }
+  return samples.map(median);
 }
 
-/** Operations per second with CONCURRENCY requests in flight, over the given mix. */
-async function throughput(ops) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < THROUGHPUT_OPS) {
-        const i = next++;
-        await ops[i % ops.length](5000 + i);
-      }
-    }),
-  );
-  return THROUGHPUT_OPS / ((performance.now() - started) / 1000);
+/** Operations per second with CONCURRENCY requests in flight over the given mix, per target, interleaved in slices. */
+async function throughputs(mixes) {
+  const elapsed = mixes.map(() => 0);
+  const slices = 4;
+  const perSlice = THROUGHPUT_OPS / slices;
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [index, ops] of mixes.entries()) {
+      let next = 0;
+      const began = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < perSlice) {
+            const i = next++;
+            await ops[i % ops.length](5000 + slice * perSlice + i);
+          }
+        }),
+      );
+      elapsed[index] += performance.now() - began;
+    }
+  }
+  return elapsed.map((ms) => THROUGHPUT_OPS / (ms / 1000));
 }
 
 async function coldStartMs() {
@@ -222,36 +239,32 @@ export default async function run() {
   try {
     results.sandbox_start_ms = await coldStartMs();
 
+    // All servers run side by side (idle ones cost nothing); measurements alternate between them.
     const sandbox = await startSandboxProcess(path.join(work, 'sandbox'));
     servers.push(sandbox);
-    const sandboxTarget = await prepare(sandbox, true);
-    results.sandbox_item_median_ms = await itemLatency(sandboxTarget);
-    results.sandbox_item_ops_per_s = await throughput(itemOps(sandboxTarget));
-    results.sandbox_kms_ops_per_s = await throughput(kmsOps(sandboxTarget));
-    results.sandbox_mixed_ops_per_s = await throughput([...itemOps(sandboxTarget), ...kmsOps(sandboxTarget)]);
-    await stop(sandbox);
-
     const dynalite = await startDynalite(path.join(work, 'dynalite'));
     servers.push(dynalite);
-    const dynaliteTarget = await prepare(dynalite, false);
-    results.dynalite_item_median_ms = await itemLatency(dynaliteTarget);
-    results.dynalite_item_ops_per_s = await throughput(itemOps(dynaliteTarget));
-    await stop(dynalite);
-
     const dynaliteMemory = await startDynalite(undefined);
     servers.push(dynaliteMemory);
-    const memoryTarget = await prepare(dynaliteMemory, false);
-    results.dynalite_memory_item_median_ms = await itemLatency(memoryTarget);
-    await stop(dynaliteMemory);
-
     const moto = await startMoto();
     servers.push(moto);
+    const sandboxTarget = await prepare(sandbox, true);
+    const dynaliteTarget = await prepare(dynalite, false);
+    const memoryTarget = await prepare(dynaliteMemory, false);
     const motoTarget = await prepare(moto, true);
-    results.moto_item_median_ms = await itemLatency(motoTarget);
-    results.moto_item_ops_per_s = await throughput(itemOps(motoTarget));
-    results.moto_kms_ops_per_s = await throughput(kmsOps(motoTarget));
-    results.moto_mixed_ops_per_s = await throughput([...itemOps(motoTarget), ...kmsOps(motoTarget)]);
-    await stop(moto);
+
+    [results.sandbox_item_median_ms, results.dynalite_item_median_ms, results.dynalite_memory_item_median_ms, results.moto_item_median_ms] =
+      await itemLatencies([sandboxTarget, dynaliteTarget, memoryTarget, motoTarget]);
+    [results.sandbox_item_ops_per_s, results.dynalite_item_ops_per_s, results.moto_item_ops_per_s] = await throughputs([
+      itemOps(sandboxTarget),
+      itemOps(dynaliteTarget),
+      itemOps(motoTarget),
+    ]);
+    [results.sandbox_kms_ops_per_s, results.moto_kms_ops_per_s] = await throughputs([kmsOps(sandboxTarget), kmsOps(motoTarget)]);
+    [results.sandbox_mixed_ops_per_s, results.moto_mixed_ops_per_s] = await throughputs([
+      [...itemOps(sandboxTarget), ...kmsOps(sandboxTarget)],
+      [...itemOps(motoTarget), ...kmsOps(motoTarget)],
+    ]);
 
     results.sandbox_vs_moto_ratio = results.sandbox_mixed_ops_per_s / results.moto_mixed_ops_per_s;
     results.sandbox_vs_dynalite_latency_ratio = results.sandbox_item_median_ms / results.dynalite_item_median_ms;
@@ -260,12 +273,7 @@ export default async function run() {
     for (const server of servers) await stop(server).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
-  const order = [
-    'sandbox_vs_moto_ratio',
-    'sandbox_vs_dynalite_latency_ratio',
-    'sandbox_start_ms',
-    'sandbox_vs_dynalite_memory_latency_ratio',
-  ];
+  const order = ['sandbox_vs_moto_ratio', 'sandbox_vs_dynalite_latency_ratio', 'sandbox_start_ms', 'sandbox_vs_dynalite_memory_latency_ratio'];
   for (const name of [...order, ...Object.keys(results).filter((n) => !order.includes(n))]) console.log(`${name}=${fmt(results[name])}`);
 }
 
