@@ -71,7 +71,9 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
   const headers = headersOf(req);
   const route = routeOf(headers);
   const family = errorFamilyOf(route);
-  let queryService: QueryServiceName | undefined;
+  // Until the signature is checked, the credential scope is only a hint of whose XML namespace an error gets.
+  let queryService = /Credential=[^/,]+\/\d{8}\/[^/,]+\/(iam|sts)\//.exec(headers['authorization'] ?? '')?.[1] as QueryServiceName | undefined;
+  if (route.protocol === 'json') trace.operation = `${route.service}:${route.operation}`;
   try {
     let body: Buffer;
     try {
@@ -104,7 +106,6 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
     if (route.protocol === 'json') {
       if (auth.service !== route.service) throw invalidSignature(family, `Credential should be scoped to correct service: '${route.service}'. `);
       if (auth.region !== options.region) throw invalidSignature(family, 'Credential should be scoped to a valid region. ');
-      trace.operation = `${route.service}:${route.operation}`;
       const input = parseJsonBody(route.service, body);
       const service = await options.json(route.service);
       const result = await service.handle(route.operation, input, ctx);

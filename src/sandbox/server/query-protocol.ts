@@ -1,6 +1,5 @@
 // awsQuery: form-encoded parameters in, XML out (IAM 2010-05-08, STS 2011-06-15).
-import type { RequestContext } from '../contracts';
-import type { AwsError } from '../contracts';
+import type { AwsError, RequestContext } from '../contracts';
 import type { ReceivedRequest } from './received-request';
 import { escapeXml, writeXmlElement, type XmlObject } from './xml';
 

@@ -1,6 +1,5 @@
 // STS over awsQuery (2011-06-15): GetCallerIdentity and AssumeRole.
-import type { RequestContext } from '../contracts';
-import { AwsError } from '../contracts';
+import { AwsError, type RequestContext } from '../contracts';
 import { parseIamArn } from '../iam/arns';
 import { decide } from '../iam/authorize';
 import type { IamDirectory } from '../iam/directory';
@@ -67,9 +66,7 @@ export class StsService implements QueryService {
     });
     if (result.decision !== 'allowed') throw denied();
     if (duration > role.maxSessionDuration) {
-      throw stsError.validation(
-        `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
-      );
+      throw stsError.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
     }
 
     const expiration = new Date(ctx.now.getTime() + duration * 1000);

@@ -164,6 +164,8 @@ describe('signature failures against a running sandbox reach no data', () => {
     await assert.rejects(client(IAMClient, badSecret()).send(new ListUsersCommand({})), (e: any) => e.name === 'SignatureDoesNotMatch' && e.$metadata.httpStatusCode === 403);
     await assert.rejects(client(IAMClient, unknownKey()).send(new ListUsersCommand({})), (e: any) => e.name === 'InvalidClientTokenId' && e.$metadata.httpStatusCode === 403);
     await assert.rejects(client(STSClient, badSecret()).send(new GetCallerIdentityCommand({})), { name: 'SignatureDoesNotMatch' });
+    const unknownSts = await sendSigned(sb.endpoint, queryRequest({ Action: 'GetCallerIdentity', Version: '2011-06-15' }), { service: 'sts', region: sb.region, credentials: unknownKey() });
+    assert.match(unknownSts.body, /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidClientTokenId<\/Code>/);
     await assert.rejects(client(STSClient, unknownKey()).send(new GetCallerIdentityCommand({})), { name: 'InvalidClientTokenId' });
   });
 

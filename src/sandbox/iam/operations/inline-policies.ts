@@ -31,7 +31,7 @@ function policyName(call: IamCall): string {
   return p.name(call.params, 'PolicyName', 128);
 }
 
-function noSuchPolicy(kind: HolderKind, holder: string, policy: string): Error {
+function noSuchPolicy(kind: HolderKind, policy: string): Error {
   return iamError.noSuchEntity(`The ${kind.label.toLowerCase()} policy with name ${policy} cannot be found.`);
 }
 
@@ -62,7 +62,7 @@ function handlersFor(kind: HolderKind): IamHandlers {
       call.authorize(`Get${kind.label}Policy`, kind.arn(state, holder));
       const entity = kind.find(state, holder);
       const document = Object.hasOwn(entity.inlinePolicies, name) ? entity.inlinePolicies[name] : undefined;
-      if (document === undefined) throw noSuchPolicy(kind, holder, name);
+      if (document === undefined) throw noSuchPolicy(kind, name);
       return { [kind.nameParam]: entity.name, PolicyName: name, PolicyDocument: encodePolicyDocument(document) };
     },
 
@@ -81,7 +81,7 @@ function handlersFor(kind: HolderKind): IamHandlers {
       call.authorize(`Delete${kind.label}Policy`, kind.arn(call.store.read(), holder));
       await call.store.update((s) => {
         const entity = kind.find(s, holder);
-        if (!Object.hasOwn(entity.inlinePolicies, name)) throw noSuchPolicy(kind, holder, name);
+        if (!Object.hasOwn(entity.inlinePolicies, name)) throw noSuchPolicy(kind, name);
         delete entity.inlinePolicies[name];
       });
       return undefined;
