@@ -1,6 +1,7 @@
 // DynamoDB tables in the sandbox: the three kinds of encryption, SSEDescription everywhere, IAM on every action.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { addKeyUser } from '../../../src/policy';
 import type { Caller } from '../../../src/sandbox/contracts';
 import { ACCOUNT, type ServicesFixture, awsError, inlinePolicy, managedPolicy, openServices } from './lab-fixtures';
 
@@ -96,6 +97,19 @@ describe('encryption kinds', () => {
     ]);
     const created = await f.ddb(builder, 'CreateTable', tableInput('builder-table', { SSESpecification: { Enabled: true, KMSMasterKeyId: cmk.KeyId } }));
     assert.equal(created.TableDescription.SSEDescription.KMSMasterKeyArn, cmk.Arn);
+  });
+
+  test('a console-style key user may create a table under the key (persistent resources statement, through DynamoDB)', async () => {
+    const keyUser = f.directory.addUser('key-user', [managedPolicy('AmazonDynamoDBFullAccess')]);
+    const key = (await f.kms(f.admin, 'CreateKey', {})).KeyMetadata;
+    const denied = await awsError(f.ddb(keyUser, 'CreateTable', tableInput('key-user-table', { SSESpecification: { Enabled: true, KMSMasterKeyId: key.Arn } })));
+    assert.equal(denied.code, 'com.amazon.coral.service#AccessDeniedException');
+    const policy = (await f.kms(f.admin, 'GetKeyPolicy', { KeyId: key.KeyId })).Policy;
+    await f.kms(f.admin, 'PutKeyPolicy', { KeyId: key.KeyId, Policy: addKeyUser(policy, keyUser.arn) });
+    const created = await f.ddb(keyUser, 'CreateTable', tableInput('key-user-table', { SSESpecification: { Enabled: true, KMSMasterKeyId: key.Arn } }));
+    assert.equal(created.TableDescription.SSEDescription.KMSMasterKeyArn, key.Arn);
+    // The same statement does not let the user create grants directly.
+    assert.equal((await awsError(f.kms(keyUser, 'CreateGrant', { KeyId: key.KeyId, GranteePrincipal: keyUser.arn, Operations: ['Decrypt'] }))).code, 'AccessDeniedException');
   });
 
   test('SSESpecification is validated', async () => {
