@@ -103,6 +103,18 @@ describe('users', () => {
     await assert.rejects(admin.send(new iam.ListUsersCommand({ Marker: '%%%' })), awsError('ValidationError', 400));
   });
 
+  test('concurrent writers: 40 parallel creations all land; 10 racing for one name yield one winner', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `parallel-${i}`);
+    await Promise.all(names.map((name) => admin.send(new iam.CreateUserCommand({ UserName: name, Path: '/parallel/' }))));
+    const listed = (await admin.send(new iam.ListUsersCommand({ PathPrefix: '/parallel/' }))).Users!.map((u) => u.UserName).sort();
+    assert.deepEqual(listed, [...names].sort());
+    const race = await Promise.allSettled(Array.from({ length: 10 }, () => admin.send(new iam.CreateUserCommand({ UserName: 'contested' }))));
+    assert.equal(race.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(race.every((r) => r.status === 'fulfilled' || (r.reason as Error).name === 'EntityAlreadyExistsException'));
+    await Promise.all(names.map((name) => admin.send(new iam.TagUserCommand({ UserName: 'contested', Tags: [{ Key: name, Value: 'x' }] }))));
+    assert.equal((await admin.send(new iam.ListUserTagsCommand({ UserName: 'contested' }))).Tags!.length, 40);
+  });
+
   test('tag, list tags and untag (keys case-insensitive, values replaced)', async () => {
     await admin.send(new iam.CreateUserCommand({ UserName: 'tagged' }));
     await admin.send(new iam.TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'env', Value: 'dev' }, { Key: 'owner', Value: 'me' }] }));
