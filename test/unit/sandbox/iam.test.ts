@@ -250,8 +250,12 @@ describe('roles', () => {
     await assert.rejects(admin.send(new iam.DeleteRoleCommand({ RoleName: 'reader-role' })), awsError('DeleteConflictException', 409, 'Cannot delete entity, must delete policies first.'));
     await admin.send(new iam.DeleteRolePolicyCommand({ RoleName: 'reader-role', PolicyName: 'p' }));
     await admin.send(new iam.AttachRolePolicyCommand({ RoleName: 'reader-role', PolicyArn: DDB_FULL }));
+    assert.deepEqual((await admin.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: 'reader-role' }))).AttachedPolicies, [
+      { PolicyName: 'AmazonDynamoDBFullAccess', PolicyArn: DDB_FULL },
+    ]);
     await assert.rejects(admin.send(new iam.DeleteRoleCommand({ RoleName: 'reader-role' })), awsError('DeleteConflictException', 409, 'Cannot delete entity, must detach all policies first.'));
     await admin.send(new iam.DetachRolePolicyCommand({ RoleName: 'reader-role', PolicyArn: DDB_FULL }));
+    assert.deepEqual((await admin.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: 'reader-role' }))).AttachedPolicies, []);
     await admin.send(new iam.DeleteRoleCommand({ RoleName: 'reader-role' }));
     await assert.rejects(admin.send(new iam.GetRoleCommand({ RoleName: 'reader-role' })), awsError('NoSuchEntityException', 404, 'The role with name reader-role cannot be found.'));
   });
