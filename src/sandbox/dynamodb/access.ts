@@ -1,8 +1,7 @@
 // The two locks on a DynamoDB table: IAM for the dynamodb:* action, and KMS for the key that encrypts its data.
-import { evaluate } from '../../policy';
+import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext } from '../../policy/types';
 import type { IdentityDirectory, RequestContext } from '../contracts';
-import { denialClause } from '../kms/access';
 import type { TableKeyAccess } from '../kms/table-key-access';
 import { dynamoError } from './errors';
 
@@ -45,7 +44,7 @@ export class DynamoAccess {
       identityPolicies: this.directory.identityPoliciesFor(ctx.caller),
       now: ctx.now,
     });
-    if (result.decision !== 'allowed') throw dynamoError.accessDenied(ctx.caller.arn, action, resource, denialClause(result, action, false));
+    if (result.decision !== 'allowed') throw dynamoError.accessDenied(accessDeniedMessage(result) ?? `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
   }
 
   /**

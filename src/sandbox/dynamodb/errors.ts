@@ -14,8 +14,7 @@ function kmsServiceError(exception: string, message: string, errorCode: string):
 }
 
 export const dynamoError = {
-  accessDenied: (callerArn: string, action: string, resource: string, because: string) =>
-    new AwsError(ACCESS_DENIED, `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} ${because}`),
+  accessDenied: (message: string) => new AwsError(ACCESS_DENIED, message),
 
   /** The caller may not use the table's key (kms:Decrypt through DynamoDB). */
   kmsKeyAccessDenied: () =>

@@ -1,6 +1,5 @@
 // The three kinds of table encryption: AWS owned (no SSEDescription), AWS managed (aws/dynamodb) and customer managed.
 import { AwsError, type RequestContext } from '../contracts';
-import { accessDeniedMessage } from '../kms/access';
 import type { KeyRecord } from '../kms/model';
 import type { TableKeyAccess } from '../kms/table-key-access';
 import type { TableRecord } from './engine';
@@ -62,7 +61,7 @@ export async function keyForNewEncryption(request: SseRequest, ctx: RequestConte
     throw error;
   }
   const decision = tableKeys.decideTableCreation(ctx, key, tableName);
-  if (!decision.allowed) throw dynamoError.kmsCreateDenied(accessDeniedMessage(ctx.caller, decision));
+  if (!decision.allowed) throw dynamoError.kmsCreateDenied(decision.message);
   if (key.state === 'Disabled') throw dynamoError.kmsValidation('DisabledException', `${key.arn} is disabled.`);
   if (key.state === 'PendingDeletion') throw dynamoError.kmsValidation('KMSInvalidStateException', `${key.arn} is pending deletion.`);
   return key;

@@ -1,6 +1,6 @@
 // Authorization of KMS actions: the key policy plus the caller's identity policies (policy engine), plus grants.
-import { evaluate } from '../../policy';
-import type { ConditionContext, EvaluationResult, PolicyDocument } from '../../policy/types';
+import { accessDeniedMessage, evaluate } from '../../policy';
+import type { ConditionContext, PolicyDocument } from '../../policy/types';
 import type { Caller, IdentityDirectory } from '../contracts';
 import type { EncryptionContext } from './envelope';
 import { kmsError } from './errors';
@@ -24,7 +24,7 @@ export interface KeyAccessRequest {
 
 export type AccessDecision =
   | { allowed: true; by: 'policy' | 'grant' }
-  | { allowed: false; explicit: boolean; resource: string; action: string; because: string };
+  | { allowed: false; explicit: boolean; resource: string; action: string; /** AWS's AccessDeniedException message. */ message: string };
 
 export interface KeyAccessSources {
   directory: IdentityDirectory;
@@ -53,36 +53,23 @@ export class KeyAccess {
     if (result.decision === 'implicitly-denied' && request.key && this.grantAllows(request, request.key)) {
       return { allowed: true, by: 'grant' };
     }
-    return { allowed: false, explicit: result.decision === 'explicitly-denied', resource, action, because: denialClause(result, action, request.key !== undefined) };
+    return {
+      allowed: false,
+      explicit: result.decision === 'explicitly-denied',
+      resource,
+      action,
+      message: accessDeniedMessage(result) ?? `User: ${request.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+    };
   }
 
   /** Throws KMS's AccessDeniedException unless the request is allowed. */
   authorize(request: KeyAccessRequest): void {
     const decision = this.decide(request);
-    if (!decision.allowed) throw kmsError.accessDenied(accessDeniedMessage(request.caller, decision));
+    if (!decision.allowed) throw kmsError.accessDenied(decision.message);
   }
 
   private grantAllows(request: KeyAccessRequest, key: KeyRecord): boolean {
     const operation = request.grantOperation ?? request.operation;
     return this.sources.grantsOf(key).some((grant) => grantPermits(grant, request.caller, operation, request.encryptionContext));
   }
-}
-
-export function accessDeniedMessage(caller: Caller, decision: Extract<AccessDecision, { allowed: false }>): string {
-  return `User: ${caller.arn} is not authorized to perform: ${decision.action} on resource: ${decision.resource} ${decision.because}`;
-}
-
-/**
- * The tail of AWS's denial message. "no resource-based policy" when the key policy neither names the caller nor
- * delegates to the account; "no identity-based policy" when it delegates but no IAM policy allows the action.
- */
-export function denialClause(result: EvaluationResult, action: string, hasResourcePolicy: boolean): string {
-  if (result.decision === 'explicitly-denied') {
-    const deny = result.reasons.find((reason) => reason.kind === 'explicit-deny');
-    const side = deny?.statement?.kind === 'resource' ? 'a resource-based' : 'an identity-based';
-    return `with an explicit deny in ${side} policy`;
-  }
-  const delegates = result.reasons.some((reason) => reason.kind === 'resource-delegates-to-account');
-  const side = hasResourcePolicy && !delegates ? 'resource-based' : 'identity-based';
-  return `because no ${side} policy allows the ${action} action`;
 }
