@@ -203,3 +203,52 @@ describe('IAM and STS with the real AWS CLI v1', { skip: awsAvailable ? false : 
     assert.equal((await json(['sts', 'get-caller-identity'], session)).Arn, 'arn:aws:sts::123456789012:assumed-role/CliRole/cli-session');
   });
 });
+
+const pythonWithBoto3 = spawnSync('python3', ['-c', 'import boto3'], { encoding: 'utf8' }).status === 0;
+
+describe('boto3', { skip: pythonWithBoto3 ? false : 'python3 with boto3 is not available' }, () => {
+  test('all four services work unmodified with endpoint_url; botocore accepts DynamoDB\'s x-amz-crc32', async () => {
+    const cli = await start(['--data', path.join(workDir, 'boto3')]);
+    const script = `
+import json, os, boto3
+e = os.environ['AWS_ENDPOINT_URL']
+s = boto3.session.Session(region_name=os.environ['AWS_REGION'], aws_access_key_id=os.environ['AWS_ACCESS_KEY_ID'], aws_secret_access_key=os.environ['AWS_SECRET_ACCESS_KEY'])
+iam, sts, kms, ddb = (s.client(n, endpoint_url=e) for n in ('iam', 'sts', 'kms', 'dynamodb'))
+out = {'arn': sts.get_caller_identity()['Arn']}
+iam.create_user(UserName='boto')
+iam.put_user_policy(UserName='boto', PolicyName='p', PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}')
+out['policy'] = iam.get_user_policy(UserName='boto', PolicyName='p')['PolicyDocument']
+try:
+    iam.get_user(UserName='nope')
+except iam.exceptions.NoSuchEntityException as err:
+    out['error'] = [err.response['Error']['Code'], err.response['ResponseMetadata']['HTTPStatusCode']]
+key = kms.create_key()['KeyMetadata']['Arn']
+ddb.create_table(TableName='boto-table', KeySchema=[{'AttributeName': 'id', 'KeyType': 'HASH'}], AttributeDefinitions=[{'AttributeName': 'id', 'AttributeType': 'S'}], BillingMode='PAY_PER_REQUEST', SSESpecification={'Enabled': True, 'SSEType': 'KMS', 'KMSMasterKeyId': key})
+ddb.put_item(TableName='boto-table', Item={'id': {'S': 'x'}, 'text': {'S': '\\u00fc' * 200}})
+out['item'] = ddb.get_item(TableName='boto-table', Key={'id': {'S': 'x'}})['Item']['text']['S']
+out['sse'] = ddb.describe_table(TableName='boto-table')['Table']['SSEDescription']['KMSMasterKeyArn'] == key
+print(json.dumps(out))
+`;
+    const env = {
+      PATH: process.env['PATH'],
+      HOME: workDir,
+      AWS_CONFIG_FILE: path.join(workDir, 'boto3-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'boto3-credentials'),
+      AWS_ENDPOINT_URL: cli.endpoint,
+      AWS_REGION: cli.region,
+      AWS_ACCESS_KEY_ID: cli.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: cli.credentials.secretAccessKey,
+    };
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile('python3', ['-c', script], { env, encoding: 'utf8' }, (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr })),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      arn: 'arn:aws:iam::123456789012:user/admin',
+      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+      error: ['NoSuchEntity', 404],
+      item: 'ü'.repeat(200),
+      sse: true,
+    });
+  });
+});
