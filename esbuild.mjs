@@ -73,6 +73,7 @@ const nodeCommon = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  mainFields: ['module', 'main'],
   plugins: [lazyModulesPlugin, nativeLevelPlugin],
 };
 

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
+import { loadConfigFiles, profileSection } from '../aws/config-files';
 import { configFilePaths, loadProfiles } from '../aws/profiles';
 import { AwsSession } from '../aws/session';
 import type { CallerIdentity, ConnectionTarget, ProfileLoadResult } from '../aws/types';
@@ -34,6 +36,8 @@ export class Connection implements vscode.Disposable {
   private loadedProfiles: ProfileLoadResult | undefined;
   private identityState: IdentityState = { state: 'none' };
   private reportedProblems = '';
+  /** A digest of the settings the current profile depends on, to tell a relevant file edit from another. */
+  private profileDigest: string | undefined;
 
   readonly onDidChangeTarget = this.targetEmitter.event;
   readonly onDidChangeProfiles = this.profilesEmitter.event;
@@ -72,7 +76,9 @@ export class Connection implements vscode.Disposable {
   }
 
   async select(target: ConnectionTarget): Promise<void> {
+    const digest = target.kind === 'profile' ? await profileDigest(target.profile).catch(() => undefined) : undefined;
     this.currentSession?.dispose();
+    this.profileDigest = digest;
     this.currentTarget = target;
     await vscode.commands.executeCommand('setContext', 'kmsLab.hasTarget', true);
     this.currentSession = new AwsSession(target, {
@@ -190,11 +196,9 @@ export class Connection implements vscode.Disposable {
     const result = await this.reloadProfiles();
     const target = this.currentTarget;
     if (target?.kind === 'profile') {
-      if (result.profiles.some((p) => p.name === target.profile)) await this.select(target);
-      else {
-        this.log.warn(`Profile ${target.profile} is no longer defined`);
-        await this.select(target);
-      }
+      if (!result.profiles.some((p) => p.name === target.profile)) this.log.warn(`Profile ${target.profile} is no longer defined`);
+      const digest = await profileDigest(target.profile).catch(() => undefined);
+      if (digest === undefined || digest !== this.profileDigest) await this.select(target);
     } else if (!target) {
       const fallback = await this.defaultTarget();
       if (fallback) await this.select(fallback);
@@ -236,4 +240,14 @@ export class Connection implements vscode.Disposable {
     this.currentSession?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Everything a profile's credentials and endpoints come from: its sections, its source profile, services and SSO session. */
+async function profileDigest(profile: string): Promise<string> {
+  const files = await loadConfigFiles(process.env);
+  const own = profileSection(files, profile);
+  const source = own?.source_profile ? profileSection(files, own.source_profile) : undefined;
+  const services = own?.services ? files.configFile[`services.${own.services}`] : undefined;
+  const ssoSession = own?.sso_session ? files.configFile[`sso-session.${own.sso_session}`] : undefined;
+  return createHash('sha256').update(JSON.stringify([own, source, services, ssoSession])).digest('hex');
 }

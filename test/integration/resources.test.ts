@@ -111,10 +111,10 @@ describe('resources tree and profile switching (moto)', function () {
 
   it('tells the three kinds of table encryption apart', async () => {
     const tables = await waitForRows(api, ['DynamoDB tables'], (r) => r.length >= 3);
-    const description = (name: string) => tables.find((t) => t.label === name)?.description;
-    assert.equal(description('lab-owned'), 'AWS owned key');
-    assert.equal(description('lab-managed'), 'AWS managed key');
-    assert.equal(description('lab-cmk'), 'customer managed key');
+    const row = (name: string) => tables.find((t) => t.label === name);
+    for (const [name, kind] of [['lab-owned', 'AWS owned key'], ['lab-managed', 'AWS managed key'], ['lab-cmk', 'customer managed key']]) {
+      assert.equal(row(name!)?.description, kind, `${name}: ${row(name!)?.tooltip}`);
+    }
   });
 
   it('links a customer managed table to its key, resolving the alias moto returns', async () => {
@@ -144,7 +144,8 @@ describe('resources tree and profile switching (moto)', function () {
   it('lists users and roles with their attached, inline and group policies', async () => {
     const policies = await rows(api, (await at(api, 'Principals', 'Users', 'test-user')).node);
     const byLabel = new Map(policies.map((p) => [p.label, p.description]));
-    assert.equal(byLabel.get('AmazonDynamoDBFullAccess'), 'managed');
+    const shown = policies.map((p) => `${p.label} (${p.description})`).join(', ');
+    assert.equal(byLabel.get('AmazonDynamoDBFullAccess'), 'managed', shown);
     assert.equal(byLabel.get('read-own-tags'), 'inline');
     assert.equal(byLabel.get('AmazonDynamoDBReadOnlyAccess'), 'managed, via group readers');
     const roles = await rows(api, (await at(api, 'Principals', 'Roles')).node);
@@ -160,7 +161,7 @@ describe('resources tree and profile switching (moto)', function () {
     assert.equal(loadMore.description, '5 shown');
     await vscode.commands.executeCommand(loadMore.command!.command, ...(loadMore.command!.arguments ?? []));
     const all = await waitForRows(api, ['DynamoDB tables'], (r) => !r.some((k) => k.label === 'Load more…'));
-    assert.deepEqual(all.map((t) => t.label), ['lab-cmk', 'lab-managed', 'lab-owned', 'pad-1', 'pad-2', 'pad-3', 'pad-4']);
+    assert.deepEqual(all.map((t) => t.label).sort(), ['lab-cmk', 'lab-managed', 'lab-owned', 'pad-1', 'pad-2', 'pad-3', 'pad-4']);
     await vscode.workspace.getConfiguration('kmsLab').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
   });
 
