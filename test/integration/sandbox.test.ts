@@ -1,0 +1,95 @@
+// The embedded local sandbox, picked like any profile from the status bar.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { getKmsLabApi, stubMessages, stubQuickPick, waitFor, type KmsLabTestApi } from './support';
+import { rows, waitForRows } from './tree-reader';
+
+const region = 'us-east-1';
+
+function sandboxClients(api: KmsLabTestApi) {
+  const target = api.currentTarget() as { kind: string; endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  assert.equal(target.kind, 'static');
+  const config = { endpoint: target.endpoint, region: target.region, credentials: target.credentials };
+  return { kms: new KMSClient(config), dynamodb: new DynamoDBClient(config), endpoint: target.endpoint };
+}
+
+describe('the local sandbox', function () {
+  this.timeout(120_000);
+  let api: KmsLabTestApi;
+
+  before(async () => {
+    api = await getKmsLabApi();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('kmsLab').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('starts when picked in the profile picker, on loopback, as the sandbox admin', async () => {
+    const picks = stubQuickPick(['Local sandbox', region]);
+    await vscode.commands.executeCommand('kmsLab.switchProfile');
+    picks.restore();
+    await waitFor(() => api.status.text() === `$(key) Local sandbox · ${region}`);
+    const { endpoint } = sandboxClients(api);
+    assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+    await waitFor(() => api.status.tooltip().includes('arn:aws:iam::123456789012:user/admin'), 10_000);
+  });
+
+  it('shows what is created in it, and pages keys with "Load more"', async () => {
+    const { kms, dynamodb } = sandboxClients(api);
+    const key = await kms.send(new CreateKeyCommand({ Description: 'sandbox lab key' }));
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/sandbox-lab', TargetKeyId: key.KeyMetadata!.KeyId! }));
+    for (let i = 0; i < 5; i++) await kms.send(new CreateKeyCommand({ Description: `filler ${i}` }));
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'sandbox-cmk',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/sandbox-lab' },
+      }),
+    );
+    await vscode.commands.executeCommand('kmsLab.refresh');
+    const tables = await waitForRows(api, ['DynamoDB tables'], (r) => r.some((t) => t.label === 'sandbox-cmk'));
+    assert.equal(tables.find((t) => t.label === 'sandbox-cmk')!.description, 'customer managed key');
+
+    await vscode.workspace.getConfiguration('kmsLab').update('pageSize', 5, vscode.ConfigurationTarget.Global);
+    const firstPage = await waitForRows(api, ['KMS keys'], (r) => r.some((k) => k.label === 'Load more…'));
+    assert.equal(firstPage.length, 6);
+    const more = firstPage.at(-1)!;
+    await vscode.commands.executeCommand(more.command!.command, ...(more.command!.arguments ?? []));
+    const all = await waitForRows(api, ['KMS keys'], (r) => !r.some((k) => k.label === 'Load more…'));
+    assert.equal(all.length, 6);
+    assert.ok(all.some((k) => k.label === 'alias/sandbox-lab'));
+    kms.destroy();
+    dynamodb.destroy();
+  });
+
+  it('refuses a request whose signature is wrong', async () => {
+    const target = api.currentTarget() as { endpoint: string; credentials: { accessKeyId: string } };
+    const forged = new DynamoDBClient({ endpoint: target.endpoint, region, credentials: { accessKeyId: target.credentials.accessKeyId, secretAccessKey: 'not-the-secret'.padEnd(40, 'x') } });
+    await assert.rejects(forged.send(new ScanCommand({ TableName: 'sandbox-cmk' })), (error: Error) => error.name === 'InvalidSignatureException');
+    forged.destroy();
+  });
+
+  it('stops, leaving no profile selected, and starts again with its data', async () => {
+    await vscode.commands.executeCommand('kmsLab.sandbox.stop');
+    await waitFor(() => api.status.text() === '$(key) No AWS profile');
+    assert.deepEqual(await rows(api), []);
+    await vscode.commands.executeCommand('kmsLab.sandbox.start');
+    await waitFor(() => api.status.text() === `$(key) Local sandbox · ${region}`);
+    await waitForRows(api, ['DynamoDB tables'], (r) => r.some((t) => t.label === 'sandbox-cmk'));
+  });
+
+  it('resets to an empty account after confirmation', async () => {
+    const messages = stubMessages(['Reset']);
+    await vscode.commands.executeCommand('kmsLab.sandbox.reset');
+    assert.equal(messages.calls[0]?.level, 'warning');
+    assert.equal(messages.calls[0]?.options?.modal, true);
+    await waitForRows(api, ['DynamoDB tables'], (r) => r.length === 1 && r[0]!.label === 'No tables in this region');
+    await waitForRows(api, ['KMS keys'], (r) => r.length === 1 && r[0]!.label === 'No customer managed keys in this region');
+    messages.restore();
+  });
+});
