@@ -18,7 +18,17 @@ function awsExecutable(): string {
   const resolved = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
   return resolved.status === 0 && resolved.stdout.trim() ? resolved.stdout.trim() : 'aws';
 }
-const awsCommand = awsAvailable ? awsExecutable() : 'aws';
+
+/** Debian's awscli package installs CLI v2 as /usr/bin/aws, behind the pip-installed v1 on PATH. */
+function cliV2(): string | undefined {
+  for (const candidate of ['/usr/bin/aws', '/usr/local/bin/aws']) {
+    const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (version.status === 0 && /^aws-cli\/2\./.test(version.stdout + version.stderr)) return candidate;
+  }
+  return undefined;
+}
+const v2Command = cliV2();
+let awsCommand = awsAvailable ? awsExecutable() : 'aws';
 
 interface Sandbox {
   child: ChildProcess;
@@ -113,21 +123,43 @@ before(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'kms-lab-cli-'));
   configFile = path.join(workDir, 'config');
   credentialsFile = path.join(workDir, 'credentials');
-  sandbox = await startStandalone(path.join(workDir, 'data'));
-  await writeProfiles({ admin: sandbox });
 });
 
-after(async () => {
-  if (skip) return;
+async function stopStandalone(): Promise<void> {
   if (sandbox && sandbox.child.exitCode === null) {
     const exited = new Promise((resolve) => sandbox.child.once('exit', resolve));
     sandbox.child.kill('SIGTERM');
     await exited;
   }
+}
+
+after(async () => {
+  if (skip) return;
+  await stopStandalone();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-test('the lab with the AWS CLI: the key policy is the second lock on the table', { skip }, async () => {
+test('the lab with the AWS CLI v1: the key policy is the second lock on the table', { skip }, async () => {
+  awsCommand = awsExecutable();
+  await runLab('cli-v1');
+});
+
+test('the lab with the AWS CLI v2', { skip: skip || (v2Command ? false : 'AWS CLI v2 is not installed (Debian: apt-get install awscli)') }, async () => {
+  awsCommand = v2Command!;
+  await runLab('cli-v2');
+});
+
+async function runLab(name: string): Promise<void> {
+  sandbox = await startStandalone(path.join(workDir, name));
+  await writeProfiles({ admin: sandbox });
+  try {
+    await labSteps();
+  } finally {
+    await stopStandalone();
+  }
+}
+
+async function labSteps(): Promise<void> {
   // 1–3. The admin creates a key, a table encrypted with it, and an item.
   const key = (await ok('admin', ['kms', 'create-key', '--description', 'KMS Lab key'])).KeyMetadata;
   assert.equal(key.KeyManager, 'CUSTOMER');
@@ -176,4 +208,4 @@ test('the lab with the AWS CLI: the key policy is the second lock on the table',
   await ok('admin', ['kms', 'enable-key', '--key-id', key.KeyId]);
   assert.equal((await ok('admin', ['dynamodb', 'describe-table', '--table-name', 'kms-lab'])).Table.TableStatus, 'ACTIVE');
   assert.equal((await ok('test', ['dynamodb', 'scan', '--table-name', 'kms-lab'])).Count, 1);
-});
+}
