@@ -92,6 +92,9 @@ const present = builds
   .map((b) => ({ ...b, entryPoints: Object.fromEntries(Object.entries(b.entryPoints).filter(([, p]) => existsSync(path.join(root, p)))) }))
   .filter((b) => Object.keys(b.entryPoints).length > 0);
 
+// A production build starts from an empty dist/, so no development sourcemap is left to be packaged.
+if (production) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+
 if (watch) {
   for (const options of present) await (await esbuild.context(options)).watch();
   copyNativePrebuilds();
