@@ -26,8 +26,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   context.subscriptions.push(
     onDidChangeSettings((next) => {
       settings = next;
-      connection.updateSettings(next);
-      resources.provider.refreshAll();
+      if (!connection.updateSettings(next)) resources.provider.refreshAll();
     }),
   );
 

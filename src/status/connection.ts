@@ -9,7 +9,7 @@ import { CancelledError } from '../commands';
 import { presentError } from '../notify';
 import type { Settings } from '../config';
 import { isSandboxTarget, type LocalSandbox } from './local-sandbox';
-import { describeTarget, regionOfTarget } from './targets';
+import { describeTarget } from './targets';
 
 const STORED_TARGET = 'kmsLab.target';
 
@@ -87,7 +87,7 @@ export class Connection implements vscode.Disposable {
       maxConcurrency: this.settings.maxConcurrentRequests,
     });
     this.persist(target);
-    this.log.info(`Switched to ${describeTarget(target)} · ${regionOfTarget(target)}`);
+    this.log.info(`Switched to ${describeTarget(target)} · ${target.region}`);
     this.targetEmitter.fire(target);
     void this.loadIdentity();
   }
@@ -108,10 +108,13 @@ export class Connection implements vscode.Disposable {
     void this.loadIdentity();
   }
 
-  updateSettings(settings: Settings): void {
+  /** Returns true when the session was rebuilt (which reloads everything anyway). */
+  updateSettings(settings: Settings): boolean {
     const concurrencyChanged = settings.maxConcurrentRequests !== this.settings.maxConcurrentRequests;
     this.settings = settings;
-    if (concurrencyChanged && this.currentTarget) void this.select(this.currentTarget);
+    if (!concurrencyChanged || !this.currentTarget) return false;
+    void this.select(this.currentTarget);
+    return true;
   }
 
   async reloadProfiles(): Promise<ProfileLoadResult> {

@@ -1,14 +1,13 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { ConnectionTarget, StaticCredentials } from '../aws/types';
+import type { ConnectionTarget } from '../aws/types';
 import type { RunningSandbox } from '../sandbox/index';
 
 export const SANDBOX_LABEL = 'Local sandbox';
-const SECRET_KEY = 'kmsLab.sandbox.adminCredentials';
 
 /**
  * The embedded offline AWS account. It runs inside the extension host on 127.0.0.1 and a free port;
- * its state lives in the extension's global storage, and the admin credentials in SecretStorage.
+ * its state, the admin's access key included, lives in the extension's global storage (0700 folder, 0600 files).
  */
 export class LocalSandbox implements vscode.Disposable {
   private sandbox: RunningSandbox | undefined;
@@ -32,7 +31,7 @@ export class LocalSandbox implements vscode.Disposable {
   /** Starts the sandbox if needed and returns the connection target that reaches it. */
   async start(region?: string): Promise<ConnectionTarget> {
     const running = this.sandbox ?? (await (this.starting ??= this.boot(region).finally(() => (this.starting = undefined))));
-    return this.targetFor(running, region ?? running.region);
+    return { kind: 'static', label: SANDBOX_LABEL, region: region ?? running.region, endpoint: running.endpoint, credentials: running.admin };
   }
 
   async stop(): Promise<void> {
@@ -50,7 +49,6 @@ export class LocalSandbox implements vscode.Disposable {
     await this.stop();
     const { resetSandbox } = await import('../sandbox/index');
     await resetSandbox(this.dataDir);
-    await this.context.secrets.delete(SECRET_KEY);
     this.log.info('Local sandbox reset');
     if (wasRunning) await this.start();
   }
@@ -61,32 +59,15 @@ export class LocalSandbox implements vscode.Disposable {
     const { startSandbox } = await import('../sandbox/index');
     const started = Date.now();
     const sandbox = await startSandbox({ dataDir: this.dataDir, port: 0, region, log: (line) => this.log.debug(`sandbox: ${line}`) });
-    await this.context.secrets.store(SECRET_KEY, JSON.stringify(sandbox.admin));
     this.sandbox = sandbox;
     this.log.info(`Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, started in ${Date.now() - started} ms)`);
     this.emitter.fire(true);
     return sandbox;
   }
 
-  private async targetFor(sandbox: RunningSandbox, region: string): Promise<ConnectionTarget> {
-    const stored = await this.context.secrets.get(SECRET_KEY);
-    const credentials = parseCredentials(stored) ?? sandbox.admin;
-    return { kind: 'static', label: SANDBOX_LABEL, region, endpoint: sandbox.endpoint, credentials };
-  }
-
   dispose(): void {
     void this.stop();
     this.emitter.dispose();
-  }
-}
-
-function parseCredentials(text: string | undefined): StaticCredentials | undefined {
-  if (!text) return undefined;
-  try {
-    const value = JSON.parse(text) as Partial<StaticCredentials>;
-    return typeof value.accessKeyId === 'string' && typeof value.secretAccessKey === 'string' ? { accessKeyId: value.accessKeyId, secretAccessKey: value.secretAccessKey } : undefined;
-  } catch {
-    return undefined;
   }
 }
 

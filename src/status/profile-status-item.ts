@@ -52,7 +52,7 @@ export class ProfileStatusItem implements vscode.Disposable {
           tooltip.appendMarkdown(`Account: \`${identity.identity.account}\`  \nCaller: \`${identity.identity.arn}\`\n\n`);
           break;
         case 'failed':
-          tooltip.appendMarkdown(`$(warning) ${escapeMarkdown(errorMessage(identity.error))}\n\n`);
+          tooltip.appendMarkdown('$(warning) ').appendText(errorMessage(identity.error)).appendMarkdown('\n\n');
           break;
         case 'none':
           break;
@@ -65,8 +65,4 @@ export class ProfileStatusItem implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

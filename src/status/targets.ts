@@ -11,10 +11,6 @@ export function describeTarget(target: ConnectionTarget): string {
   }
 }
 
-export function regionOfTarget(target: ConnectionTarget): string {
-  return target.region;
-}
-
 /** The commercial regions, for the second step of the picker. */
 export const AWS_REGIONS: readonly { id: string; name: string }[] = [
   { id: 'us-east-1', name: 'US East (N. Virginia)' },

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands, registerCommand } from '../commands';
 import type { Settings } from '../config';
 import type { Connection } from '../status/connection';
+import { describeTarget } from '../status/targets';
 import { KeyNode } from './nodes/key-node';
 import { KeyPolicyNode } from './nodes/key-policy-node';
 import type { LoadsMore } from './nodes/load-more-node';
@@ -25,7 +26,7 @@ export function registerResourcesView(context: vscode.ExtensionContext, log: vsc
 
   const describe = () => {
     const target = connection.target;
-    view.description = target ? `${target.kind === 'profile' ? target.profile : target.kind === 'environment' ? 'environment' : target.label} · ${target.region}` : undefined;
+    view.description = target ? `${describeTarget(target)} · ${target.region}` : undefined;
   };
   context.subscriptions.push(
     connection.onDidChangeTarget(() => {

@@ -32,9 +32,8 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
       this.keysSection = undefined;
     } else {
       const tree = { session, settings: this.settings, changes: this };
-      const keys = new KeysSection(tree);
       const tables = new TablesSection(tree);
-      keys.tables = tables;
+      const keys = new KeysSection(tree, tables);
       this.keysSection = keys;
       this.roots = [keys, tables, new PrincipalsSection(tree)];
     }
@@ -56,7 +55,7 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
   refreshNode(node: ResourceNode): void {
     this.session?.invalidate();
     node.reset();
-    this.emitter.fire(node.parent === undefined ? node : node);
+    this.emitter.fire(node);
   }
 
   getTreeItem(node: ResourceNode): vscode.TreeItem | Promise<vscode.TreeItem> {

@@ -1,26 +1,17 @@
 // tree_load_ms: how long the resources tree takes to show 100 keys and 300 tables of the local sandbox,
 // measured inside the pinned VS Code (median of five refreshes).
-import * as esbuild from 'esbuild';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ensureCodeServer, repoRoot } from '../harness/code-server.mjs';
+import { bundleForExtensionHost } from '../harness/compile-tests.mjs';
 import { runExtensionHostTests } from '../harness/extension-tests.mjs';
 import { createIsolatedEnv } from '../harness/isolated-env.mjs';
 
 export default async function run() {
   await ensureCodeServer();
-  const outfile = path.join(repoRoot, 'out/bench/tree-load/index.js');
-  await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'test/bench/vscode/tree-load.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  const outdir = path.join(repoRoot, 'out/bench/tree-load');
+  await bundleForExtensionHost({ entryPoints: { index: path.join(repoRoot, 'test/bench/vscode/tree-load.ts') }, outdir });
+  const outfile = path.join(outdir, 'index.js');
   const isolated = createIsolatedEnv({ name: 'bench-tree' });
   let printed = '';
   const out = new Writable({

@@ -18,11 +18,17 @@ function findTestSources(dir) {
 
 /** Returns the path of the compiled entry (out/integration/index.js). */
 export async function compileExtensionHostTests() {
-  rmSync(outDir, { recursive: true, force: true });
+  await bundleForExtensionHost({ entryPoints: [path.join(integrationDir, 'index.ts'), ...findTestSources(integrationDir)], outdir: outDir, outbase: integrationDir });
+  return path.join(outDir, 'index.js');
+}
+
+/** Bundles code that runs in VS Code's extension host: CommonJS, with `vscode` and the packages left to its require. */
+export async function bundleForExtensionHost({ entryPoints, outdir, outbase }) {
+  rmSync(outdir, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: [path.join(integrationDir, 'index.ts'), ...findTestSources(integrationDir)],
-    outdir: outDir,
-    outbase: integrationDir,
+    entryPoints,
+    outdir,
+    outbase,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -32,5 +38,4 @@ export async function compileExtensionHostTests() {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  return path.join(outDir, 'index.js');
 }

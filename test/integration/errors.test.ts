@@ -3,17 +3,11 @@ import * as assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { freePort, getKmsLabApi, startMoto, stubMessages, stubQuickPick, waitFor, writeAwsFiles, type KmsLabTestApi, type Moto } from './support';
+import { freePort, getKmsLabApi, startMoto, stubMessages, stubQuickPick, switchProfile, writeAwsFiles, type KmsLabTestApi, type Moto } from './support';
 import { waitForRows } from './tree-reader';
 
 const region = 'us-east-1';
 
-async function switchTo(api: KmsLabTestApi, profile: string): Promise<void> {
-  const picks = stubQuickPick([profile, region]);
-  await vscode.commands.executeCommand('kmsLab.switchProfile');
-  picks.restore();
-  await waitFor(() => api.status.text() === `$(key) ${profile} · ${region}`, 10_000);
-}
 
 describe('clear messages for bad input', function () {
   this.timeout(120_000);
@@ -48,7 +42,7 @@ describe('clear messages for bad input', function () {
       config: { 'profile no-kms': { region, endpoint_url: restricted.endpoint } },
       credentials: { 'no-kms': { aws_access_key_id: restrictedKeys.id, aws_secret_access_key: restrictedKeys.secret } },
     });
-    await switchTo(api, 'no-kms');
+    await switchProfile(api, 'no-kms', region);
     const keys = await waitForRows(api, ['KMS keys'], (r) => r.length > 0 && r[0]!.contextValue.startsWith('error'));
     assert.equal(keys[0]!.label, 'Missing permission kms:ListKeys');
     assert.equal(keys[0]!.command?.command, 'kmsLab.refreshNode', 'clicking the error retries');
@@ -65,7 +59,7 @@ describe('clear messages for bad input', function () {
       credentials: { offline: { aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE', aws_secret_access_key: 'x'.repeat(40) } },
     });
     const messages = stubMessages();
-    await switchTo(api, 'offline');
+    await switchProfile(api, 'offline', region);
     const keys = await waitForRows(api, ['KMS keys'], (r) => r.length > 0 && r[0]!.contextValue.startsWith('error'), 30_000);
     assert.equal(keys[0]!.label, 'Cannot reach the endpoint');
     assert.match(keys[0]!.tooltip, new RegExp(`127\\.0\\.0\\.1:${closedPort}`));
@@ -83,7 +77,7 @@ describe('clear messages for bad input', function () {
       credentials: '',
     });
     const messages = stubMessages();
-    await switchTo(api, 'sso-dev');
+    await switchProfile(api, 'sso-dev', region);
     const shown = await messages.waitFor((m) => m.level === 'error', 30_000);
     assert.match(shown.message, /aws sso login --profile sso-dev/);
     assert.ok(shown.buttons.includes('Run aws sso login'), `buttons: ${shown.buttons.join(', ')}`);

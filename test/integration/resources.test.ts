@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { AddUserToGroupCommand, AttachGroupPolicyCommand, AttachUserPolicyCommand, CreateGroupCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { getKmsLabApi, startMoto, stubQuickPick, waitFor, writeAwsFiles, type KmsLabTestApi, type Moto } from './support';
+import { getKmsLabApi, startMoto, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi, type Moto } from './support';
 import { at, child, rows, waitForRows } from './tree-reader';
 
 const region = 'us-east-1';
@@ -49,12 +49,6 @@ async function seedLabAccount(endpoint: string): Promise<string> {
   return keyId;
 }
 
-async function switchTo(api: KmsLabTestApi, profile: string): Promise<void> {
-  const picks = stubQuickPick([profile, region]);
-  await vscode.commands.executeCommand('kmsLab.switchProfile');
-  picks.restore();
-  await waitFor(() => api.status.text() === `$(key) ${profile} · ${region}`, 10_000);
-}
 
 describe('resources tree and profile switching (moto)', function () {
   this.timeout(120_000);
@@ -81,7 +75,7 @@ describe('resources tree and profile switching (moto)', function () {
       },
     });
     api = await getKmsLabApi();
-    await switchTo(api, 'account-a');
+    await switchProfile(api, 'account-a', region);
   });
 
   after(async () => {
@@ -166,11 +160,11 @@ describe('resources tree and profile switching (moto)', function () {
   });
 
   it('switches account and endpoint with the profile', async () => {
-    await switchTo(api, 'account-b');
+    await switchProfile(api, 'account-b', region);
     await waitFor(() => api.status.tooltip().includes('222222222222'), 10_000);
     const keys = await waitForRows(api, ['KMS keys'], (r) => r.some((k) => k.label === 'alias/other-account'));
     assert.ok(!keys.some((k) => k.label === 'alias/kms-lab'), 'account A\'s key is gone');
-    await switchTo(api, 'account-a');
+    await switchProfile(api, 'account-a', region);
     await waitForRows(api, ['KMS keys'], (r) => r.some((k) => k.label === 'alias/kms-lab'));
   });
 

@@ -16,7 +16,7 @@ export class KeyNode extends ResourceNode {
     parent: ResourceNode,
     private readonly tree: TreeContext,
     readonly key: KmsKey,
-    private readonly tables: () => TablesSection | undefined,
+    private readonly tables: TablesSection,
   ) {
     super(parent);
   }

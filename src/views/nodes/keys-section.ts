@@ -8,9 +8,10 @@ import type { TablesSection } from './tables-section';
 export class KeysSection extends SectionNode<KmsKey> {
   protected readonly heading = 'KMS keys';
   protected readonly icon = 'key';
-  tables: TablesSection | undefined;
-
-  constructor(private readonly tree: TreeContext) {
+  constructor(
+    private readonly tree: TreeContext,
+    private readonly tables: TablesSection,
+  ) {
     super(undefined, tree.changes);
   }
 
@@ -24,7 +25,7 @@ export class KeysSection extends SectionNode<KmsKey> {
   }
 
   protected toNode(key: KmsKey): ResourceNode {
-    return new KeyNode(this, this.tree, key, () => this.tables);
+    return new KeyNode(this, this.tree, key, this.tables);
   }
 
   protected emptyLabel(): string {

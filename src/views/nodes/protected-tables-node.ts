@@ -14,7 +14,7 @@ export class ProtectedTablesNode extends LazyNode {
     parent: ResourceNode,
     private readonly tree: TreeContext,
     private readonly key: KmsKey,
-    private readonly tables: () => TablesSection | undefined,
+    private readonly tables: TablesSection,
   ) {
     super(parent);
   }
@@ -27,21 +27,9 @@ export class ProtectedTablesNode extends LazyNode {
   }
 
   protected async loadChildren(): Promise<ResourceNode[]> {
-    const section = this.tables();
-    const all = section ? await section.loadAll() : await this.listAllTables();
+    const all = await this.tables.loadAll();
     const protectedTables = all.filter((table) => table.kmsKeyArn === this.key.arn);
     if (protectedTables.length === 0) return [new InfoNode(this, 'No DynamoDB table uses this key')];
     return protectedTables.map((table) => new TableNode(this, this.tree, table));
-  }
-
-  private async listAllTables() {
-    const tables = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.tree.session.dynamodb.listTables({ pageToken });
-      tables.push(...page.items);
-      pageToken = page.nextToken;
-    } while (pageToken);
-    return tables;
   }
 }

@@ -6,3 +6,4 @@ export type { QuickPickAnswer, QuickPickCall, InputBoxAnswer, InputBoxCall, Mess
 export { waitFor } from './wait';
 export { freePort } from './ports';
 export { getKmsLabApi, EXTENSION_ID, type KmsLabTestApi } from './extension';
+export { switchProfile } from './switch-profile';
