@@ -50,6 +50,8 @@ export function targetKey(target: ConnectionTarget): string {
       return 'environment';
     case 'static':
       return `static:${target.label}:${target.endpoint}:${target.credentials.accessKeyId}`;
+    case 'derived':
+      return `derived:${target.label}:${targetKey(target.base)}:${target.credentials.accessKeyId}`;
   }
 }
 

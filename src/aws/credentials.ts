@@ -138,7 +138,8 @@ function fromProfile(profile: string, region: string, options: CredentialsOption
 
 export function credentialsFor(target: ConnectionTarget, options: CredentialsOptions): CredentialsProvider {
   switch (target.kind) {
-    case 'static': {
+    case 'static':
+    case 'derived': {
       const { accessKeyId, secretAccessKey, sessionToken } = target.credentials;
       return async () => ({ accessKeyId, secretAccessKey, sessionToken });
     }

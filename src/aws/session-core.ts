@@ -48,7 +48,8 @@ export class SessionCore {
   }
 
   async endpointFor(service: AwsService): Promise<string | undefined> {
-    const target = this.target;
+    // A derived identity reaches the same endpoints as the target it was made on.
+    const target = this.target.kind === 'derived' ? this.target.base : this.target;
     if (target.kind === 'static') return target.endpoint;
     this.files ??= loadConfigFiles(this.env).catch((err: unknown) => {
       this.files = undefined;

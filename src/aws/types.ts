@@ -4,7 +4,21 @@
 export type ConnectionTarget =
   | { kind: 'profile'; profile: string; region: string }
   | { kind: 'environment'; region: string }
-  | { kind: 'static'; label: string; region: string; endpoint: string; credentials: StaticCredentials };
+  | { kind: 'static'; label: string; region: string; endpoint: string; credentials: StaticCredentials }
+  | DerivedTarget;
+
+/**
+ * Another identity's credentials on a base target's endpoints: the lab's test user, seen through the same sandbox,
+ * LocalStack or real AWS as the profile it was created with. Its credentials are never persisted by KMS Lab.
+ */
+export interface DerivedTarget {
+  kind: 'derived';
+  /** How the identity is named in messages and pickers, e.g. "kms-lab-test-user". */
+  label: string;
+  region: string;
+  base: Exclude<ConnectionTarget, DerivedTarget>;
+  credentials: StaticCredentials;
+}
 
 export interface StaticCredentials {
   accessKeyId: string;

@@ -7,6 +7,7 @@ export function describeTarget(target: ConnectionTarget): string {
     case 'environment':
       return 'Environment credentials';
     case 'static':
+    case 'derived':
       return target.label;
   }
 }
