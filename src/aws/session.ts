@@ -2,8 +2,11 @@
 // After the shared config files change, make a new session (credentials are kept for the session's life).
 import { ServiceCaller } from './call';
 import { DynamoService } from './dynamodb';
+import { DynamoData } from './dynamodb-data';
 import { IamService } from './iam';
+import { IamUsers } from './iam-users';
 import { KmsService } from './kms';
+import { KmsLifecycle } from './kms-lifecycle';
 import { SessionCore, type SessionOptions } from './session-core';
 import { StsService } from './sts';
 import type { AwsService, ConnectionTarget } from './types';
@@ -15,6 +18,12 @@ export class AwsSession {
   readonly dynamodb: DynamoService;
   readonly iam: IamService;
   readonly sts: StsService;
+  /** Tables created and removed, items read and written. */
+  readonly dynamodbData: DynamoData;
+  /** One user's life: create, access keys, remove. */
+  readonly iamUsers: IamUsers;
+  /** Fresh key reads, tags, alias removal and scheduled deletion. */
+  readonly kmsLifecycle: KmsLifecycle;
   private readonly core: SessionCore;
 
   constructor(
@@ -27,6 +36,9 @@ export class AwsSession {
     this.dynamodb = new DynamoService(new ServiceCaller('dynamodb', this.core), cache, this.kms);
     this.iam = new IamService(new ServiceCaller('iam', this.core), cache);
     this.sts = new StsService(new ServiceCaller('sts', this.core), cache);
+    this.dynamodbData = new DynamoData(new ServiceCaller('dynamodb', this.core), cache);
+    this.iamUsers = new IamUsers(new ServiceCaller('iam', this.core), cache);
+    this.kmsLifecycle = new KmsLifecycle(new ServiceCaller('kms', this.core), cache);
   }
 
   /** The endpoint each service's client uses; undefined means the SDK's default AWS endpoint. */
