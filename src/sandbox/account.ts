@@ -61,7 +61,7 @@ export async function openAccount(options: AccountOptions): Promise<SandboxAccou
     accountId: stored.accountId,
     region: stored.region,
     directory,
-    iam: new IamService(iamStore, directory),
+    iam: new IamService(iamStore, directory, (roleId) => sessions.roleLastUsed(roleId)),
     sts: new StsService(directory, sessions),
     credentials: { resolve: (id) => (id.startsWith('ASIA') ? sessions.resolve(id) : directory.resolveAccessKey(id)) },
     admin,

@@ -39,14 +39,20 @@ function tagsXml(tags: Tag[]): XmlObject[] | undefined {
   return tags.length > 0 ? tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })) : undefined;
 }
 
-export function userXml(state: IamState, user: UserRecord, withTags = false): XmlObject {
+export function permissionsBoundaryXml(arn: string | undefined): XmlObject | undefined {
+  return arn === undefined ? undefined : { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn };
+}
+
+/** A user as CreateUser and GetUser show it (`full`), or as ListUsers and GetGroup do: without boundary and tags. */
+export function userXml(state: IamState, user: UserRecord, full = false): XmlObject {
   return {
     Path: user.path,
     UserName: user.name,
     UserId: user.id,
     Arn: arnOfUser(state, user),
     CreateDate: new Date(user.createDate),
-    Tags: withTags ? tagsXml(user.tags) : undefined,
+    PermissionsBoundary: full ? permissionsBoundaryXml(user.permissionsBoundary) : undefined,
+    Tags: full ? tagsXml(user.tags) : undefined,
   };
 }
 
@@ -54,7 +60,11 @@ export function groupXml(state: IamState, group: GroupRecord): XmlObject {
   return { Path: group.path, GroupName: group.name, GroupId: group.id, Arn: arnOfGroup(state, group), CreateDate: new Date(group.createDate) };
 }
 
-export function roleXml(state: IamState, role: RoleRecord, detail: 'create' | 'get' | 'list'): XmlObject {
+export function roleLastUsedXml(lastUsed: { date: Date; region: string } | undefined): XmlObject {
+  return lastUsed ? { LastUsedDate: lastUsed.date, Region: lastUsed.region } : {};
+}
+
+export function roleXml(state: IamState, role: RoleRecord, detail: 'create' | 'get' | 'list', lastUsed?: { date: Date; region: string }): XmlObject {
   return {
     Path: role.path,
     RoleName: role.name,
@@ -64,8 +74,9 @@ export function roleXml(state: IamState, role: RoleRecord, detail: 'create' | 'g
     AssumeRolePolicyDocument: encodePolicyDocument(role.assumeRolePolicyDocument),
     Description: role.description,
     MaxSessionDuration: role.maxSessionDuration,
+    PermissionsBoundary: detail === 'list' ? undefined : permissionsBoundaryXml(role.permissionsBoundary),
     Tags: detail === 'list' ? undefined : tagsXml(role.tags),
-    RoleLastUsed: detail === 'get' ? {} : undefined,
+    RoleLastUsed: detail === 'get' ? roleLastUsedXml(lastUsed) : undefined,
   };
 }
 

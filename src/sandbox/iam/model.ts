@@ -21,6 +21,8 @@ export interface UserRecord extends PolicyHolder {
   tags: Tag[];
   /** Names of the groups the user belongs to, as the groups spell them. */
   groups: string[];
+  /** ARN of the managed policy that bounds the user's permissions. */
+  permissionsBoundary?: string;
 }
 
 export interface GroupRecord extends PolicyHolder {
@@ -39,6 +41,8 @@ export interface RoleRecord extends PolicyHolder {
   description?: string;
   maxSessionDuration: number;
   tags: Tag[];
+  /** ARN of the managed policy that bounds the role's permissions (and its sessions'). */
+  permissionsBoundary?: string;
 }
 
 export interface PolicyVersionRecord {

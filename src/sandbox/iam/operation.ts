@@ -13,6 +13,13 @@ export interface IamCall {
   directory: IamDirectory;
   /** Throws AccessDenied unless the caller may perform iam:<action> on resource. */
   authorize(action: string, resource: string): void;
+  /** When and where a role (by unique id) was last used, as RoleLastUsed reports it. */
+  roleLastUsed(roleId: string): RoleUsage | undefined;
+}
+
+export interface RoleUsage {
+  date: Date;
+  region: string;
 }
 
 export type IamHandler = (call: IamCall) => Promise<XmlObject | undefined>;

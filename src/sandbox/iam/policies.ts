@@ -46,7 +46,46 @@ export function attachmentCount(state: IamState, arn: string): number {
   return count;
 }
 
-export function managedPolicyXml(state: IamState, found: ManagedPolicy, withTags: boolean): XmlObject {
+export function boundaryUsageCount(state: IamState, arn: string): number {
+  let count = 0;
+  for (const entity of [...Object.values(state.users), ...Object.values(state.roles)]) {
+    if (entity.permissionsBoundary === arn) count++;
+  }
+  return count;
+}
+
+/** How many entities attach each managed policy, and how many users and roles use it as their boundary, in one pass. */
+export interface PolicyUsage {
+  attachments: Map<string, number>;
+  boundaries: Map<string, number>;
+}
+
+export function policyUsage(state: IamState): PolicyUsage {
+  const attachments = new Map<string, number>();
+  const boundaries = new Map<string, number>();
+  for (const holder of [...Object.values(state.users), ...Object.values(state.groups), ...Object.values(state.roles)]) {
+    for (const arn of holder.attachedPolicies) attachments.set(arn, (attachments.get(arn) ?? 0) + 1);
+  }
+  for (const entity of [...Object.values(state.users), ...Object.values(state.roles)]) {
+    const arn = entity.permissionsBoundary;
+    if (arn !== undefined) boundaries.set(arn, (boundaries.get(arn) ?? 0) + 1);
+  }
+  return { attachments, boundaries };
+}
+
+/** The name of an attached policy as the attachment lists show it; undefined when it no longer exists. */
+export function attachedPolicyXml(state: IamState, arn: string): XmlObject | undefined {
+  if (isAwsManagedArn(arn)) {
+    const policy = awsManagedPolicy(arn);
+    return policy && { PolicyName: policy.name, PolicyArn: arn };
+  }
+  const policy = customerPolicyByArn(state, arn);
+  return policy && { PolicyName: policy.name, PolicyArn: arn };
+}
+
+export function managedPolicyXml(state: IamState, found: ManagedPolicy, withTags: boolean, usage?: PolicyUsage): XmlObject {
+  const attached = (arn: string) => (usage ? (usage.attachments.get(arn) ?? 0) : attachmentCount(state, arn));
+  const bounding = (arn: string) => (usage ? (usage.boundaries.get(arn) ?? 0) : boundaryUsageCount(state, arn));
   if (found.kind === 'aws') {
     const policy = found.policy;
     return {
@@ -55,8 +94,8 @@ export function managedPolicyXml(state: IamState, found: ManagedPolicy, withTags
       Arn: policy.arn,
       Path: policy.path,
       DefaultVersionId: policy.defaultVersionId,
-      AttachmentCount: attachmentCount(state, policy.arn),
-      PermissionsBoundaryUsageCount: 0,
+      AttachmentCount: attached(policy.arn),
+      PermissionsBoundaryUsageCount: bounding(policy.arn),
       IsAttachable: true,
       CreateDate: new Date(policy.createDate),
       UpdateDate: new Date(policy.updateDate),
@@ -70,8 +109,8 @@ export function managedPolicyXml(state: IamState, found: ManagedPolicy, withTags
     Arn: arn,
     Path: policy.path,
     DefaultVersionId: policy.defaultVersionId,
-    AttachmentCount: attachmentCount(state, arn),
-    PermissionsBoundaryUsageCount: 0,
+    AttachmentCount: attached(arn),
+    PermissionsBoundaryUsageCount: bounding(arn),
     IsAttachable: true,
     Description: policy.description,
     CreateDate: new Date(policy.createDate),

@@ -7,8 +7,9 @@ import type { JsonStore } from '../storage/json-store';
 import { authorize } from './authorize';
 import type { IamDirectory } from './directory';
 import type { IamState } from './model';
-import type { IamHandlers } from './operation';
+import type { IamHandlers, RoleUsage } from './operation';
 import { accessKeyHandlers } from './operations/access-keys';
+import { authorizationDetailsHandlers } from './operations/authorization-details';
 import { attachmentHandlers } from './operations/attachments';
 import { groupHandlers } from './operations/groups';
 import { inlinePolicyHandlers } from './operations/inline-policies';
@@ -26,6 +27,7 @@ const HANDLERS: IamHandlers = {
   ...managedPolicyHandlers,
   ...attachmentHandlers,
   ...simulateHandlers,
+  ...authorizationDetailsHandlers,
 };
 
 export const IAM_ACTIONS = Object.keys(HANDLERS);
@@ -37,6 +39,7 @@ export class IamService implements QueryService {
   constructor(
     private readonly store: JsonStore<IamState>,
     private readonly directory: IamDirectory,
+    private readonly roleUsage: (roleId: string) => RoleUsage | undefined = () => undefined,
   ) {}
 
   handle(action: string, params: QueryParams, ctx: RequestContext): Promise<XmlObject | undefined> {
@@ -48,6 +51,7 @@ export class IamService implements QueryService {
       store: this.store,
       directory: this.directory,
       authorize: (iamAction, resource) => authorize(this.directory, ctx, `iam:${iamAction}`, resource),
+      roleLastUsed: this.roleUsage,
     });
   }
 }

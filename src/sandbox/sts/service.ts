@@ -79,7 +79,7 @@ export class StsService implements QueryService {
       sessionName,
       expiration: expiration.toISOString(),
     };
-    await this.sessions.add(session, ctx.now);
+    await this.sessions.add(session, ctx.now, ctx.region);
     const caller = sessionCaller(this.directory.accountId, session, role.path);
     return {
       SourceIdentity: params['SourceIdentity'],

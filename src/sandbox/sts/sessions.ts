@@ -20,10 +20,12 @@ export interface SessionRecord {
 export interface SessionsState {
   schema: 1;
   sessions: Record<string, SessionRecord>;
+  /** Role unique id → when (ISO) and in which region a session of it was last issued: RoleLastUsed. */
+  roleLastUsed?: Record<string, { date: string; region: string }>;
 }
 
 export function emptySessions(): SessionsState {
-  return { schema: 1, sessions: {} };
+  return { schema: 1, sessions: {}, roleLastUsed: {} };
 }
 
 export class SessionDirectory {
@@ -46,14 +48,20 @@ export class SessionDirectory {
     };
   }
 
-  /** Stores a new session, dropping those that have expired. */
-  add(session: SessionRecord, now: Date): Promise<void> {
+  /** Stores a new session, dropping those that have expired, and marks its role as used now in this region. */
+  add(session: SessionRecord, now: Date, region: string): Promise<void> {
     return this.store.update((state) => {
       for (const [id, existing] of Object.entries(state.sessions)) {
         if (new Date(existing.expiration).getTime() <= now.getTime()) delete state.sessions[id];
       }
       state.sessions[session.accessKeyId] = session;
+      (state.roleLastUsed ??= {})[session.roleId] = { date: now.toISOString(), region };
     });
+  }
+
+  roleLastUsed(roleId: string): { date: Date; region: string } | undefined {
+    const used = this.store.read().roleLastUsed?.[roleId];
+    return used && { date: new Date(used.date), region: used.region };
   }
 }
 

@@ -57,7 +57,7 @@ export const roleHandlers: IamHandlers = {
     const state = call.store.read();
     const role = findRole(state, name);
     call.authorize('GetRole', arnOfRole(state, role));
-    return { Role: roleXml(state, role, 'get') };
+    return { Role: roleXml(state, role, 'get', call.roleLastUsed(role.id)) };
   },
 
   async ListRoles(call) {
