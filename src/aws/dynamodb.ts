@@ -4,7 +4,8 @@ import type { RefreshCache } from './cache';
 import type { ServiceCaller } from './call';
 import { AwsLayerError } from './errors';
 import type { KmsService } from './kms';
-import type { DynamoTable, Page } from './types';
+import { readItems } from './items';
+import type { DynamoTable, ItemJsonPage, ItemRead, KeyAttributeType, Page } from './types';
 
 type TableBase = Omit<DynamoTable, 'encryption'>;
 
@@ -15,6 +16,7 @@ function tableBase(table: TableDescription, name: string): TableBase {
     status: table.TableStatus ?? 'UNKNOWN',
     itemCount: table.ItemCount,
     keySchema: (table.KeySchema ?? []).map((k) => ({ name: k.AttributeName ?? '', type: k.KeyType === 'RANGE' ? 'RANGE' : 'HASH' })),
+    keyTypes: Object.fromEntries((table.AttributeDefinitions ?? []).map((d) => [d.AttributeName ?? '', (d.AttributeType ?? 'S') as KeyAttributeType])),
   };
 }
 
@@ -36,6 +38,11 @@ export class DynamoService {
       const tables = await Promise.all((page.TableNames ?? []).map((name) => this.describeForList(name)));
       return { items: tables.filter((t): t is DynamoTable => t !== undefined), nextToken: page.LastEvaluatedTableName };
     });
+  }
+
+  /** One page of a Scan or Query, never cached: items are read fresh every time. */
+  readItems(tableName: string, read: ItemRead): Promise<ItemJsonPage> {
+    return readItems(this.caller, tableName, read);
   }
 
   describeTable(name: string): Promise<DynamoTable> {

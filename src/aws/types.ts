@@ -103,6 +103,8 @@ export interface DynamoTable {
   inaccessibleSince?: Date;
   itemCount?: number;
   keySchema: { name: string; type: 'HASH' | 'RANGE' }[];
+  /** The declared types of the key attributes (AttributeDefinitions). */
+  keyTypes?: Record<string, KeyAttributeType>;
   /**
    * Set when something could not be read: the table itself (then only `name` is reliable), or its KMS key (then
    * `encryption` is a best guess between aws-managed and customer-managed). Show it rather than trusting the badge.
@@ -135,4 +137,37 @@ export interface PrincipalDetails extends IamPrincipal {
 export interface Page<T> {
   items: T[];
   nextToken?: string;
+}
+
+/** A DynamoDB attribute value as DynamoDB JSON; binary values are base64. */
+export type AttributeValueJson =
+  | { S: string }
+  | { N: string }
+  | { B: string }
+  | { BOOL: boolean }
+  | { NULL: true }
+  | { SS: string[] }
+  | { NS: string[] }
+  | { BS: string[] }
+  | { M: ItemJson }
+  | { L: AttributeValueJson[] };
+
+export type ItemJson = Record<string, AttributeValueJson>;
+
+export type KeyAttributeType = 'S' | 'N' | 'B';
+
+/** One page of a Scan, or of a Query on the partition key and an optional sort key condition. */
+export type ItemRead = { limit?: number; startKey?: ItemJson } & (
+  | { kind: 'scan' }
+  | {
+      kind: 'query';
+      partitionKey: { name: string; type: KeyAttributeType; value: string };
+      sortKey?: { name: string; type: KeyAttributeType; operator: '=' | '<' | '<=' | '>' | '>=' | 'begins_with' | 'between'; value: string; value2?: string };
+    }
+);
+
+export interface ItemJsonPage {
+  items: ItemJson[];
+  lastEvaluatedKey?: ItemJson;
+  scannedCount: number;
 }
