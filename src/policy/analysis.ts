@@ -2,18 +2,18 @@
 // Pure facts, no sentences; decide() and reasons.ts turn them into a decision and its explanation.
 import { ACCOUNT_ID, parseArn } from './arn';
 import { describeCaller, type CallerIdentityInfo } from './caller';
-import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
+import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement } from './compile';
 import { conditionHolds, type CompiledCondition } from './conditions';
 import { buildContext, variableLookup } from './context';
 import type { RequestContextView, VariableLookup } from './context-types';
 import { isCrossAccountKmsAction } from './kms-data';
 import { matchPrincipal, principalChainListed, type PrincipalMatch } from './principal';
-import type { Decision, EvaluationRequest, NamedPolicy, PolicyDocument } from './types';
+import type { Decision, EvaluationRequest, NamedPolicy, PolicyDocument, PolicyType } from './types';
 import { UnresolvedVariableError } from './variables';
 
 export interface PolicyUnderTest {
   name: string;
-  kind: PolicyKind;
+  kind: PolicyType;
   compiled: CompiledPolicy;
 }
 
@@ -47,8 +47,12 @@ export interface Analysis {
   crossAccountActionUnsupported: boolean;
   identityPolicies: PolicyUnderTest[];
   resourcePolicy?: PolicyUnderTest;
+  permissionsBoundary?: PolicyUnderTest;
+  sessionPolicies: PolicyUnderTest[];
   identity: Scan;
   onResource: Scan;
+  boundary: Scan;
+  session: Scan;
 }
 
 interface Matching {
@@ -58,6 +62,8 @@ interface Matching {
   userId?: string;
   context: RequestContextView;
   lookup: VariableLookup;
+  /** A NotPrincipal Deny always applies to a caller with a permissions boundary ("Permissions boundaries for IAM entities"). */
+  hasBoundary: boolean;
 }
 
 interface ResourceFacts {
@@ -112,7 +118,10 @@ function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
 
 function principalOf(statement: CompiledStatement, m: Matching): PrincipalMatch | undefined | 'n/a' {
   if (!statement.principal) return 'n/a';
-  if (statement.principalNegated) return principalChainListed(statement.principal, m.caller, m.userId) ? undefined : 'direct';
+  if (statement.principalNegated) {
+    if (m.hasBoundary && statement.effect === 'Deny') return 'direct';
+    return principalChainListed(statement.principal, m.caller, m.userId) ? undefined : 'direct';
+  }
   return matchPrincipal(statement.principal, m.caller, m.userId);
 }
 
@@ -149,17 +158,27 @@ function scan(policy: PolicyUnderTest, m: Matching, into: Scan): void {
   }
 }
 
-const underTest = new WeakMap<object, PolicyUnderTest & { document: unknown }>();
+type CallerSide = 'identity' | 'boundary' | 'session';
+const underTest: Record<CallerSide, WeakMap<object, PolicyUnderTest & { document: unknown }>> = {
+  identity: new WeakMap(),
+  boundary: new WeakMap(),
+  session: new WeakMap(),
+};
+const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', boundary: 'permissions boundary', session: 'session policy' };
 
-/** The compiled identity policy, reused while the same NamedPolicy object comes back with the same name and document. */
-function identityPolicyOf(p: NamedPolicy | unknown, index: number): PolicyUnderTest {
+/**
+ * A compiled policy of the caller's side (identity policy, permissions boundary, session policy), reused while the
+ * same NamedPolicy object comes back with the same name and document.
+ */
+function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSide = 'identity'): PolicyUnderTest {
   if (!isNamedPolicy(p) || typeof p.name !== 'string') {
-    return { name: `identity policy #${index + 1}`, kind: 'identity', compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, 'identity') };
+    return { name: `${UNNAMED[kind]} #${index + 1}`, kind, compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, 'identity') };
   }
-  let cached = underTest.get(p);
+  const cache = underTest[kind];
+  let cached = cache.get(p);
   if (!cached || cached.name !== p.name || cached.document !== p.document) {
-    cached = { name: p.name, kind: 'identity', compiled: compiledPolicyOf(p.document, 'identity'), document: p.document };
-    underTest.set(p, cached);
+    cached = { name: p.name, kind, compiled: compiledPolicyOf(p.document, 'identity'), document: p.document };
+    cache.set(p, cached);
   }
   return cached;
 }
@@ -175,7 +194,8 @@ export function analyse(req: EvaluationRequest): Analysis {
   const resource = typeof req?.resource === 'string' ? req.resource : '';
   const caller = describeCaller(principal);
   const context = buildContext(req, caller);
-  const m: Matching = { caller, action, resource, userId: typeof req.userId === 'string' ? req.userId : undefined, context, lookup: variableLookup(context) };
+  const hasBoundary = req.permissionsBoundary !== undefined && req.permissionsBoundary !== null;
+  const m: Matching = { caller, action, resource, userId: typeof req.userId === 'string' ? req.userId : undefined, context, lookup: variableLookup(context), hasBoundary };
 
   const facts = factsOf(resource);
   const isTrust = facts.isRole && /^sts:AssumeRole/i.test(action);
@@ -185,7 +205,12 @@ export function analyse(req: EvaluationRequest): Analysis {
 
   const identityPolicies: PolicyUnderTest[] = [];
   if (Array.isArray(req.identityPolicies)) {
-    for (let i = 0; i < req.identityPolicies.length; i++) identityPolicies.push(identityPolicyOf(req.identityPolicies[i], i));
+    for (let i = 0; i < req.identityPolicies.length; i++) identityPolicies.push(callerPolicyOf(req.identityPolicies[i], i));
+  }
+  const permissionsBoundary = hasBoundary ? callerPolicyOf(req.permissionsBoundary, 0, 'boundary') : undefined;
+  const sessionPolicies: PolicyUnderTest[] = [];
+  if (Array.isArray(req.sessionPolicies)) {
+    for (let i = 0; i < req.sessionPolicies.length; i++) sessionPolicies.push(callerPolicyOf(req.sessionPolicies[i], i, 'session'));
   }
   const resourcePolicy: PolicyUnderTest | undefined = hasResourcePolicy
     ? {
@@ -199,6 +224,10 @@ export function analyse(req: EvaluationRequest): Analysis {
   for (const policy of identityPolicies) scan(policy, m, identity);
   const onResource = emptyScan();
   if (resourcePolicy) scan(resourcePolicy, m, onResource);
+  const boundary = emptyScan();
+  if (permissionsBoundary) scan(permissionsBoundary, m, boundary);
+  const session = emptyScan();
+  for (const policy of sessionPolicies) scan(policy, m, session);
 
   return {
     request: req,
@@ -212,8 +241,12 @@ export function analyse(req: EvaluationRequest): Analysis {
     crossAccountActionUnsupported: facts.isKmsKey && crossAccount && !isCrossAccountKmsAction(action),
     identityPolicies,
     resourcePolicy,
+    permissionsBoundary,
+    sessionPolicies,
     identity,
     onResource,
+    boundary,
+    session,
   };
 }
 
@@ -222,27 +255,71 @@ export function identityAllows(a: Analysis): boolean {
   return a.identity.allows.length > 0 || a.caller.kind === 'root';
 }
 
+/** No permissions boundary, or one that allows the request. */
+export function boundaryAllows(a: Analysis): boolean {
+  return !a.permissionsBoundary || a.boundary.allows.length > 0;
+}
+
+/** No session policies, or one of them allows the request (together they act as one policy). */
+export function sessionAllows(a: Analysis): boolean {
+  return a.sessionPolicies.length === 0 || a.session.allows.length > 0;
+}
+
+/** The identity side, limited by the permissions boundary and the session policies ("Policy evaluation logic"). */
+export function identityAllowsWithinLimits(a: Analysis): boolean {
+  return identityAllows(a) && boundaryAllows(a) && sessionAllows(a);
+}
+
 export function resourceAllowsDirectly(a: Analysis): boolean {
   return a.onResource.allows.some((h) => h.principal === 'direct');
+}
+
+/** The resource policy names the caller's role; the boundary and session policies still limit such a grant. */
+export function resourceAllowsRole(a: Analysis): boolean {
+  return a.onResource.allows.some((h) => h.principal === 'role');
 }
 
 export function resourceDelegates(a: Analysis): boolean {
   return a.onResource.allows.some((h) => h.principal === 'account');
 }
 
+function explicitlyDenied(a: Analysis): boolean {
+  return a.identity.denies.length > 0 || a.onResource.denies.length > 0 || a.boundary.denies.length > 0 || a.session.denies.length > 0;
+}
+
 /**
- * AWS's evaluation logic: an explicit deny wins; otherwise the sides that must allow are
- * identity only (no resource policy), both (cross-account), the resource policy by naming the caller or by
- * delegating to identity policies (KMS keys, role trust), or either (other resources in the same account).
+ * AWS's evaluation logic: an explicit deny anywhere wins; otherwise the sides that must allow are identity only
+ * (no resource policy), both (cross-account), the resource policy by naming the caller or by delegating to identity
+ * policies (KMS keys, role trust), or either (other resources in the same account). An identity Allow counts only
+ * within the permissions boundary and the session policies; a resource-policy Allow naming a user or a session does
+ * not need them, one naming a role does.
  */
 export function decide(a: Analysis): Decision {
-  if (a.identity.denies.length > 0 || a.onResource.denies.length > 0) return 'explicitly-denied';
+  if (explicitlyDenied(a)) return 'explicitly-denied';
   if (a.crossAccountActionUnsupported) return 'implicitly-denied';
-  if (!a.resourcePolicy) return !a.crossAccount && identityAllows(a) ? 'allowed' : 'implicitly-denied';
-  const direct = resourceAllowsDirectly(a);
+  const identityOk = identityAllowsWithinLimits(a);
+  if (!a.resourcePolicy) return !a.crossAccount && identityOk ? 'allowed' : 'implicitly-denied';
   let allowed: boolean;
-  if (a.crossAccount) allowed = identityAllows(a) && (direct || resourceDelegates(a));
-  else if (a.resourcePolicyRequired) allowed = direct || (resourceDelegates(a) && identityAllows(a));
-  else allowed = direct || identityAllows(a);
+  if (a.crossAccount) allowed = identityOk && a.onResource.allows.length > 0;
+  else {
+    const named = resourceAllowsDirectly(a) || (resourceAllowsRole(a) && boundaryAllows(a) && sessionAllows(a));
+    if (a.resourcePolicyRequired) allowed = named || (resourceDelegates(a) && identityOk);
+    else allowed = named || identityOk;
+  }
   return allowed ? 'allowed' : 'implicitly-denied';
+}
+
+/**
+ * For an implicit deny, the kind of policy whose missing Allow decided it, in the order AWS evaluates them:
+ * the resource policy (when it had to allow), the identity policies, the permissions boundary, the session policies.
+ */
+export function noAllowIn(a: Analysis): PolicyType {
+  if (a.crossAccountActionUnsupported || (!a.resourcePolicy && a.crossAccount)) return 'resource';
+  const resourceAny = a.onResource.allows.length > 0;
+  if (a.resourcePolicy && (a.resourcePolicyRequired || a.crossAccount) && !resourceAny) return 'resource';
+  const roleGrant = !a.crossAccount && resourceAllowsRole(a);
+  if (!roleGrant && !identityAllows(a)) return 'identity';
+  if (!boundaryAllows(a)) return 'boundary';
+  if (!sessionAllows(a)) return 'session';
+  return 'identity';
 }

@@ -28,7 +28,7 @@ class LazyResult implements EvaluationResult {
   }
 
   get details(): EvaluationDetails {
-    return (this.#details ??= buildDetails(this.#analysis));
+    return (this.#details ??= buildDetails(this.#analysis, this.decision));
   }
 
   /** A plain EvaluationResult, for spreading, JSON and structured cloning. */

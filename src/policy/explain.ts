@@ -63,14 +63,74 @@ export function explain(result: EvaluationResult, options: ExplainOptions = {}):
   return sentences;
 }
 
+function policyWhere(ref: StatementRef, n: Names): string {
+  switch (ref.kind) {
+    case 'resource':
+      return n.resourcePolicy;
+    case 'boundary':
+      return `The permissions boundary ${ref.policy}`;
+    case 'session':
+      return `The session policy ${ref.policy}`;
+    default:
+      return `Policy ${ref.policy}`;
+  }
+}
+
 function explainDeny(d: EvaluationDetails, n: Names): string[] {
-  return d.denies.map((ref) => {
-    const where = ref.kind === 'resource' ? n.resourcePolicy : `Policy ${ref.policy}`;
-    return `${where} explicitly denies ${n.action} to ${n.who} in its ${statementName(ref)}. An explicit deny overrides every allow.`;
-  });
+  return d.denies.map((ref) => `${policyWhere(ref, n)} explicitly denies ${n.action} to ${n.who} in its ${statementName(ref)}. An explicit deny overrides every allow.`);
+}
+
+/** How the permissions boundary and the session policies bore on an allowed request. */
+function limitSentences(d: EvaluationDetails, n: Names, directGrant: boolean): string[] {
+  const sentences: string[] = [];
+  if (d.boundaryName) {
+    sentences.push(
+      directGrant && (d.boundaryAllows?.length ?? 0) === 0
+        ? `The permissions boundary ${d.boundaryName} does not allow ${n.action}, but it does not limit a grant that names ${n.who} directly.`
+        : `It is within the permissions boundary ${d.boundaryName} (${listOf((d.boundaryAllows ?? []).map(statementName))}).`,
+    );
+  }
+  if (d.sessionPolicyNames) {
+    sentences.push(
+      directGrant && (d.sessionAllows?.length ?? 0) === 0
+        ? `No session policy allows ${n.action}, but session policies do not limit a grant that names the session directly.`
+        : `It is within the session policies (${listOf((d.sessionAllows ?? []).map((r) => `${r.policy} ${statementName(r)}`))}).`,
+    );
+  }
+  return sentences;
+}
+
+/** Why an allow elsewhere did not count: the permissions boundary or the session policies leave the action out. */
+function explainLimitDeny(d: EvaluationDetails, n: Names): string[] {
+  const limit =
+    d.noAllowIn === 'boundary'
+      ? `the permissions boundary ${d.boundaryName} does not allow ${n.action}`
+      : `no session policy of this session (${(d.sessionPolicyNames ?? []).join(', ')}) allows ${n.action}`;
+  const sentences: string[] = [];
+  if (d.identityAllows.length > 0) {
+    const policies = `${n.who}'s IAM ${d.identityAllows.length > 1 ? 'policies' : 'policy'} ${identityStatementText(d.identityAllows)} ${d.identityAllows.length > 1 ? 'allow' : 'allows'} ${n.action}`;
+    const lead =
+      d.resourceDelegations.length > 0 && d.resourcePolicyRequired
+        ? `${n.resourcePolicy} lets IAM policies grant access (${listOf(d.resourceDelegations.map(statementName))}), and ${policies}`
+        : policies;
+    sentences.push(`${lead}, but ${limit}, and that caps what IAM policies can grant.`);
+  }
+  if ((d.resourceRoleAllows?.length ?? 0) > 0) {
+    sentences.push(`${n.resourcePolicy} allows ${n.action} to the role in its ${listOf((d.resourceRoleAllows ?? []).map(statementName))}, but a grant that names the role (not this session) is limited too, and ${limit}.`);
+  }
+  if (sentences.length === 0) sentences.push(`${capitalise(limit)}.`);
+  return sentences;
 }
 
 function explainAllow(d: EvaluationDetails, n: Names): string[] {
+  const sentences = explainAllowWithoutLimits(d, n);
+  if (!d.boundaryName && !d.sessionPolicyNames) return sentences;
+  const roleOnly = new Set((d.resourceRoleAllows ?? []).map((r) => r.index));
+  const directGrant = !d.crossAccount && d.resourceAllows.some((r) => !roleOnly.has(r.index));
+  return [...sentences, ...limitSentences(d, n, directGrant)];
+}
+
+function explainAllowWithoutLimits(d: EvaluationDetails, n: Names): string[] {
   if (d.resourceAllows.length > 0 && (d.resourcePolicyRequired || d.identityAllows.length === 0 || !d.crossAccount)) {
     const sentences = [`${n.resourcePolicy} allows ${n.action} to ${n.who} in its ${listOf(d.resourceAllows.map(statementName))}.`];
     if (d.crossAccount) sentences.push(identityAllowSentence(d, n, true));
@@ -95,6 +155,7 @@ function noIdentityAllowSentence(d: EvaluationDetails, n: Names): string {
 }
 
 function explainImplicitDeny(d: EvaluationDetails, n: Names): string[] {
+  if (d.noAllowIn === 'boundary' || d.noAllowIn === 'session') return explainLimitDeny(d, n);
   const sentences: string[] = [];
   const identityMissing = d.identityAllows.length === 0 && !d.rootUser;
   if (d.crossAccountActionUnsupported) {

@@ -4,10 +4,12 @@ import type { CallerIdentityInfo } from './caller';
 
 /**
  * How a statement's principal matched the caller:
- * - 'direct': the statement names the caller itself ("*", its ARN, its role for a session, or the root user calling);
+ * - 'direct': the statement names the caller itself ("*", a user's or a session's ARN, or the root user calling);
+ * - 'role': the statement names the role of a role (session) caller, which a permissions boundary and session
+ *   policies still limit ("Policy evaluation logic", IAM role vs IAM role session);
  * - 'account': the statement names the caller's account, which delegates to the account's IAM policies.
  */
-export type PrincipalMatch = 'direct' | 'account';
+export type PrincipalMatch = 'direct' | 'role' | 'account';
 
 export interface CompiledPrincipal {
   any: boolean;
@@ -118,11 +120,10 @@ export function matchPrincipal(p: CompiledPrincipal, caller: CallerIdentityInfo,
     default:
       break;
   }
-  if (p.arns.has(caller.arn) || p.others.has(caller.arn)) return 'direct';
-  if ((caller.kind === 'role' || caller.kind === 'assumed-role') && caller.name && p.roles.has(`${caller.account}/${caller.name}`)) {
-    return 'direct';
-  }
-  if (userId && p.uniqueIds.size > 0 && p.uniqueIds.has(userId.split(':')[0])) return 'direct';
+  const isRole = caller.kind === 'role' || caller.kind === 'assumed-role';
+  if (p.arns.has(caller.arn) || p.others.has(caller.arn)) return caller.kind === 'role' ? 'role' : 'direct';
+  if (isRole && caller.name && p.roles.has(`${caller.account}/${caller.name}`)) return 'role';
+  if (userId && p.uniqueIds.size > 0 && p.uniqueIds.has(userId.split(':')[0])) return isRole ? 'role' : 'direct';
   if (caller.account && p.accounts.has(caller.account)) return caller.kind === 'root' ? 'direct' : 'account';
   return undefined;
 }

@@ -1,16 +1,30 @@
 // Reasons and details for a decision: which statements decided, and on a denial what would have allowed.
 // Built only when a caller reads them, so that deciding stays cheap.
-import { identityAllows, type Analysis, type Hit, type PolicyUnderTest } from './analysis';
-import type { Decision, EvaluationDetails, Reason, StatementRef } from './types';
+import { boundaryAllows, identityAllows, noAllowIn, resourceAllowsRole, sessionAllows, type Analysis, type Hit, type PolicyUnderTest } from './analysis';
+import type { Decision, EvaluationDetails, PolicyType, Reason, StatementRef } from './types';
 
 export function refOf(hit: Hit): StatementRef {
   return { policy: hit.policy.name, sid: hit.statement.sid, index: hit.statement.index, effect: hit.statement.effect, kind: hit.policy.kind };
 }
 
+/** "the key policy", "policy ReadOnly", "the permissions boundary DevBoundary", "the session policy inline" */
+export function policyLabel(kind: PolicyType, name: string): string {
+  switch (kind) {
+    case 'resource':
+      return `the ${name}`;
+    case 'boundary':
+      return `the permissions boundary ${name}`;
+    case 'session':
+      return `the session policy ${name}`;
+    default:
+      return `policy ${name}`;
+  }
+}
+
 /** "statement 'Allow use of the key' (Allow) of the key policy" */
 export function describeStatement(ref: StatementRef, withEffect = true): string {
   const which = ref.sid ? `statement '${ref.sid}'` : `statement #${ref.index + 1}`;
-  const policy = ref.kind === 'resource' ? `the ${ref.policy}` : `policy ${ref.policy}`;
+  const policy = policyLabel(ref.kind, ref.policy);
   return withEffect ? `${which} (${ref.effect}) of ${policy}` : `${which} of ${policy}`;
 }
 
@@ -22,8 +36,8 @@ function statementText(hit: Hit): string {
   return capitalise(describeStatement(refOf(hit)));
 }
 
-export function buildDetails(a: Analysis): EvaluationDetails {
-  return {
+export function buildDetails(a: Analysis, decision: Decision): EvaluationDetails {
+  const details: EvaluationDetails = {
     callerLabel: a.caller.label,
     callerAccount: a.caller.account,
     resourceAccount: a.resourceAccount,
@@ -33,22 +47,50 @@ export function buildDetails(a: Analysis): EvaluationDetails {
     isKmsKey: a.isKmsKey,
     identityPolicyNames: a.identityPolicies.map((p) => p.name),
     identityAllows: a.identity.allows.map(refOf),
-    resourceAllows: a.onResource.allows.filter((h) => h.principal === 'direct').map(refOf),
+    resourceAllows: a.onResource.allows.filter((h) => h.principal !== 'account').map(refOf),
     resourceDelegations: a.onResource.allows.filter((h) => h.principal === 'account').map(refOf),
-    denies: [...a.identity.denies, ...a.onResource.denies].map(refOf),
+    denies: allDenies(a).map(refOf),
     rootUser: a.caller.kind === 'root',
-    nearMisses: [...a.onResource.nearMisses, ...a.identity.nearMisses].map((miss) => ({
+    nearMisses: allNearMisses(a).map((miss) => ({
       ...refOf(miss),
       condition: { operator: miss.failed.operator, key: miss.failed.key },
     })),
     otherPrincipals: a.onResource.otherPrincipals.map(refOf),
     crossAccountActionUnsupported: a.crossAccountActionUnsupported,
   };
+  const roleAllows = a.onResource.allows.filter((h) => h.principal === 'role');
+  if (roleAllows.length > 0) details.resourceRoleAllows = roleAllows.map(refOf);
+  if (a.permissionsBoundary) {
+    details.boundaryName = a.permissionsBoundary.name;
+    details.boundaryAllows = a.boundary.allows.map(refOf);
+  }
+  if (a.sessionPolicies.length > 0) {
+    details.sessionPolicyNames = a.sessionPolicies.map((p) => p.name);
+    details.sessionAllows = a.session.allows.map(refOf);
+  }
+  if (decision === 'implicitly-denied') details.noAllowIn = noAllowIn(a);
+  return details;
+}
+
+function allDenies(a: Analysis): Hit[] {
+  if (a.boundary.denies.length === 0 && a.session.denies.length === 0) return [...a.identity.denies, ...a.onResource.denies];
+  return [...a.identity.denies, ...a.onResource.denies, ...a.boundary.denies, ...a.session.denies];
+}
+
+function allNearMisses(a: Analysis) {
+  return [...a.onResource.nearMisses, ...a.identity.nearMisses, ...a.boundary.nearMisses, ...a.session.nearMisses];
+}
+
+function callerSidePolicies(a: Analysis): PolicyUnderTest[] {
+  const policies = [...a.identityPolicies];
+  if (a.resourcePolicy) policies.push(a.resourcePolicy);
+  if (a.permissionsBoundary) policies.push(a.permissionsBoundary);
+  return policies.concat(a.sessionPolicies);
 }
 
 function malformedReasons(policy: PolicyUnderTest): Reason[] {
   const reasons: Reason[] = [];
-  const where = policy.kind === 'resource' ? `The ${policy.name}` : `Policy ${policy.name}`;
+  const where = capitalise(policyLabel(policy.kind, policy.name));
   for (const problem of policy.compiled.problems) {
     reasons.push({ kind: 'malformed-policy', message: `${where} is malformed and counts for nothing: ${problem}.` });
   }
@@ -65,9 +107,8 @@ function malformedReasons(policy: PolicyUnderTest): Reason[] {
 }
 
 function inputProblems(a: Analysis): Reason[] {
-  const policies = a.resourcePolicy ? [...a.identityPolicies, a.resourcePolicy] : a.identityPolicies;
-  const reasons = policies.flatMap(malformedReasons);
-  for (const skipped of [...a.identity.unresolved, ...a.onResource.unresolved]) {
+  const reasons = callerSidePolicies(a).flatMap(malformedReasons);
+  for (const skipped of [...a.identity.unresolved, ...a.onResource.unresolved, ...a.boundary.unresolved, ...a.session.unresolved]) {
     reasons.push({
       kind: 'malformed-policy',
       message: `${statementText(skipped)} does not apply to this request: its policy variable \${${skipped.variable}} has no value here.`,
@@ -91,8 +132,17 @@ function identityReasons(a: Analysis): Reason[] {
 
 function directReasons(a: Analysis): Reason[] {
   return a.onResource.allows
-    .filter((h) => h.principal === 'direct')
+    .filter((h) => h.principal !== 'account')
     .map((hit) => ({ kind: 'allowed-by-resource', message: `${statementText(hit)} allows ${a.action} to ${a.caller.label}.`, statement: refOf(hit) }));
+}
+
+/** When the decision went through the boundary or the session policies: the statements of theirs that allowed. */
+function limitReasons(a: Analysis): Reason[] {
+  return [...a.boundary.allows, ...a.session.allows].map((hit) => ({
+    kind: 'allowed-by-identity',
+    message: `${statementText(hit)} allows ${a.action} too, so it is within the ${hit.policy.kind === 'boundary' ? 'permissions boundary' : 'session policies'}.`,
+    statement: refOf(hit),
+  }));
 }
 
 function delegationReasons(a: Analysis): Reason[] {
@@ -107,14 +157,15 @@ function delegationReasons(a: Analysis): Reason[] {
 
 function allowReasons(a: Analysis): Reason[] {
   const direct = directReasons(a);
-  if (!a.resourcePolicy) return identityReasons(a);
-  if (a.crossAccount) return [...direct, ...delegationReasons(a), ...identityReasons(a)];
-  if (a.resourcePolicyRequired) return direct.length > 0 ? direct : [...delegationReasons(a), ...identityReasons(a)];
-  return [...direct, ...identityReasons(a)];
+  const limits = limitReasons(a);
+  if (!a.resourcePolicy) return [...identityReasons(a), ...limits];
+  if (a.crossAccount) return [...direct, ...delegationReasons(a), ...identityReasons(a), ...limits];
+  if (a.resourcePolicyRequired) return direct.length > 0 ? [...direct, ...limits] : [...delegationReasons(a), ...identityReasons(a), ...limits];
+  return [...direct, ...identityReasons(a), ...limits];
 }
 
 function denyReasons(a: Analysis): Reason[] {
-  return [...a.identity.denies, ...a.onResource.denies].map((hit) => ({
+  return allDenies(a).map((hit) => ({
     kind: 'explicit-deny',
     message: `${statementText(hit)} explicitly denies ${a.action} to ${a.caller.label}; an explicit deny overrides every allow.`,
     statement: refOf(hit),
@@ -157,7 +208,8 @@ function implicitDenyReasons(a: Analysis): Reason[] {
   if (!a.resourcePolicy && !identityAllowed && a.identityPolicies.length === 0) {
     reasons.push({ kind: 'no-statement-allows', message: `No policy allows ${a.action} on ${a.resource}.` });
   }
-  for (const miss of [...a.onResource.nearMisses, ...a.identity.nearMisses]) {
+  reasons.push(...limitDenyReasons(a));
+  for (const miss of allNearMisses(a)) {
     reasons.push({
       kind: 'would-allow',
       message: `${statementText(miss)} would allow ${a.action}, but its condition ${miss.failed.operator} on ${miss.failed.key} does not hold for this request.`,
@@ -177,8 +229,36 @@ function implicitDenyReasons(a: Analysis): Reason[] {
   return reasons;
 }
 
+/** The permissions boundary or the session policies that leave out the action, when an allow elsewhere needed them. */
+function limitDenyReasons(a: Analysis): Reason[] {
+  const needed = identityAllows(a) || (!a.crossAccount && resourceAllowsRole(a));
+  if (!needed) return [];
+  const what = identityAllows(a) ? 'no identity policy can grant it' : `the ${a.resourcePolicy?.name} names ${a.caller.roleArn ?? a.caller.arn}, a role, and a grant to a role is limited too`;
+  const reasons: Reason[] = [];
+  if (!boundaryAllows(a) && a.permissionsBoundary) {
+    reasons.push({
+      kind: 'boundary-does-not-allow',
+      message: `The permissions boundary ${a.permissionsBoundary.name} of ${a.caller.label} does not allow ${a.action} on ${a.resource}, so ${what}.`,
+    });
+  }
+  if (!sessionAllows(a)) {
+    reasons.push({
+      kind: 'session-policy-does-not-allow',
+      message: `No session policy of ${a.caller.label} (${a.sessionPolicies.map((p) => p.name).join(', ')}) allows ${a.action} on ${a.resource}, so ${what}.`,
+    });
+  }
+  return reasons;
+}
+
 function suggestion(a: Analysis, resourceAllows: boolean, identityAllowed: boolean): Reason {
   const principalArn = a.caller.roleArn ?? a.caller.arn;
+  const missing = noAllowIn(a);
+  if (missing === 'boundary' && a.permissionsBoundary) {
+    return { kind: 'would-allow', message: `A permissions boundary ${a.permissionsBoundary.name} that also allows ${a.action} would allow this, or a statement in a resource policy naming ${a.caller.arn} itself.` };
+  }
+  if (missing === 'session') {
+    return { kind: 'would-allow', message: `A session that passes a session policy allowing ${a.action} (or none) would allow this.` };
+  }
   if (a.resourcePolicy && a.resourcePolicyRequired && !resourceAllows) {
     return {
       kind: 'would-allow',

@@ -42,6 +42,10 @@ export interface EvaluationRequest {
   identityPolicies: NamedPolicy[];
   /** The key policy or other resource policy; absent when the resource has none. */
   resourcePolicy?: NamedPolicy | PolicyDocument | string;
+  /** The caller's permissions boundary (the user's, or the role's for a role session), when it has one. */
+  permissionsBoundary?: NamedPolicy;
+  /** Session policies of a role session (AssumeRole's inline Policy and the documents of its PolicyArns). */
+  sessionPolicies?: NamedPolicy[];
   /** The caller's unique id (AIDA... for users, AROA...:session for sessions): fills aws:userid. */
   userId?: string;
   /** The account that owns the resource, when its ARN does not say (e.g. S3 buckets). Defaults to the ARN's account. */
@@ -64,9 +68,11 @@ export interface StatementRef {
   sid?: string;
   index: number;
   effect: 'Allow' | 'Deny';
-  /** Which side the policy is on. */
-  kind: 'identity' | 'resource';
+  /** Which kind of policy it is: an identity policy, the resource's policy, the permissions boundary or a session policy. */
+  kind: PolicyType;
 }
+
+export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session';
 
 export interface Reason {
   kind:
@@ -76,6 +82,8 @@ export interface Reason {
     | 'resource-delegates-to-account'
     | 'resource-does-not-allow'
     | 'identity-does-not-allow'
+    | 'boundary-does-not-allow'
+    | 'session-policy-does-not-allow'
     | 'no-statement-allows'
     | 'would-allow'
     | 'malformed-policy';
@@ -121,6 +129,18 @@ export interface EvaluationDetails {
   otherPrincipals: StatementRef[];
   /** A KMS operation that KMS never allows on a key in another account (e.g. kms:ScheduleKeyDeletion). */
   crossAccountActionUnsupported: boolean;
+  /** The permissions boundary's name, when the request had one. */
+  boundaryName?: string;
+  /** The boundary's Allow statements that match the request; empty when the boundary does not allow it. */
+  boundaryAllows?: StatementRef[];
+  /** The session policies' names, when the request had any. */
+  sessionPolicyNames?: string[];
+  /** The session policies' Allow statements that match the request; empty when none allows it. */
+  sessionAllows?: StatementRef[];
+  /** Of resourceAllows, those that name the caller's role rather than the caller (a session): the boundary and session policies still limit them. */
+  resourceRoleAllows?: StatementRef[];
+  /** For an implicit deny: the kind of policy whose missing Allow decided it, as AWS's AccessDenied message names it. */
+  noAllowIn?: PolicyType;
 }
 
 export interface SourceRange {

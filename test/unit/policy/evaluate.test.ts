@@ -6,11 +6,13 @@ import { conditionCases } from './cases/conditions.cases';
 import { evaluationCases } from './cases/evaluation.cases';
 import type { EvaluationCase } from './cases/helpers';
 import { kmsCases } from './cases/kms.cases';
+import { limitCases } from './cases/limits.cases';
 
 const suites: [string, EvaluationCase[]][] = [
   ['condition operators', conditionCases],
   ['evaluation logic', evaluationCases],
   ['KMS key policies', kmsCases],
+  ['permissions boundaries and session policies', limitCases],
 ];
 
 const all = suites.flatMap(([, cases]) => cases);
