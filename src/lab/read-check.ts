@@ -1,0 +1,166 @@
+// Reading the lab table as the test user: what AWS does (observed), what the policies say (predicted), and whether
+// the two agree. Item values stay in memory for display; only their count is remembered.
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { AwsLayerError } from '../aws/errors';
+import type { AwsSession } from '../aws/session';
+import type { StaticCredentials } from '../aws/types';
+import type { LabContext } from './context';
+import { PARTITION_KEY, SAMPLE_ITEM } from './defaults';
+import type { ObservedRead, PredictedRead, ReadOutcome, ReadResult } from './record';
+import type { StepStatus } from './step';
+
+export interface LiveRead {
+  observed: ObservedRead;
+  /** The item read by GetItem, as plain JSON, when the read was allowed. */
+  item?: Record<string, unknown>;
+}
+
+interface OperationResult {
+  outcome: ReadOutcome;
+  code?: string;
+  message?: string;
+  retryable: boolean;
+}
+
+/** AWS's own message, not our rewording of it. */
+function awsMessage(err: unknown): string {
+  if (err instanceof AwsLayerError && err.cause instanceof Error && err.cause.message) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function failureOf(err: unknown): OperationResult {
+  if (err instanceof AwsLayerError) {
+    if (err.kind === 'access-denied') return { outcome: 'denied', code: err.code, message: awsMessage(err), retryable: false };
+    return { outcome: 'error', code: err.code, message: awsMessage(err), retryable: err.kind === 'invalid-credentials' || err.kind === 'throttled' };
+  }
+  return { outcome: 'error', message: awsMessage(err), retryable: false };
+}
+
+async function readOnce(session: AwsSession, table: string, itemId: string): Promise<{ result: OperationResult; itemCount?: number; item?: Record<string, unknown> }> {
+  let scan: OperationResult;
+  let itemCount: number | undefined;
+  try {
+    itemCount = (await session.dynamodbData.scan(table, { limit: 25 })).items.length;
+    scan = { outcome: 'allowed', retryable: false };
+  } catch (err) {
+    scan = failureOf(err);
+  }
+  let get: OperationResult;
+  let item: Record<string, unknown> | undefined;
+  try {
+    const found = await session.dynamodbData.getItem(table, { [PARTITION_KEY]: { S: itemId } });
+    item = found ? unmarshall(found) : undefined;
+    get = { outcome: 'allowed', retryable: false };
+  } catch (err) {
+    get = failureOf(err);
+  }
+  if (scan.outcome === get.outcome) return { result: scan.outcome === 'allowed' ? scan : { ...scan, retryable: scan.retryable || get.retryable }, itemCount, item };
+  const describe = (name: string, r: OperationResult) => `${name} ${r.outcome}${r.message ? ` (${r.message})` : ''}`;
+  return { result: { outcome: 'error', message: `${describe('Scan', scan)}, but ${describe('GetItem', get)}`, retryable: true }, itemCount, item };
+}
+
+/** Scan and GetItem as the test user, retried while the outcome is not yet `expect` (AWS catching up), within `retryMs`. */
+export async function readAsTestUser(
+  ctx: LabContext,
+  credentials: StaticCredentials,
+  options: { expect: ReadOutcome; retryMs: number; report(message: string): void },
+): Promise<LiveRead> {
+  const record = ctx.record;
+  const session = ctx.services.sessionAs(record.testUserName, credentials);
+  const started = Date.now();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const { result, itemCount, item } = await readOnce(session, record.tableName, record.itemId ?? SAMPLE_ITEM.id);
+      const settled = result.outcome === options.expect || (result.outcome !== 'error' && options.retryMs === 0) || (result.outcome === 'error' && !result.retryable);
+      if (settled || Date.now() - started >= Math.max(options.retryMs, result.retryable ? 5000 : 0)) {
+        return { observed: { outcome: result.outcome, code: result.code, message: result.message, itemCount, attempts: attempt }, item: result.outcome === 'allowed' ? item : undefined };
+      }
+      options.report(`the read is ${result.outcome} so far (attempt ${attempt}); AWS applies changes within seconds`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 4000)));
+      session.invalidate();
+    }
+  } finally {
+    session.dispose();
+  }
+}
+
+export async function predictRead(ctx: LabContext): Promise<{ predicted?: PredictedRead; problem?: string }> {
+  try {
+    return { predicted: await ctx.services.predict(ctx.admin, { tableName: ctx.record.tableName, principalArn: ctx.userArn() }) };
+  } catch (err) {
+    return { problem: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function why(predicted: PredictedRead | undefined): string {
+  return predicted ? predicted.reasons.join(' ') : '';
+}
+
+/**
+ * What a read step concludes. `expect` is what the lab teaches at this point; agreement between observed and
+ * predicted is what makes it a success. An emulator that returns items the policies forbid is named for what it is.
+ */
+export function conclude(
+  ctx: LabContext,
+  expect: 'allowed' | 'denied',
+  live: LiveRead,
+  prediction: { predicted?: PredictedRead; problem?: string },
+  options: { afterRevoke?: boolean } = {},
+): { result: ReadResult; status: StepStatus } {
+  const { observed } = live;
+  const { predicted, problem } = prediction;
+  const user = ctx.record.testUserName;
+  const agree = predicted !== undefined && observed.outcome !== 'error' && predicted.decision === observed.outcome;
+  const aws = observed.message ? ` AWS said: ${observed.message}` : '';
+  let status: StepStatus;
+  if (observed.outcome === 'error') {
+    status = { state: 'failed', detail: `The read as ${user} failed: ${observed.message ?? 'unknown error'}` };
+  } else if (!predicted) {
+    status = { state: 'failed', detail: `Observed: ${observed.outcome}.${aws} The prediction could not be made: ${problem ?? 'unknown reason'}` };
+  } else if (observed.outcome === 'allowed' && predicted.decision === 'denied') {
+    if (options.afterRevoke && ctx.backend.kind === 'aws') {
+      status = {
+        state: 'waiting',
+        detail: `${user} can still read the table although the key policy no longer allows it: DynamoDB may cache the table key for up to 5 minutes on AWS. Run this step again in a few minutes.`,
+      };
+    } else {
+      status = {
+        state: 'failed',
+        detail:
+          `${ctx.backend.label} returned the table's items to ${user}, but the policies do not let ${user} use the key (kms:Decrypt): ` +
+          `${ctx.backend.kind === 'aws' ? 'AWS and the prediction disagree.' : 'the emulator did not enforce the key. On AWS, and in KMS Lab\'s local sandbox, this read is refused.'} Predicted: ${why(predicted)}`,
+      };
+    }
+  } else if (observed.outcome === 'denied' && predicted.decision === 'allowed') {
+    status = { state: 'failed', detail: `Refused, although the policies KMS Lab read allow it.${aws} Predicted: ${why(predicted)}` };
+  } else if (predicted.decision === 'conditional') {
+    status = { state: 'failed', detail: `Observed: ${observed.outcome}.${aws} The prediction depends on request conditions: ${why(predicted)}` };
+  } else if (observed.outcome !== expect) {
+    status =
+      expect === 'denied'
+        ? { state: 'failed', detail: `${user} can read the table: the key already lets it use the key (step 6 was done?). ${why(predicted)} Run step 8 (Revoke) to see the denial again.` }
+        : { state: 'failed', detail: `${user} is still refused, as predicted: ${why(predicted)}${aws} Run step 6 (Grant) first.` };
+  } else if (expect === 'denied') {
+    status = { state: 'done', detail: `Refused, as predicted.${aws} Why: ${why(predicted)}` };
+  } else {
+    status = { state: 'done', detail: `Read succeeds, as predicted (${observed.itemCount ?? 0} item${observed.itemCount === 1 ? '' : 's'}). Why: ${why(predicted)}` };
+  }
+  const result: ReadResult = {
+    at: new Date().toISOString(),
+    principalArn: ctx.userArn(),
+    keyArn: ctx.record.keyArn,
+    observed,
+    predicted,
+    predictionProblem: problem,
+    agree,
+    conclusion: status.state,
+    summary: status.detail ?? '',
+  };
+  return { result, status };
+}
+
+/** A read step's state from what it recorded, for the current user and key; undefined when it has not run. */
+export function recordedStatus(ctx: LabContext, result: ReadResult | undefined): StepStatus | undefined {
+  if (!result || result.principalArn !== ctx.userArn() || (ctx.record.keyArn && result.keyArn !== ctx.record.keyArn)) return undefined;
+  return { state: result.conclusion, detail: result.summary };
+}

@@ -1,0 +1,113 @@
+// What the lab remembers about one account and region: the names it uses, what it created, and what it observed.
+// Kept in VS Code's global state. Never a secret (those are in SecretStorage) and never an item's values.
+import { DEFAULT_NAMES } from './defaults';
+
+/** The subset of vscode.Memento the lab uses, so steps run in plain Node tests too. */
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void> | Promise<void>;
+}
+
+export type ReadOutcome = 'allowed' | 'denied' | 'error';
+
+export interface ObservedRead {
+  outcome: ReadOutcome;
+  /** AWS's error code and message when refused or failed. */
+  code?: string;
+  message?: string;
+  /** How many items the Scan returned when allowed (the values themselves are never stored). */
+  itemCount?: number;
+  /** The attempts made before the outcome (retries while AWS catches up). */
+  attempts: number;
+}
+
+export interface PredictedRead {
+  decision: 'allowed' | 'denied' | 'conditional';
+  /** The policy engine's explanation, sentence by sentence. */
+  reasons: string[];
+  /** One line per lock: the table (DynamoDB permissions) and the key (kms:Decrypt). */
+  tableLock?: string;
+  keyLock?: string;
+}
+
+export interface ReadResult {
+  at: string;
+  principalArn: string;
+  keyArn?: string;
+  observed: ObservedRead;
+  predicted?: PredictedRead;
+  /** Set when the prediction could not be made (for example, IAM could not be read), with why. */
+  predictionProblem?: string;
+  /** Observed and predicted say the same. */
+  agree: boolean;
+  /** What the step concluded: done, failed, or waiting (for DynamoDB's key cache on AWS). */
+  conclusion: 'done' | 'failed' | 'waiting' | 'todo';
+  /** What the step concludes, in plain words. */
+  summary: string;
+}
+
+export interface CleanupReport {
+  at: string;
+  removed: string[];
+  left: { what: string; why: string }[];
+}
+
+export interface LabRecord {
+  keyAlias: string;
+  tableName: string;
+  testUserName: string;
+  keyId?: string;
+  keyArn?: string;
+  /** Resources the lab itself created (as opposed to reused). */
+  created: { key?: boolean; table?: boolean; user?: boolean };
+  itemId?: string;
+  userArn?: string;
+  accessKeyId?: string;
+  reads: { beforeGrant?: ReadResult; afterGrant?: ReadResult; afterRevoke?: ReadResult };
+  /** The last failure of each step, shown in the tree until the step succeeds. */
+  failures: Record<string, string>;
+  cleanup?: CleanupReport;
+}
+
+export function newRecord(): LabRecord {
+  return {
+    keyAlias: DEFAULT_NAMES.keyAlias,
+    tableName: DEFAULT_NAMES.tableName,
+    testUserName: DEFAULT_NAMES.testUserName,
+    created: {},
+    reads: {},
+    failures: {},
+  };
+}
+
+const RECORDS = 'kmsLab.lab.records';
+const COST_CONFIRMED = 'kmsLab.lab.costConfirmedAccounts';
+
+/** Lab records by scope ("sandbox:123456789012:us-east-1", "aws:111122223333:eu-west-1", …). */
+export class LabRecords {
+  constructor(private readonly store: KeyValueStore) {}
+
+  get(scope: string): LabRecord {
+    const all = this.store.get<Record<string, LabRecord>>(RECORDS) ?? {};
+    const found = all[scope];
+    return found ? { ...newRecord(), ...found, created: { ...found.created }, reads: { ...found.reads }, failures: { ...found.failures } } : newRecord();
+  }
+
+  async update(scope: string, change: (record: LabRecord) => void): Promise<LabRecord> {
+    const all = { ...(this.store.get<Record<string, LabRecord>>(RECORDS) ?? {}) };
+    const record = this.get(scope);
+    change(record);
+    all[scope] = record;
+    await this.store.update(RECORDS, all);
+    return record;
+  }
+
+  costConfirmed(accountId: string): boolean {
+    return (this.store.get<string[]>(COST_CONFIRMED) ?? []).includes(accountId);
+  }
+
+  async confirmCost(accountId: string): Promise<void> {
+    const accounts = this.store.get<string[]>(COST_CONFIRMED) ?? [];
+    if (!accounts.includes(accountId)) await this.store.update(COST_CONFIRMED, [...accounts, accountId]);
+  }
+}

@@ -1,0 +1,31 @@
+// One lab step as data: what it is, what it needs first, how to tell it is done, and how to do it.
+import type { LabContext } from './context';
+
+export type StepId = 'createKey' | 'createTable' | 'addItem' | 'createTestUser' | 'readAsTestUser' | 'grant' | 'readAgain' | 'revoke' | 'cleanUp';
+
+export type StepState = 'done' | 'todo' | 'failed' | 'waiting';
+
+export interface StepStatus {
+  state: StepState;
+  /** Plain words: what is there, what went wrong, or what the step is waiting for. */
+  detail?: string;
+  /** The item a step read, to show (in memory only: item values are never stored or logged). */
+  item?: Record<string, unknown>;
+}
+
+export interface StepDefinition {
+  id: StepId;
+  /** 1–9, as in the walkthrough. */
+  number: number;
+  title: string;
+  /** Steps that must be done first. */
+  prerequisites: StepId[];
+  /** Reads real state (never only what the lab remembers), so it is true after a restart or work done elsewhere. */
+  check(ctx: LabContext): Promise<StepStatus>;
+  /** Idempotent and resumable: running a done step again changes nothing; a half-done step is finished. */
+  run(ctx: LabContext): Promise<StepStatus>;
+}
+
+export const done = (detail?: string): StepStatus => ({ state: 'done', detail });
+export const todo = (detail?: string): StepStatus => ({ state: 'todo', detail });
+export const failed = (detail: string): StepStatus => ({ state: 'failed', detail });
