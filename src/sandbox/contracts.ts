@@ -1,6 +1,6 @@
 // What the sandbox's HTTP front, its account (IAM, STS) and its data services (KMS, DynamoDB) agree on.
 // No vscode import anywhere under src/sandbox.
-import type { NamedPolicy } from '../policy/types';
+import type { ConditionContext, NamedPolicy } from '../policy/types';
 
 /** The authenticated caller of one request, resolved from its SigV4 access key. */
 export interface Caller {
@@ -16,6 +16,10 @@ export interface Caller {
   roleArn?: string;
   sessionName?: string;
   accessKeyId: string;
+  /** For assumed roles: the session policies passed to AssumeRole (inline Policy, then PolicyArns' documents). */
+  sessionPolicies?: NamedPolicy[];
+  /** For assumed roles: the session tags passed to AssumeRole; they override the role's tags of the same key. */
+  sessionTags?: { Key: string; Value: string }[];
 }
 
 export interface RequestContext {
@@ -50,10 +54,21 @@ export interface JsonService {
   handle(operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown>;
 }
 
+/** Everything about a caller that the policy engine weighs besides the request itself. */
+export interface PrincipalFacts {
+  /** Attached managed, inline and group policies of the caller (for assumed roles: the role's). */
+  identityPolicies: NamedPolicy[];
+  /** The user's or role's permissions boundary, when it has one. */
+  permissionsBoundary?: NamedPolicy;
+  /** A role session's session policies, when it was given any. */
+  sessionPolicies?: NamedPolicy[];
+  /** aws:PrincipalTag/<key> condition keys from the user's or role's tags (and a session's tags). */
+  tagConditions?: ConditionContext;
+}
+
 /** The account's IAM view of a caller, used by every service to authorize. */
 export interface IdentityDirectory {
-  /** Attached managed, inline and group policies of the caller (for assumed roles: the role's). */
-  identityPoliciesFor(caller: Caller): NamedPolicy[];
+  principalFacts(caller: Caller): PrincipalFacts;
   /** True when the principal ARN names an existing user, role or the account root (key policies refuse unknown principals). */
   principalExists(arn: string): boolean;
 }

@@ -2,6 +2,7 @@
 import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext } from '../../policy/types';
 import type { IdentityDirectory, RequestContext } from '../contracts';
+import { globalConditions, principalPolicies } from '../request-conditions';
 import type { TableKeyAccess } from '../kms/table-key-access';
 import { dynamoError } from './errors';
 
@@ -29,19 +30,14 @@ export class DynamoAccess {
   /** Throws AccessDeniedException unless the caller's identity policies allow dynamodb:<operation> on the resource. */
   authorizeAction(ctx: RequestContext, operation: string, resource: string, conditions: ConditionContext = {}): void {
     const action = `dynamodb:${operation}`;
+    const facts = this.directory.principalFacts(ctx.caller);
     const result = evaluate({
       principal: ctx.caller.arn,
       userId: ctx.caller.userId,
       action,
       resource,
-      context: {
-        'aws:SourceIp': ctx.sourceIp,
-        'aws:RequestedRegion': ctx.region,
-        'aws:SecureTransport': 'false',
-        'aws:ViaAWSService': 'false',
-        ...conditions,
-      },
-      identityPolicies: this.directory.identityPoliciesFor(ctx.caller),
+      context: Object.assign(globalConditions(ctx, facts), conditions),
+      ...principalPolicies(facts),
       now: ctx.now,
     });
     if (result.decision !== 'allowed') throw dynamoError.accessDenied(accessDeniedMessage(result) ?? `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);

@@ -1,19 +1,11 @@
 // Authorization of IAM and STS actions with the policy engine, against the caller's identity policies
 // (and, for sts:AssumeRole, the role's trust policy).
-import { evaluate } from '../../policy';
+import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext, EvaluationResult, PolicyDocument } from '../../policy/types';
 import type { RequestContext } from '../contracts';
+import { globalConditions, principalPolicies } from '../request-conditions';
 import type { IamDirectory } from './directory';
 import { iamError } from './errors';
-
-/** Condition keys every request carries. */
-export function globalConditions(ctx: RequestContext): ConditionContext {
-  return {
-    'aws:SourceIp': ctx.sourceIp.replace(/^::ffff:/, ''),
-    'aws:SecureTransport': 'false',
-    'aws:RequestedRegion': ctx.region,
-  };
-}
 
 export interface AuthorizeOptions {
   resourcePolicy?: PolicyDocument | string;
@@ -22,6 +14,7 @@ export interface AuthorizeOptions {
 }
 
 export function decide(directory: IamDirectory, ctx: RequestContext, action: string, resource: string, options: AuthorizeOptions = {}): EvaluationResult {
+  const facts = directory.principalFacts(ctx.caller);
   return evaluate({
     principal: ctx.caller.arn,
     userId: ctx.caller.userId,
@@ -29,8 +22,8 @@ export function decide(directory: IamDirectory, ctx: RequestContext, action: str
     resource,
     // IAM resources live in this account, or are AWS managed policies (account "aws"), which every account may use.
     resourceAccount: ctx.accountId,
-    context: { ...globalConditions(ctx), ...options.context },
-    identityPolicies: directory.identityPoliciesFor(ctx.caller),
+    context: Object.assign(globalConditions(ctx, facts), options.context),
+    ...principalPolicies(facts),
     resourcePolicy:
       options.resourcePolicy === undefined
         ? undefined
@@ -44,17 +37,5 @@ export function authorize(directory: IamDirectory, ctx: RequestContext, action: 
   if (ctx.caller.kind === 'root') return;
   const result = decide(directory, ctx, action, resource, options);
   if (result.decision === 'allowed') return;
-  throw iamError.accessDenied(denialMessage(ctx, action, resource, result, options.resourcePolicy !== undefined));
-}
-
-export function denialMessage(ctx: RequestContext, action: string, resource: string, result: EvaluationResult, hasResourcePolicy: boolean): string {
-  let because: string;
-  if (result.decision === 'explicitly-denied') {
-    const deny = result.reasons.find((reason) => reason.kind === 'explicit-deny');
-    because = `with an explicit deny in ${deny?.statement?.kind === 'resource' ? 'a resource-based' : 'an identity-based'} policy`;
-  } else {
-    const delegates = result.reasons.some((reason) => reason.kind === 'resource-delegates-to-account');
-    because = `because no ${hasResourcePolicy && !delegates ? 'resource-based' : 'identity-based'} policy allows the ${action} action`;
-  }
-  return `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${because}`;
+  throw iamError.accessDenied(accessDeniedMessage(result) ?? `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
 }

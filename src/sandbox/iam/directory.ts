@@ -1,13 +1,15 @@
 // The account's IAM view used by every service: whose policies apply to a caller, which principals exist,
 // and which access keys belong to which user.
 import type { NamedPolicy, PolicyDocument } from '../../policy/types';
-import type { Caller, IdentityDirectory } from '../contracts';
+import type { Caller, IdentityDirectory, PrincipalFacts } from '../contracts';
+import { principalTagConditions } from '../request-conditions';
 import { awsManagedPolicy } from '../data/managed-policies';
 import type { CredentialRecord } from '../server/credentials';
 import { AWS_MANAGED_POLICY_PREFIX, parseIamArn, userArn } from './arns';
 import { nameKey, type CustomerPolicyRecord, type IamState, type RoleRecord, type UserRecord } from './model';
 
 const MAX_PARSED = 4096;
+const NOTHING_ALLOWED: PolicyDocument = { Version: '2012-10-17', Statement: [] };
 
 export class IamDirectory implements IdentityDirectory {
   /** Parsed documents by their text, so the policy engine sees the same object (and its compiled cache) each time. */
@@ -19,18 +21,37 @@ export class IamDirectory implements IdentityDirectory {
     return this.state().accountId;
   }
 
-  identityPoliciesFor(caller: Caller): NamedPolicy[] {
+  principalFacts(caller: Caller): PrincipalFacts {
     const state = this.state();
-    if (caller.accountId !== state.accountId) return [];
+    if (caller.accountId !== state.accountId) return { identityPolicies: [] };
     if (caller.kind === 'user') {
       const user = state.users[nameKey(caller.name)];
-      return user ? this.userPolicies(state, user) : [];
+      if (!user) return { identityPolicies: [] };
+      return {
+        identityPolicies: this.userPolicies(state, user),
+        permissionsBoundary: this.boundaryOf(state, user),
+        tagConditions: principalTagConditions(user.tags),
+      };
     }
     if (caller.kind === 'assumed-role') {
       const role = state.roles[nameKey(caller.name)];
-      return role ? this.holderPolicies(state, role, '') : [];
+      if (!role) return { identityPolicies: [], sessionPolicies: caller.sessionPolicies };
+      return {
+        identityPolicies: this.holderPolicies(state, role, ''),
+        permissionsBoundary: this.boundaryOf(state, role),
+        sessionPolicies: caller.sessionPolicies,
+        tagConditions: principalTagConditions(role.tags, caller.sessionTags),
+      };
     }
-    return [];
+    return { identityPolicies: [] };
+  }
+
+  /** The permissions boundary of a user or role, named by its policy's name. */
+  boundaryOf(state: IamState, entity: { permissionsBoundary?: string }): NamedPolicy | undefined {
+    if (entity.permissionsBoundary === undefined) return undefined;
+    const policy = this.managedPolicy(state, entity.permissionsBoundary);
+    // A boundary whose policy is gone allows nothing, as an empty boundary would.
+    return policy ? { name: policy.name, document: policy.document } : { name: entity.permissionsBoundary, document: NOTHING_ALLOWED };
   }
 
   /** Policies of a user: its own inline and attached ones, then those of each of its groups. */

@@ -11,8 +11,8 @@ export interface IamCall {
   ctx: RequestContext;
   store: JsonStore<IamState>;
   directory: IamDirectory;
-  /** Throws AccessDenied unless the caller may perform iam:<action> on resource. */
-  authorize(action: string, resource: string): void;
+  /** Throws AccessDenied unless the caller may perform iam:<action> on resource; `context` adds action-specific condition keys. */
+  authorize(action: string, resource: string, context?: Record<string, string>): void;
   /** When and where a role (by unique id) was last used, as RoleLastUsed reports it. */
   roleLastUsed(roleId: string): RoleUsage | undefined;
 }

@@ -14,6 +14,7 @@ import { attachmentHandlers } from './operations/attachments';
 import { groupHandlers } from './operations/groups';
 import { inlinePolicyHandlers } from './operations/inline-policies';
 import { managedPolicyHandlers } from './operations/managed-policies';
+import { permissionsBoundaryHandlers } from './operations/permissions-boundaries';
 import { roleHandlers } from './operations/roles';
 import { simulateHandlers } from './operations/simulate';
 import { userHandlers } from './operations/users';
@@ -28,6 +29,7 @@ const HANDLERS: IamHandlers = {
   ...attachmentHandlers,
   ...simulateHandlers,
   ...authorizationDetailsHandlers,
+  ...permissionsBoundaryHandlers,
 };
 
 export const IAM_ACTIONS = Object.keys(HANDLERS);
@@ -50,7 +52,7 @@ export class IamService implements QueryService {
       ctx,
       store: this.store,
       directory: this.directory,
-      authorize: (iamAction, resource) => authorize(this.directory, ctx, `iam:${iamAction}`, resource),
+      authorize: (iamAction, resource, context) => authorize(this.directory, ctx, `iam:${iamAction}`, resource, { context }),
       roleLastUsed: this.roleUsage,
     });
   }

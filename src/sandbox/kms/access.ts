@@ -2,6 +2,7 @@
 import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext, PolicyDocument } from '../../policy/types';
 import type { Caller, IdentityDirectory } from '../contracts';
+import { principalPolicies, withPrincipalTags } from '../request-conditions';
 import type { EncryptionContext } from './envelope';
 import { kmsError } from './errors';
 import { grantPermits } from './grant-match';
@@ -38,13 +39,14 @@ export class KeyAccess {
   decide(request: KeyAccessRequest): AccessDecision {
     const action = `kms:${request.operation}`;
     const resource = request.resource ?? request.key?.arn ?? '*';
+    const facts = this.sources.directory.principalFacts(request.caller);
     const result = evaluate({
       principal: request.caller.arn,
       userId: request.caller.userId,
       action,
       resource,
-      context: request.conditions,
-      identityPolicies: this.sources.directory.identityPoliciesFor(request.caller),
+      context: withPrincipalTags(request.conditions, facts),
+      ...principalPolicies(facts),
       resourcePolicy: request.key ? this.sources.policyOf(request.key) : undefined,
       resourcePolicyRequired: request.key !== undefined,
       now: request.now,

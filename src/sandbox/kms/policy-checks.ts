@@ -3,6 +3,7 @@
 import { evaluate } from '../../policy';
 import type { PolicyDocument, PolicyStatement } from '../../policy/types';
 import type { RequestContext, IdentityDirectory } from '../contracts';
+import { principalPolicies, withPrincipalTags } from '../request-conditions';
 import { directConditions } from './conditions';
 import { INVALID_PRINCIPALS_MESSAGE, POLICY_LOCKOUT_MESSAGE, kmsError } from './errors';
 
@@ -101,13 +102,14 @@ function awsPrincipalValid(principal: string, accountId: string, directory: Iden
 }
 
 function wouldLockOutCaller(document: PolicyDocument, check: NewPolicyCheck): boolean {
+  const facts = check.directory.principalFacts(check.ctx.caller);
   const result = evaluate({
     principal: check.ctx.caller.arn,
     userId: check.ctx.caller.userId,
     action: 'kms:PutKeyPolicy',
     resource: check.keyArn,
-    context: directConditions(check.ctx),
-    identityPolicies: check.directory.identityPoliciesFor(check.ctx.caller),
+    context: withPrincipalTags(directConditions(check.ctx), facts),
+    ...principalPolicies(facts),
     resourcePolicy: document,
     resourcePolicyRequired: true,
     now: check.ctx.now,

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NamedPolicy, PolicyDocument } from '../../../src/policy/types';
-import { AwsError, type Caller, type DataServices, type IdentityDirectory, type RequestContext } from '../../../src/sandbox/contracts';
+import { AwsError, type Caller, type DataServices, type IdentityDirectory, type PrincipalFacts, type RequestContext } from '../../../src/sandbox/contracts';
 import { awsManagedPolicy } from '../../../src/sandbox/data/managed-policies';
 import { createDataServices } from '../../../src/sandbox/data-services';
 
@@ -26,15 +26,18 @@ export function inlinePolicy(name: string, statement: Record<string, unknown> | 
 /** Users by name with their policies; policies can be changed between requests, as IAM would. */
 export class TestDirectory implements IdentityDirectory {
   readonly users = new Map<string, NamedPolicy[]>();
+  readonly boundaries = new Map<string, NamedPolicy>();
 
-  addUser(name: string, policies: NamedPolicy[]): Caller {
+  addUser(name: string, policies: NamedPolicy[], boundary?: NamedPolicy): Caller {
     this.users.set(name, policies);
+    if (boundary) this.boundaries.set(name, boundary);
+    else this.boundaries.delete(name);
     return userCaller(name);
   }
 
-  identityPoliciesFor(caller: Caller): NamedPolicy[] {
-    if (caller.kind === 'root') return [];
-    return this.users.get(caller.name) ?? [];
+  principalFacts(caller: Caller): PrincipalFacts {
+    if (caller.kind === 'root') return { identityPolicies: [] };
+    return { identityPolicies: this.users.get(caller.name) ?? [], permissionsBoundary: this.boundaries.get(caller.name) };
   }
 
   principalExists(arn: string): boolean {

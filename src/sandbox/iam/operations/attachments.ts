@@ -4,6 +4,7 @@ import { iamError } from '../errors';
 import type { IamState } from '../model';
 import type { IamCall, IamHandlers } from '../operation';
 import * as p from '../params';
+import { boundaryContext } from './permissions-boundaries';
 import { checkPolicyArn, findManagedPolicy } from '../policies';
 
 export const MAX_ATTACHED_POLICIES = 10;
@@ -12,7 +13,7 @@ interface HolderKind {
   label: 'User' | 'Group' | 'Role';
   nameParam: string;
   nameLength: number;
-  find(state: IamState, name: string): { name: string; attachedPolicies: string[] };
+  find(state: IamState, name: string): { name: string; attachedPolicies: string[]; permissionsBoundary?: string };
   arn(state: IamState, name: string): string;
 }
 
@@ -28,7 +29,7 @@ function handlersFor(kind: HolderKind): IamHandlers {
       const holder = p.name(call.params, kind.nameParam, kind.nameLength);
       const arn = p.required(call.params, 'PolicyArn');
       checkPolicyArn(arn);
-      call.authorize(`Attach${kind.label}Policy`, kind.arn(call.store.read(), holder));
+      call.authorize(`Attach${kind.label}Policy`, kind.arn(call.store.read(), holder), boundaryContext(kind.find(call.store.read(), holder).permissionsBoundary));
       await call.store.update((s) => {
         const entity = kind.find(s, holder);
         findManagedPolicy(s, arn);
@@ -45,7 +46,7 @@ function handlersFor(kind: HolderKind): IamHandlers {
       const holder = p.name(call.params, kind.nameParam, kind.nameLength);
       const arn = p.required(call.params, 'PolicyArn');
       checkPolicyArn(arn);
-      call.authorize(`Detach${kind.label}Policy`, kind.arn(call.store.read(), holder));
+      call.authorize(`Detach${kind.label}Policy`, kind.arn(call.store.read(), holder), boundaryContext(kind.find(call.store.read(), holder).permissionsBoundary));
       await call.store.update((s) => {
         const entity = kind.find(s, holder);
         const at = entity.attachedPolicies.indexOf(arn);

@@ -4,6 +4,7 @@ import { iamError } from '../errors';
 import type { IamState } from '../model';
 import type { IamCall, IamHandlers } from '../operation';
 import * as p from '../params';
+import { boundaryContext } from './permissions-boundaries';
 import { checkPolicyDocument, encodePolicyDocument, policySize } from '../policy-documents';
 
 interface HolderKind {
@@ -13,7 +14,7 @@ interface HolderKind {
   nameLength: number;
   /** Aggregate size limit of the holder's inline policies. */
   sizeLimit: number;
-  find(state: IamState, name: string): { name: string; inlinePolicies: Record<string, string> };
+  find(state: IamState, name: string): { name: string; inlinePolicies: Record<string, string>; permissionsBoundary?: string };
   arn(state: IamState, name: string): string;
 }
 
@@ -42,7 +43,7 @@ function handlersFor(kind: HolderKind): IamHandlers {
       const name = policyName(call);
       const document = p.required(call.params, 'PolicyDocument');
       checkPolicyDocument(document, 'identity');
-      call.authorize(`Put${kind.label}Policy`, kind.arn(call.store.read(), holder));
+      call.authorize(`Put${kind.label}Policy`, kind.arn(call.store.read(), holder), boundaryContext(kind.find(call.store.read(), holder).permissionsBoundary));
       await call.store.update((s) => {
         const entity = kind.find(s, holder);
         const others = Object.entries(entity.inlinePolicies).filter(([existing]) => existing !== name);
@@ -78,7 +79,7 @@ function handlersFor(kind: HolderKind): IamHandlers {
     async [`Delete${kind.label}Policy`](call: IamCall) {
       const holder = holderName(call, kind);
       const name = policyName(call);
-      call.authorize(`Delete${kind.label}Policy`, kind.arn(call.store.read(), holder));
+      call.authorize(`Delete${kind.label}Policy`, kind.arn(call.store.read(), holder), boundaryContext(kind.find(call.store.read(), holder).permissionsBoundary));
       await call.store.update((s) => {
         const entity = kind.find(s, holder);
         if (!Object.hasOwn(entity.inlinePolicies, name)) throw noSuchPolicy(kind, name);

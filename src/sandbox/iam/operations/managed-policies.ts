@@ -12,6 +12,7 @@ import {
   allManagedPolicies,
   arnOfCustomerPolicy,
   attachmentCount,
+  boundaryUsageCount,
   findCustomerPolicy,
   findManagedPolicy,
   managedPolicyXml,
@@ -119,7 +120,7 @@ export const managedPolicyHandlers: IamHandlers = {
     call.authorize('DeletePolicy', arn);
     await call.store.update((s) => {
       const policy = findCustomerPolicy(s, arn);
-      if (attachmentCount(s, arn) > 0) throw iamError.deleteConflict('Cannot delete a policy attached to entities.');
+      if (attachmentCount(s, arn) > 0 || boundaryUsageCount(s, arn) > 0) throw iamError.deleteConflict('Cannot delete a policy attached to entities.');
       if (Object.keys(policy.versions).length > 1) {
         throw iamError.deleteConflict(
           "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",

@@ -3,10 +3,11 @@ import { roleArn } from '../arns';
 import { arnOfRole, findRole, roleXml } from '../entities';
 import { iamError } from '../errors';
 import { newUniqueId } from '../ids';
-import { nameKey } from '../model';
+import { nameKey, type RoleRecord } from '../model';
 import type { IamCall, IamHandlers } from '../operation';
 import * as p from '../params';
 import { checkPolicyDocument, policySize } from '../policy-documents';
+import { boundaryContext, boundaryParam } from './permissions-boundaries';
 
 export const MAX_TRUST_POLICY_SIZE = 2048;
 
@@ -31,10 +32,11 @@ export const roleHandlers: IamHandlers = {
     const maxSessionDuration = p.integer(call.params, 'MaxSessionDuration', 3600, 43200) ?? 3600;
     const tags = p.tags(call.params);
     const state = call.store.read();
-    call.authorize('CreateRole', roleArn(state.accountId, path, name));
+    const boundary = boundaryParam(call, state);
+    call.authorize('CreateRole', roleArn(state.accountId, path, name), boundaryContext(boundary));
     const role = await call.store.update((s) => {
       if (s.roles[nameKey(name)]) throw iamError.alreadyExists('role', name);
-      const record = {
+      const record: RoleRecord = {
         name,
         id: newUniqueId('AROA'),
         path,
@@ -46,6 +48,7 @@ export const roleHandlers: IamHandlers = {
         inlinePolicies: {},
         attachedPolicies: [],
       };
+      if (boundary !== undefined) record.permissionsBoundary = boundary;
       s.roles[nameKey(name)] = record;
       return record;
     });

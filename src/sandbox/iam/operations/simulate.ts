@@ -33,8 +33,8 @@ function holderPolicies(call: IamCall, state: IamState, holder: { inlinePolicies
   return policies;
 }
 
-/** The policies of the user, group or role named by PolicySourceArn, each with its SourcePolicyType. */
-function sourcePolicies(call: IamCall, state: IamState, sourceArn: string): TypedPolicy[] {
+/** The policies of the user, group or role named by PolicySourceArn, each with its SourcePolicyType, and its boundary. */
+function sourcePolicies(call: IamCall, state: IamState, sourceArn: string): { policies: TypedPolicy[]; boundary?: NamedPolicy } {
   const parsed = parseIamArn(sourceArn);
   const invalid = () => iamError.invalidInput(`Invalid ARN: Could not be parsed!`);
   if (!parsed || parsed.accountId !== state.accountId) throw invalid();
@@ -45,10 +45,13 @@ function sourcePolicies(call: IamCall, state: IamState, sourceArn: string): Type
       const group = state.groups[groupName.toLowerCase()];
       if (group) policies.push(...holderPolicies(call, state, group, 'group', `${group.name}/`));
     }
-    return policies;
+    return { policies, boundary: call.directory.boundaryOf(state, user) };
   }
-  if (parsed.type === 'group') return holderPolicies(call, state, findGroup(state, parsed.name), 'group', '');
-  if (parsed.type === 'role') return holderPolicies(call, state, findRole(state, parsed.name), 'role', '');
+  if (parsed.type === 'group') return { policies: holderPolicies(call, state, findGroup(state, parsed.name), 'group', '') };
+  if (parsed.type === 'role') {
+    const role = findRole(state, parsed.name);
+    return { policies: holderPolicies(call, state, role, 'role', ''), boundary: call.directory.boundaryOf(state, role) };
+  }
   throw invalid();
 }
 
@@ -92,11 +95,17 @@ export const simulateHandlers: IamHandlers = {
     const state = call.store.read();
     call.authorize('SimulatePrincipalPolicy', sourceArn);
 
-    const policies = sourcePolicies(call, state, sourceArn);
+    const source = sourcePolicies(call, state, sourceArn);
+    const policies = source.policies;
     p.memberList(call.params, 'PolicyInputList').forEach((text, i) => {
       checkPolicyDocument(text, 'identity');
       policies.push({ name: `PolicyInputList.${i + 1}`, document: text, type: 'none' });
     });
+    // A boundary given here replaces the entity's own for the simulation.
+    const boundaryInputs = p.memberList(call.params, 'PermissionsBoundaryPolicyInputList');
+    if (boundaryInputs.length > 1) throw iamError.invalidInput('Only one permissions boundary policy can be simulated at a time.');
+    if (boundaryInputs[0] !== undefined) checkPolicyDocument(boundaryInputs[0], 'identity');
+    const boundary = boundaryInputs[0] !== undefined ? { name: 'PermissionsBoundaryPolicyInputList.1', document: boundaryInputs[0] } : source.boundary;
     if (resourcePolicy !== undefined) {
       try {
         JSON.parse(resourcePolicy);
@@ -115,6 +124,7 @@ export const simulateHandlers: IamHandlers = {
           resource,
           context,
           identityPolicies,
+          permissionsBoundary: boundary,
           resourcePolicy: resourcePolicy === undefined ? undefined : { name: 'resource policy', document: resourcePolicy },
           now: call.ctx.now,
         });

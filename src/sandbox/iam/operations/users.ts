@@ -3,9 +3,10 @@ import { userArn } from '../arns';
 import { arnOfUser, findUser, mergeTags, userXml } from '../entities';
 import { iamError } from '../errors';
 import { newUniqueId } from '../ids';
-import { nameKey } from '../model';
+import { nameKey, type UserRecord } from '../model';
 import type { IamCall, IamHandlers } from '../operation';
 import * as p from '../params';
+import { boundaryContext, boundaryParam } from './permissions-boundaries';
 
 function callerUserName(call: IamCall): string {
   const name = p.optionalName(call.params, 'UserName');
@@ -20,10 +21,12 @@ export const userHandlers: IamHandlers = {
     const path = p.path(call.params);
     const tags = p.tags(call.params);
     const state = call.store.read();
-    call.authorize('CreateUser', userArn(state.accountId, path, name));
+    const boundary = boundaryParam(call, state);
+    call.authorize('CreateUser', userArn(state.accountId, path, name), boundaryContext(boundary));
     const user = await call.store.update((s) => {
       if (s.users[nameKey(name)]) throw iamError.alreadyExists('user', name);
-      const record = { name, id: newUniqueId('AIDA'), path, createDate: new Date().toISOString(), tags, groups: [], inlinePolicies: {}, attachedPolicies: [] };
+      const record: UserRecord = { name, id: newUniqueId('AIDA'), path, createDate: new Date().toISOString(), tags, groups: [], inlinePolicies: {}, attachedPolicies: [] };
+      if (boundary !== undefined) record.permissionsBoundary = boundary;
       s.users[nameKey(name)] = record;
       return record;
     });
