@@ -8,6 +8,14 @@ import { Connection } from './status/connection';
 import { LocalSandbox } from './status/local-sandbox';
 import { registerProfileStatus } from './status/register';
 import { registerResourcesView } from './views/register';
+import { registerKeyPolicies } from './keypolicy/register';
+import { readIamPolicy } from './views/policy-documents';
+import { ExtraIdentities } from './status/identities';
+import { registerTablePanel } from './panel/register';
+import { registerLab } from './lab/register';
+import { predictReadWithPolicies } from './lab/predict';
+import { labSection } from './views/lab';
+import { TestUserSecrets } from './lab/secrets';
 
 export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const started = performance.now();
@@ -19,8 +27,14 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   context.subscriptions.push(sandbox);
   const connection = new Connection(context.globalState, log, settings, sandbox);
   context.subscriptions.push(connection);
-  const status = registerProfileStatus(context, log, connection);
+  const identities = new ExtraIdentities();
+  context.subscriptions.push(identities);
+  const status = registerProfileStatus(context, log, connection, identities);
   const resources = registerResourcesView(context, log, connection, () => settings);
+  const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy);
+  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store });
+  const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies });
+  resources.provider.setLeadingRoots([labSection(lab, resources.provider)]);
   registerCommand(context, log, Commands.showLog, () => log.show());
 
   context.subscriptions.push(
@@ -45,6 +59,13 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
     status: { text: () => status.text, tooltip: () => status.tooltipText },
     currentTarget: () => connection.target,
     selection: () => resources.view.selection,
+    tablePanels: () => panels.list(),
+    lab: {
+      views: () => lab.views(),
+      refresh: () => lab.refresh(),
+      logUri: context.logUri,
+      secretKeyFor: (scope: string, userName: string) => context.secrets.get(TestUserSecrets.keyFor(scope, userName)),
+    },
   };
 }
 

@@ -1,37 +1,33 @@
 import * as vscode from 'vscode';
+import type { AwsSession } from '../aws/session';
+import type { AttachedPolicy, IamPrincipal } from '../aws/types';
+import { KMSLAB_SCHEME, formatPath, type KmslabPath } from '../keypolicy/uri';
 
-export const POLICY_SCHEME = 'kmslab';
+type IamPolicyPath = Extract<KmslabPath, { kind: 'iam-policy' }>;
 
-/** Read-only JSON documents for key policies and IAM policies, opened from the tree. */
-export class PolicyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly contents = new Map<string, string>();
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.emitter.event;
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '';
-  }
-
-  /** Shows text as a JSON document named after what it is, e.g. "alias-kms-lab key policy.json". */
-  async show(title: string, identity: string, text: string): Promise<vscode.TextEditor> {
-    const uri = vscode.Uri.from({ scheme: POLICY_SCHEME, path: `/${title.replace(/[\\/:]/g, '-')}.json`, query: encodeURIComponent(identity) });
-    this.contents.set(uri.toString(), prettyJson(text));
-    this.emitter.fire(uri);
-    const document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(document, 'json');
-    return vscode.window.showTextDocument(document, { preview: true });
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
-    this.contents.clear();
-  }
+/** The read-only kmslab: document of an IAM policy as one principal has it. */
+export function iamPolicyUri(target: string, principal: IamPrincipal, policy: AttachedPolicy): vscode.Uri {
+  const { path, query } = formatPath({
+    kind: 'iam-policy',
+    target,
+    principalKind: principal.kind,
+    principalName: principal.name,
+    policyKind: policy.kind,
+    policyName: policy.name,
+    policyArn: policy.arn,
+    group: policy.group,
+  });
+  return vscode.Uri.from({ scheme: KMSLAB_SCHEME, path, query });
 }
 
-function prettyJson(text: string): string {
-  try {
-    return `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
-  } catch {
-    return text;
-  }
+/** The policy's document (the default version of a managed policy), as indented JSON. */
+export async function readIamPolicy(session: AwsSession, path: IamPolicyPath): Promise<string> {
+  const principal: IamPrincipal = { kind: path.principalKind, name: path.principalName, arn: '', id: '' };
+  const policy: AttachedPolicy = { name: path.policyName, arn: path.policyArn, kind: path.policyKind, group: path.group };
+  return `${await session.iam.policyDocument(principal, policy)}\n`;
+}
+
+export async function showIamPolicy(target: string, principal: IamPrincipal, policy: AttachedPolicy): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(iamPolicyUri(target, principal, policy));
+  return vscode.window.showTextDocument(document, { preview: true });
 }

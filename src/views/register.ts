@@ -2,14 +2,15 @@ import * as vscode from 'vscode';
 import { Commands, registerCommand } from '../commands';
 import type { Settings } from '../config';
 import type { Connection } from '../status/connection';
+import { isSandboxTarget } from '../status/local-sandbox';
 import { describeTarget } from '../status/targets';
+import { targetName } from '../keypolicy/uri';
 import { KeyNode } from './nodes/key-node';
 import { KeyPolicyNode } from './nodes/key-policy-node';
 import type { LoadsMore } from './nodes/load-more-node';
 import { PolicyNode } from './nodes/principal-node';
 import { ResourceNode } from './nodes/resource-node';
-import { keyLabel } from './labels';
-import { POLICY_SCHEME, PolicyDocuments } from './policy-documents';
+import { showIamPolicy } from './policy-documents';
 import { ResourcesProvider } from './resources-provider';
 
 export interface ResourcesView {
@@ -21,8 +22,7 @@ export interface ResourcesView {
 export function registerResourcesView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection, settings: () => Settings): ResourcesView {
   const provider = new ResourcesProvider(settings);
   const view = vscode.window.createTreeView('kmsLab.resources', { treeDataProvider: provider, showCollapseAll: true });
-  const documents = new PolicyDocuments();
-  context.subscriptions.push(provider, view, documents, vscode.workspace.registerTextDocumentContentProvider(POLICY_SCHEME, documents));
+  context.subscriptions.push(provider, view);
 
   const describe = () => {
     const target = connection.target;
@@ -48,17 +48,15 @@ export function registerResourcesView(context: vscode.ExtensionContext, log: vsc
   registerCommand(context, log, Commands.loadMore, async (node?: ResourceNode & LoadsMore) => {
     if (node && typeof node.loadMore === 'function') await node.loadMore();
   });
+  // Key policies open as editable kmslab: tabs (src/keypolicy); IAM policies as read-only ones on the same scheme.
   registerCommand(context, log, Commands.openKeyPolicy, async (node?: KeyNode | KeyPolicyNode) => {
-    const session = connection.session;
-    if (!session || !(node instanceof KeyNode || node instanceof KeyPolicyNode)) return;
-    const policy = await session.kms.getKeyPolicy(node.key.keyId);
-    await documents.show(`${keyLabel(node.key)} key policy`, node.key.arn, policy.text);
+    if (!(node instanceof KeyNode || node instanceof KeyPolicyNode)) return;
+    await vscode.commands.executeCommand(Commands.editKeyPolicy, node.key.arn || node.key.keyId);
   });
   registerCommand(context, log, Commands.openPolicyDocument, async (node?: PolicyNode) => {
-    const session = connection.session;
-    if (!session || !(node instanceof PolicyNode)) return;
-    const text = await session.iam.policyDocument(node.principal, node.policy);
-    await documents.show(`${node.principal.name} ${node.policy.name}`, node.policy.arn ?? `${node.principal.arn}#${node.policy.name}`, text);
+    const target = connection.target;
+    if (!target || !(node instanceof PolicyNode)) return;
+    await showIamPolicy(targetName(target, isSandboxTarget(target)), node.principal, node.policy);
   });
   registerCommand(context, log, Commands.revealKey, async (arnOrNode?: string | ResourceNode) => {
     const arn = typeof arnOrNode === 'string' ? arnOrNode : arnOrNode?.arn;

@@ -1,0 +1,312 @@
+// The kmslab: file system. A key policy opens as an ordinary editable tab and saves through the store, with the
+// store's checks; a conflict is never overwritten without the person's say. Everything else is read-only.
+import * as vscode from 'vscode';
+import type { AwsSession } from '../aws/session';
+import type { ConnectionTarget } from '../aws/types';
+import { describeTarget } from '../status/targets';
+import { describeProblem, prettyPolicyText } from './policy-text';
+import type { KeyPolicyDocument, KeyPolicyStore, SaveResult } from './store';
+import { KMSLAB_SCHEME, formatPath, parsePath, type KmslabPath } from './uri';
+
+/** What the file system needs of the connection: the active target, its session, and its kmslab: name. */
+export interface ActiveTarget {
+  readonly target: ConnectionTarget | undefined;
+  readonly session: AwsSession | undefined;
+  nameOf(target: ConnectionTarget): string;
+}
+
+export type IamPolicyPath = Extract<KmslabPath, { kind: 'iam-policy' }>;
+
+/** Reads the read-only IAM policy documents served on the same scheme. */
+export type IamPolicyReader = (session: AwsSession, path: IamPolicyPath) => Promise<string>;
+
+type KeyPath = Extract<KmslabPath, { kind: 'key-policy' | 'live-policy' | 'history-entry' }>;
+
+/** An open key policy: the document last read (the base for conflicts) and the bytes the editor was given. */
+interface OpenPolicy {
+  document: KeyPolicyDocument;
+  content: Uint8Array;
+  mtime: number;
+  /** readFile may hand out `content` without asking AWS again until then (it was just loaded). */
+  freshUntil: number;
+  /** After a save, once VS Code has read the saved file's stat: show the policy as KMS now holds it. */
+  showReloadedAfterStat?: boolean;
+}
+
+interface ReadOnlyFile {
+  content: Uint8Array;
+  mtime: number;
+}
+
+const FRESH_MS = 2000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function keyPolicyUri(path: Omit<Extract<KmslabPath, { kind: 'key-policy' }>, 'kind'>): vscode.Uri {
+  return vscode.Uri.from({ scheme: KMSLAB_SCHEME, path: formatPath({ kind: 'key-policy', ...path }).path });
+}
+
+function pathOf(uri: vscode.Uri): KmslabPath {
+  return parsePath(uri.path, uri.query);
+}
+
+function sibling(path: KeyPath, kind: 'key-policy' | 'live-policy'): vscode.Uri {
+  return vscode.Uri.from({ scheme: KMSLAB_SCHEME, path: formatPath({ kind, target: path.target, region: path.region, keyId: path.keyId }).path });
+}
+
+function failure(message: string): vscode.FileSystemError {
+  // A plain FileSystemError keeps the message; NoPermissions would make VS Code offer "Retry as Admin" instead.
+  return new vscode.FileSystemError(message);
+}
+
+export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  private readonly open = new Map<string, OpenPolicy>();
+  private readonly readOnly = new Map<string, ReadOnlyFile>();
+  /** Keys this file system is saving right now: their store events are its own. */
+  private readonly saving = new Set<string>();
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly store: KeyPolicyStore,
+    private readonly active: ActiveTarget,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly readIamPolicy: IamPolicyReader,
+  ) {
+    this.subscription = store.onDidSave((keyArn) => this.savedElsewhere(keyArn));
+  }
+
+  /** The document last read for an open key policy tab, if any. */
+  documentOf(uri: vscode.Uri): KeyPolicyDocument | undefined {
+    return this.open.get(uri.path)?.document;
+  }
+
+  /** Shows `text` read-only as the live policy of the key, e.g. to compare it with an editor. */
+  showLive(uri: vscode.Uri, text: string): vscode.Uri {
+    const path = pathOf(uri);
+    if (path.kind !== 'key-policy') throw new Error(`${uri.toString()} is not a key policy`);
+    const live = sibling(path, 'live-policy');
+    this.readOnly.set(live.path, { content: encoder.encode(text), mtime: Date.now() });
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: live }]);
+    return live;
+  }
+
+  /** Re-reads a key policy from AWS the next time VS Code asks, if its editor has no unsaved changes. */
+  refresh(uri: vscode.Uri): void {
+    const entry = this.open.get(uri.path);
+    if (!entry || this.isDirty(uri)) return;
+    entry.freshUntil = 0;
+    entry.mtime = Math.max(Date.now(), entry.mtime + 1);
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+  }
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const path = pathOf(uri);
+    if (path.kind === 'folder') return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    if (path.kind === 'key-policy') {
+      const entry = this.open.get(uri.path) ?? (await this.load(uri, path));
+      if (entry.showReloadedAfterStat) this.showReloaded(uri, entry);
+      const permissions = entry.document.editable ? undefined : vscode.FilePermission.Readonly;
+      return { type: vscode.FileType.File, ctime: entry.mtime, mtime: entry.mtime, size: entry.content.byteLength, permissions };
+    }
+    const file = this.readOnly.get(uri.path + uri.query) ?? (await this.loadReadOnly(uri, path));
+    return { type: vscode.FileType.File, ctime: file.mtime, mtime: file.mtime, size: file.content.byteLength, permissions: vscode.FilePermission.Readonly };
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const path = pathOf(uri);
+    if (path.kind === 'folder') throw vscode.FileSystemError.FileIsADirectory(uri);
+    if (path.kind === 'key-policy') {
+      const entry = this.open.get(uri.path);
+      if (entry && entry.freshUntil > Date.now()) return entry.content;
+      return (await this.load(uri, path)).content;
+    }
+    const cached = this.readOnly.get(uri.path + uri.query);
+    if (cached && path.kind !== 'iam-policy') return cached.content;
+    return (await this.loadReadOnly(uri, path)).content;
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    const path = pathOf(uri);
+    if (path.kind !== 'key-policy') throw failure(`${uri.path} is read-only: only key policies can be saved to AWS`);
+    const session = this.sessionFor(path);
+    const text = decoder.decode(content);
+    const base = this.open.get(uri.path)?.document ?? (await this.load(uri, path)).document;
+    this.saving.add(base.keyArn);
+    try {
+      let result = await this.store.save(session, base, text);
+      if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, base, text, result);
+      this.finishSave(uri, text, result);
+    } finally {
+      this.saving.delete(base.keyArn);
+    }
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions('KMS Lab documents cannot be created here');
+  }
+
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions('KMS Lab documents cannot be deleted');
+  }
+
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions('KMS Lab documents cannot be renamed');
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+    this.open.clear();
+    this.readOnly.clear();
+  }
+
+  private sessionFor(path: { target: string; region?: string }): AwsSession {
+    const { target, session } = this.active;
+    if (!target || !session) {
+      throw vscode.FileSystemError.Unavailable(`No AWS profile is selected. Choose "${path.target}" in the status bar, then try again.`);
+    }
+    const name = this.active.nameOf(target);
+    if (name !== path.target) {
+      throw vscode.FileSystemError.Unavailable(
+        `This document belongs to "${path.target}", but the active profile is ${describeTarget(target)}. Switch to "${path.target}" in the status bar and try again; unsaved text stays in the editor.`,
+      );
+    }
+    if (path.region && path.region !== target.region) {
+      throw vscode.FileSystemError.Unavailable(
+        `This key is in ${path.region}, but the active region is ${target.region}. Switch to ${path.region} in the status bar and try again; unsaved text stays in the editor.`,
+      );
+    }
+    return session;
+  }
+
+  private async load(uri: vscode.Uri, path: Extract<KmslabPath, { kind: 'key-policy' }>): Promise<OpenPolicy> {
+    const session = this.sessionFor(path);
+    const document = await this.store.load(session, path.keyId).catch((error: unknown) => {
+      throw vscode.FileSystemError.Unavailable(`Cannot read the key policy of ${path.keyId}: ${(error as Error).message}`);
+    });
+    const previous = this.open.get(uri.path);
+    // Reading for a tab with unsaved changes (e.g. "Compare with Saved") must not move the base of those changes.
+    const keepBase = previous && this.isDirty(uri);
+    const entry: OpenPolicy = {
+      document: keepBase ? previous.document : document,
+      content: encoder.encode(document.text),
+      mtime: Math.max(document.loadedAt.getTime(), (previous?.mtime ?? 0) + 1),
+      freshUntil: Date.now() + FRESH_MS,
+    };
+    this.open.set(uri.path, entry);
+    return entry;
+  }
+
+  private async loadReadOnly(uri: vscode.Uri, path: Exclude<KmslabPath, { kind: 'folder' | 'key-policy' }>): Promise<ReadOnlyFile> {
+    const session = this.sessionFor(path.kind === 'iam-policy' ? { target: path.target } : path);
+    let text: string;
+    try {
+      if (path.kind === 'iam-policy') text = await this.readIamPolicy(session, path);
+      else if (path.kind === 'live-policy') text = prettyPolicyText((await session.kms.getKeyPolicy(path.keyId)).text);
+      else text = await this.historyText(session, path);
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError) throw error;
+      throw vscode.FileSystemError.Unavailable(`Cannot read ${uri.path}: ${(error as Error).message}`);
+    }
+    const file = { content: encoder.encode(text), mtime: Date.now() };
+    this.readOnly.set(uri.path + uri.query, file);
+    return file;
+  }
+
+  private async historyText(session: AwsSession, path: Extract<KmslabPath, { kind: 'history-entry' }>): Promise<string> {
+    const key = await session.kms.describeKey(path.keyId);
+    const entry = (await this.store.history(key.arn)).find((e) => e.id === path.entryId);
+    if (!entry) throw vscode.FileSystemError.FileNotFound(`The local history of ${key.arn} has no version ${path.entryId}`);
+    return prettyPolicyText(entry.text);
+  }
+
+  /** The modal a person answers when the live policy changed since their tab read it. */
+  private async resolveConflict(uri: vscode.Uri, session: AwsSession, base: KeyPolicyDocument, text: string, conflict: Extract<SaveResult, { kind: 'conflict' }>): Promise<SaveResult> {
+    const choice = await vscode.window.showWarningMessage(
+      `The key policy of ${base.keyId} was changed by someone else since you opened it. Nothing was saved.`,
+      {
+        modal: true,
+        detail: 'Compare shows the live policy beside yours. Overwrite replaces the other change with yours (it is kept in the local history).',
+      },
+      'Compare',
+      'Overwrite…',
+    );
+    if (choice === 'Compare') {
+      const live = this.showLive(uri, conflict.theirs);
+      void vscode.commands.executeCommand('vscode.diff', live, uri, `${base.keyId} key policy: live ↔ yours`);
+      throw failure('Not saved: the key policy changed since you opened it. The live policy is open beside yours; merge what you need, then save again and choose Overwrite.');
+    }
+    if (choice === 'Overwrite…') {
+      const sure = await vscode.window.showWarningMessage(
+        `Overwrite the live key policy of ${base.keyId} with yours?`,
+        { modal: true, detail: 'The change made meanwhile will be replaced. The replaced policy is kept in the local history (KMS Lab: Key Policy History).' },
+        'Overwrite',
+      );
+      if (sure === 'Overwrite') return this.store.save(session, base, text, { overwriteConflict: true });
+    }
+    throw failure('Not saved: the key policy changed since you opened it. Your text is still here; save again to compare or overwrite.');
+  }
+
+  private finishSave(uri: vscode.Uri, written: string, result: SaveResult): void {
+    switch (result.kind) {
+      case 'saved': {
+        const entry: OpenPolicy = {
+          document: result.document,
+          content: encoder.encode(written),
+          mtime: Math.max(Date.now(), (this.open.get(uri.path)?.mtime ?? 0) + 1),
+          freshUntil: Date.now() + FRESH_MS,
+          showReloadedAfterStat: result.document.text !== written,
+        };
+        this.open.set(uri.path, entry);
+        if (result.notes?.length) void vscode.window.showWarningMessage(result.notes.join(' '));
+        return;
+      }
+      case 'invalid': {
+        const [first] = result.problems;
+        const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems: see the Problems panel)` : '';
+        throw failure(`Key policy not saved: ${first ? describeProblem(first) : 'it is not valid'}${more}`);
+      }
+      case 'lockout':
+      case 'failed':
+        throw failure(result.message);
+      case 'conflict':
+        throw failure('Not saved: the key policy changed since you opened it.');
+    }
+  }
+
+  /** VS Code has recorded the saved file; now swap in the policy as KMS holds it (pretty-printed). */
+  private showReloaded(uri: vscode.Uri, entry: OpenPolicy): void {
+    entry.showReloadedAfterStat = false;
+    setTimeout(() => {
+      if (this.open.get(uri.path) !== entry || this.isDirty(uri)) return;
+      entry.content = encoder.encode(entry.document.text);
+      entry.mtime += 1;
+      entry.freshUntil = Date.now() + FRESH_MS;
+      this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    }, 0);
+  }
+
+  /** The panel (or a restore) saved this key: tabs without unsaved changes show the new policy. */
+  private savedElsewhere(keyArn: string): void {
+    if (this.saving.has(keyArn)) return;
+    for (const [path, entry] of this.open) {
+      if (entry.document.keyArn !== keyArn) continue;
+      this.log.debug(`Key policy saved elsewhere; reloading its tab · ${keyArn}`);
+      this.refresh(vscode.Uri.from({ scheme: KMSLAB_SCHEME, path }));
+    }
+  }
+
+  private isDirty(uri: vscode.Uri): boolean {
+    return vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.scheme === KMSLAB_SCHEME && d.uri.path === uri.path);
+  }
+}
