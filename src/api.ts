@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ConnectionTarget } from './aws/types';
+import type { StepView } from './lab/lab';
+import type { PanelInfo } from './panel/table-panel';
 
 /** What activate() returns: read by the integration tests and by other extensions. */
 export interface KmsLabApi {
@@ -12,4 +14,15 @@ export interface KmsLabApi {
   currentTarget(): ConnectionTarget | undefined;
   /** The nodes selected in the resources view. */
   selection(): readonly unknown[];
+  /** The open table panels: title, subject, "Read as", and what their webviews reported (first rows, rows in the DOM). */
+  tablePanels(): PanelInfo[];
+  /** The lab: each step's state as the tree shows it. */
+  lab: {
+    views(): StepView[];
+    refresh(): Promise<void>;
+    /** The extension's log folder; the KMS Lab output channel's file is in its parent's output_logging_* folder. */
+    logUri: vscode.Uri;
+    /** The raw SecretStorage entry of a lab test user (for tests that check where the secret lives). */
+    secretKeyFor(scope: string, userName: string): Thenable<string | undefined>;
+  };
 }

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import type { ConnectionTarget, ProfileInfo } from '../aws/types';
 import { CancelledError } from '../commands';
 import type { Connection } from './connection';
+import type { ExtraIdentities, ExtraIdentity } from './identities';
 import { isSandboxTarget, SANDBOX_LABEL } from './local-sandbox';
 import { AWS_REGIONS, describeTarget } from './targets';
 
 type PartialTarget = { kind: 'profile'; profile: string; region?: string } | { kind: 'environment'; region?: string } | { kind: 'sandbox'; region?: string };
-type ProfileChoice = vscode.QuickPickItem & { target?: PartialTarget; action?: 'openConfig' };
+type ProfileChoice = vscode.QuickPickItem & { target?: PartialTarget; identity?: ExtraIdentity; action?: 'openConfig' };
 
 const KIND_LABELS: Record<ProfileInfo['kind'], string> = {
   static: 'access keys',
@@ -17,10 +18,11 @@ const KIND_LABELS: Record<ProfileInfo['kind'], string> = {
 };
 
 /** Two steps: which profile, then which region. Returns undefined when the person picks an action instead. */
-export async function pickTarget(connection: Connection): Promise<ConnectionTarget | undefined> {
+export async function pickTarget(connection: Connection, identities: ExtraIdentities): Promise<ConnectionTarget | undefined> {
   const profiles = await connection.reloadProfiles();
   const current = connection.target;
   const items: ProfileChoice[] = [];
+  const extra = await identities.list(current);
 
   if (profiles.profiles.length > 0) items.push({ label: 'Profiles', kind: vscode.QuickPickItemKind.Separator });
   for (const profile of profiles.profiles) {
@@ -49,6 +51,18 @@ export async function pickTarget(connection: Connection): Promise<ConnectionTarg
     picked: isSandboxTarget(current),
     target: { kind: 'sandbox', region: sandbox?.region ?? 'us-east-1' },
   });
+  if (extra.length > 0) {
+    items.push({ label: 'Lab identities', kind: vscode.QuickPickItemKind.Separator });
+    for (const identity of extra) {
+      items.push({
+        label: `$(person) ${identity.label}`,
+        description: identity.description,
+        detail: identity.arn ? `See the view as ${identity.arn}; its access key stays in VS Code's secret storage` : undefined,
+        picked: current?.kind === 'derived' && current.label === identity.label,
+        identity,
+      });
+    }
+  }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(gear) Open AWS config file…', action: 'openConfig' });
 
@@ -62,6 +76,7 @@ export async function pickTarget(connection: Connection): Promise<ConnectionTarg
     await vscode.commands.executeCommand('kmsLab.openConfigFile');
     return undefined;
   }
+  if (profile.identity) return profile.identity.target();
   if (!profile.target) throw new CancelledError();
 
   const region = await pickRegion(profile.target.region ?? current?.region ?? 'us-east-1', profile.target.region);

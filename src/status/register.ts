@@ -4,17 +4,18 @@ import * as vscode from 'vscode';
 import { configFilePaths } from '../aws/profiles';
 import { Commands, registerCommand } from '../commands';
 import type { Connection } from './connection';
+import type { ExtraIdentities } from './identities';
 import { isSandboxTarget } from './local-sandbox';
 import { pickTarget } from './profile-picker';
 import { ProfileStatusItem } from './profile-status-item';
 
 /** The profile/region status bar item and the commands around profiles. */
-export function registerProfileStatus(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection): ProfileStatusItem {
+export function registerProfileStatus(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection, identities: ExtraIdentities): ProfileStatusItem {
   const item = new ProfileStatusItem(connection);
   context.subscriptions.push(item);
 
   registerCommand(context, log, Commands.switchProfile, async () => {
-    const target = await pickTarget(connection);
+    const target = await pickTarget(connection, identities);
     if (target) await connection.select(target);
   });
 

@@ -18,4 +18,9 @@ export const ContextValues = {
   error: 'error',
   ssoError: 'error.sso',
   info: 'info',
+  labSection: 'labSection',
+  labStep: (id: string) => `labStep.${id}`,
+  labObserved: 'labObserved',
+  labPredicted: 'labPredicted',
+  labItem: 'labItem',
 } as const;

@@ -14,6 +14,8 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
   readonly onDidChangeTreeData = this.emitter.event;
   private roots: ResourceNode[] = [];
   private keysSection: KeysSection | undefined;
+  /** Sections shown above the resources whenever a profile is selected, such as the lab's. */
+  private leading: ResourceNode[] = [];
   private session: AwsSession | undefined;
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
@@ -40,6 +42,11 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
     this.emitter.fire(undefined);
   }
 
+  setLeadingRoots(nodes: ResourceNode[]): void {
+    this.leading = nodes;
+    this.emitter.fire(undefined);
+  }
+
   changed(node?: ResourceNode): void {
     this.emitter.fire(node);
   }
@@ -47,7 +54,7 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
   /** Refresh everything: the session's cache and every section. */
   refreshAll(): void {
     this.session?.invalidate();
-    for (const root of this.roots) root.reset();
+    for (const root of [...this.leading, ...this.roots]) root.reset();
     this.emitter.fire(undefined);
   }
 
@@ -64,7 +71,7 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
 
   async getChildren(node?: ResourceNode): Promise<ResourceNode[]> {
     if (!node) {
-      if (this.session) return this.roots;
+      if (this.session) return [...this.leading, ...this.roots];
       return [];
     }
     this.pending++;

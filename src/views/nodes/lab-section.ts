@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import type { Lab, StepView } from '../../lab/lab';
+import type { ReadResult } from '../../lab/record';
+import { ContextValues } from '../context-values';
+import { ErrorNode, InfoNode } from './message-node';
+import { ResourceNode } from './resource-node';
+
+const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
+  done: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  waiting: new vscode.ThemeIcon('watch'),
+  running: new vscode.ThemeIcon('loading~spin'),
+  next: new vscode.ThemeIcon('arrow-right', new vscode.ThemeColor('charts.blue')),
+  todo: new vscode.ThemeIcon('circle-large-outline'),
+};
+
+function stateOf(view: StepView): string {
+  if (view.running) return 'running';
+  if (view.status.state === 'todo' && view.next) return 'next';
+  return view.status.state;
+}
+
+const STATE_WORDS: Record<string, string> = { done: 'done', failed: 'failed', waiting: 'waiting', running: 'running…', next: 'next', todo: '' };
+
+/** "Lab": the nine steps with their state; clicking a step runs it. */
+export class LabSection extends ResourceNode {
+  private loaded = false;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly stepCommand: (view: StepView) => string,
+  ) {
+    super(undefined);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const views = this.lab.views();
+    const item = new vscode.TreeItem('Lab: encrypt a table with your own key', vscode.TreeItemCollapsibleState.Expanded);
+    item.iconPath = new vscode.ThemeIcon('beaker');
+    item.contextValue = ContextValues.labSection;
+    item.description = this.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} done` : undefined;
+    item.tooltip = 'The lab "Encrypt a DynamoDB table with a customer managed KMS key". Click a step to run it.';
+    return item;
+  }
+
+  override async getChildren(): Promise<ResourceNode[]> {
+    if (!this.loaded) {
+      try {
+        await this.lab.refresh();
+      } catch (error) {
+        return [new ErrorNode(this, error, this)];
+      }
+      this.loaded = true;
+    }
+    return this.lab.views().map((view) => new LabStepNode(this, view, this.stepCommand(view)));
+  }
+
+  override reset(): void {
+    this.loaded = false;
+  }
+}
+
+export class LabStepNode extends ResourceNode {
+  constructor(
+    parent: ResourceNode,
+    readonly view: StepView,
+    private readonly command: string,
+  ) {
+    super(parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const { step, status } = this.view;
+    const state = stateOf(this.view);
+    const expandable = status.detail !== undefined || this.view.read !== undefined || this.view.item !== undefined;
+    const collapsed = state === 'failed' || this.view.read !== undefined ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(`${step.number}. ${step.title}`, expandable ? collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `lab-step-${step.id}`;
+    item.iconPath = STATE_ICONS[state];
+    item.description = STATE_WORDS[state] || undefined;
+    item.contextValue = ContextValues.labStep(step.id);
+    const tooltip = new vscode.MarkdownString(`**Step ${step.number}: ${step.title}**\n\n`);
+    if (status.detail) tooltip.appendText(status.detail).appendMarkdown('\n\n');
+    tooltip.appendMarkdown(status.state === 'done' ? '_Click to run it again (nothing is created twice)._' : '_Click to run this step._');
+    item.tooltip = tooltip;
+    item.command = { command: this.command, title: `Run step ${step.number}` };
+    return item;
+  }
+
+  override getChildren(): Promise<ResourceNode[]> {
+    const { status, read, item } = this.view;
+    const children: ResourceNode[] = [];
+    if (read) children.push(...readNodes(this, read));
+    else if (status.detail) children.push(new InfoNode(this, status.detail, status.state === 'failed' ? 'warning' : 'info', ContextValues.info, status.detail));
+    if (item) children.push(new ItemNode(this, item));
+    return Promise.resolve(children);
+  }
+}
+
+function readNodes(parent: ResourceNode, read: ReadResult): ResourceNode[] {
+  const observed = read.observed;
+  const observedLabel = `Observed: ${observed.outcome}${observed.code ? ` (${observed.code})` : ''}`;
+  const observedTip = observed.message ?? (observed.outcome === 'allowed' ? `Scan returned ${observed.itemCount ?? 0} item(s); GetItem succeeded.` : observed.outcome);
+  const nodes: ResourceNode[] = [new InfoNode(parent, observedLabel, 'eye', ContextValues.labObserved, observedTip)];
+  if (read.predicted) {
+    const reasons = read.predicted.reasons.join(' ');
+    nodes.push(new InfoNode(parent, `Predicted: ${read.predicted.decision}`, 'lightbulb', ContextValues.labPredicted, [read.predicted.tableLock, read.predicted.keyLock, reasons].filter(Boolean).join('\n\n')));
+  } else {
+    nodes.push(new InfoNode(parent, 'Predicted: unknown', 'question', ContextValues.labPredicted, read.predictionProblem));
+  }
+  const verdict = read.agree ? 'Observed and predicted agree' : 'Observed and predicted disagree';
+  nodes.push(new InfoNode(parent, verdict, read.agree ? 'check' : 'warning', ContextValues.info, read.summary));
+  return nodes;
+}
+
+/** An item the lab read, as JSON in the tooltip (shown, never logged or stored). */
+class ItemNode extends ResourceNode {
+  constructor(
+    parent: ResourceNode,
+    private readonly item: Record<string, unknown>,
+  ) {
+    super(parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const id = typeof this.item.id === 'string' ? this.item.id : 'item';
+    const node = new vscode.TreeItem(`Item ${id}`, vscode.TreeItemCollapsibleState.None);
+    node.iconPath = new vscode.ThemeIcon('json');
+    node.description = 'as read, decrypted by DynamoDB';
+    node.contextValue = ContextValues.labItem;
+    node.tooltip = new vscode.MarkdownString().appendCodeblock(JSON.stringify(this.item, null, 2), 'json');
+    return node;
+  }
+}
