@@ -1,15 +1,17 @@
 // The two locks on a DynamoDB table: IAM for the dynamodb:* action, and KMS for the key that encrypts its data.
 import { accessDeniedMessage, evaluate } from '../../policy';
-import type { ConditionContext } from '../../policy/types';
+import type { ConditionContext, EvaluationResult, NamedPolicy } from '../../policy/types';
 import type { IdentityDirectory, RequestContext } from '../contracts';
 import { globalConditions, principalPolicies } from '../request-conditions';
 import type { TableKeyAccess } from '../kms/table-key-access';
 import { dynamoError } from './errors';
+import { type TablePolicies, tableNameOfArn } from './resource-policies';
 
 export class DynamoAccess {
   constructor(
     private readonly directory: IdentityDirectory,
     private readonly tableKeys: TableKeyAccess,
+    private readonly policies: TablePolicies,
     private readonly region: string,
     private readonly accountId: string,
   ) {}
@@ -27,20 +29,31 @@ export class DynamoAccess {
     return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/*`;
   }
 
-  /** Throws AccessDeniedException unless the caller's identity policies allow dynamodb:<operation> on the resource. */
-  authorizeAction(ctx: RequestContext, operation: string, resource: string, conditions: ConditionContext = {}): void {
-    const action = `dynamodb:${operation}`;
+  /**
+   * Throws AccessDeniedException unless dynamodb:<operation> on the resource is allowed: by the caller's identity
+   * policies (within their boundary and session policies) or by the resource policy of the table the resource is
+   * (or is an index of), with no explicit deny in any of them.
+   */
+  async authorizeAction(ctx: RequestContext, operation: string, resource: string, conditions: ConditionContext = {}): Promise<void> {
+    const policy = await this.policies.policyOf(tableNameOfArn(resource, this.region, this.accountId));
+    const result = this.evaluateAction(ctx, operation, resource, conditions, policy);
+    if (result.decision !== 'allowed') {
+      throw dynamoError.accessDenied(accessDeniedMessage(result) ?? `User: ${ctx.caller.arn} is not authorized to perform: dynamodb:${operation} on resource: ${resource}`);
+    }
+  }
+
+  evaluateAction(ctx: RequestContext, operation: string, resource: string, conditions: ConditionContext, resourcePolicy: NamedPolicy | undefined): EvaluationResult {
     const facts = this.directory.principalFacts(ctx.caller);
-    const result = evaluate({
+    return evaluate({
       principal: ctx.caller.arn,
       userId: ctx.caller.userId,
-      action,
+      action: `dynamodb:${operation}`,
       resource,
       context: Object.assign(globalConditions(ctx, facts), conditions),
       ...principalPolicies(facts),
+      resourcePolicy,
       now: ctx.now,
     });
-    if (result.decision !== 'allowed') throw dynamoError.accessDenied(accessDeniedMessage(result) ?? `User: ${ctx.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { RequestContext } from '../contracts';
 import type { TableKeyAccess } from '../kms/table-key-access';
 import type { DynamoAccess } from './access';
 import type { DynaliteEngine } from './engine';
+import type { TablePolicies } from './resource-policies';
 import type { TableKeyCache } from './table-key-cache';
 
 export interface DynamoCall {
@@ -13,6 +14,7 @@ export interface DynamoCall {
   access: DynamoAccess;
   tableKeys: TableKeyAccess;
   keyCache: TableKeyCache;
+  policies: TablePolicies;
 }
 
 export type DynamoOperation = (call: DynamoCall) => Promise<Record<string, unknown>>;

@@ -18,7 +18,7 @@ function targetsOf(call: DynamoCall, data: Record<string, any>): Target[] {
 export async function itemOperation(call: DynamoCall): Promise<Record<string, unknown>> {
   const data = call.engine.validate(call.operation, call.input);
   const targets = targetsOf(call, data);
-  for (const target of targets) call.access.authorizeAction(call.ctx, call.operation, target.resource);
+  for (const target of targets) await call.access.authorizeAction(call.ctx, call.operation, target.resource);
   for (const target of targets) call.access.authorizeData(call.ctx, target.tableName, await call.keyCache.keyArnOf(target.tableName));
   return call.engine.run(call.operation, data);
 }

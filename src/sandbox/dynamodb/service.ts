@@ -6,6 +6,7 @@ import type { DynamoOperation } from './call';
 import type { DynaliteEngine } from './engine';
 import { dynamoError } from './errors';
 import { itemOperation } from './item-operations';
+import * as resourcePolicies from './resource-policies';
 import * as tables from './table-operations';
 import { TableKeyCache } from './table-key-cache';
 
@@ -27,6 +28,9 @@ const OPERATIONS: Record<string, DynamoOperation> = {
   Scan: itemOperation,
   BatchGetItem: itemOperation,
   BatchWriteItem: itemOperation,
+  PutResourcePolicy: resourcePolicies.putResourcePolicy,
+  GetResourcePolicy: resourcePolicies.getResourcePolicy,
+  DeleteResourcePolicy: resourcePolicies.deleteResourcePolicy,
 };
 
 export const DYNAMODB_OPERATIONS = Object.keys(OPERATIONS);
@@ -42,9 +46,11 @@ export interface DynamoServiceOptions {
 export class DynamoService implements JsonService {
   private readonly access: DynamoAccess;
   private readonly keyCache: TableKeyCache;
+  private readonly policies: resourcePolicies.TablePolicies;
 
   constructor(private readonly options: DynamoServiceOptions) {
-    this.access = new DynamoAccess(options.directory, options.tableKeys, options.region, options.accountId);
+    this.policies = new resourcePolicies.TablePolicies(options.engine);
+    this.access = new DynamoAccess(options.directory, options.tableKeys, this.policies, options.region, options.accountId);
     this.keyCache = new TableKeyCache(options.engine, options.engine.cipher, options.tableKeys, options.accountId);
   }
 
@@ -60,6 +66,7 @@ export class DynamoService implements JsonService {
       access: this.access,
       tableKeys: this.options.tableKeys,
       keyCache: this.keyCache,
+      policies: this.policies,
     });
   }
 }

@@ -5,8 +5,11 @@ import type { TableKeyAccess } from '../kms/table-key-access';
 import type { TableRecord } from './engine';
 import { dynamoError } from './errors';
 
-/** Where a table record keeps its wrapped data key (never shown in a table description). */
-export const DATA_KEY_FIELD = 'KmsLabSandboxDataKey';
+/** Table record fields the sandbox adds start with this; none is ever shown in a table description. */
+export const SANDBOX_FIELD_PREFIX = 'KmsLabSandbox';
+
+/** Where a table record keeps its wrapped data key. */
+export const DATA_KEY_FIELD = `${SANDBOX_FIELD_PREFIX}DataKey`;
 
 export interface SseRequest {
   enabled: boolean;
@@ -82,7 +85,7 @@ export function tableKeyArn(table: TableRecord | undefined): string | undefined 
  */
 export function presentTable(table: TableRecord, tableKeys: TableKeyAccess, now: Date): TableRecord {
   const copy = structuredClone(table);
-  delete copy[DATA_KEY_FIELD];
+  for (const field of Object.keys(copy)) if (field.startsWith(SANDBOX_FIELD_PREFIX)) delete copy[field];
   const keyArn = tableKeyArn(copy);
   if (!keyArn || (copy.TableStatus !== 'ACTIVE' && copy.TableStatus !== 'UPDATING')) return copy;
   const key = tableKeys.keyByArn(keyArn, now);

@@ -6,6 +6,7 @@ import type { DynamoCall } from './call';
 import type { KeyRecord } from '../kms/model';
 import { RESOURCE_NOT_FOUND, dynamoError } from './errors';
 import type { TableRecord } from './engine';
+import { RESOURCE_POLICY_FIELD, resourcePolicyForNewTable } from './resource-policies';
 import { DATA_KEY_FIELD, keyForNewEncryption, presentTable, readSseSpecification, sseDescriptionFor, tableKeyArn } from './table-encryption';
 
 function present(call: DynamoCall, table: TableRecord): TableRecord {
@@ -20,17 +21,21 @@ export async function createTable(call: DynamoCall): Promise<Record<string, unkn
   const { input, ctx, engine, access, tableKeys } = call;
   const sse = readSseSpecification(input.SSESpecification);
   const tags = input.Tags;
+  const resourcePolicy = resourcePolicyForNewTable(input.ResourcePolicy);
   const data = call.engine.validate('CreateTable', input);
   const tableName = data.TableName as string;
   const tableArn = access.tableArn(tableName);
   if (tags !== undefined && tags !== null) engine.validate('TagResource', { ResourceArn: tableArn, Tags: tags });
-  access.authorizeAction(ctx, 'CreateTable', tableArn);
+  await access.authorizeAction(ctx, 'CreateTable', tableArn);
+  if (resourcePolicy) await access.authorizeAction(ctx, 'PutResourcePolicy', tableArn);
   const key = sse ? await keyForNewEncryption(sse, ctx, tableName, tableKeys) : undefined;
   if (key) data.SSEDescription = sseDescriptionFor(key);
   const dataKey = randomBytes(32);
   data[DATA_KEY_FIELD] = await tableKeys.wrapTableKey(dataKey, key, tableName, ctx.accountId);
+  if (resourcePolicy) data[RESOURCE_POLICY_FIELD] = resourcePolicy;
 
   const created = await engine.run('CreateTable', data);
+  call.policies.forget(tableName);
   // dynalite keeps mutating its record (CREATING → ACTIVE); answer with the state at creation, as AWS does.
   const description = structuredClone(created.TableDescription) as TableRecord;
   call.keyCache.forgetTable(tableName);
@@ -49,7 +54,7 @@ export async function updateTable(call: DynamoCall): Promise<Record<string, unkn
   const otherUpdates = NON_SSE_UPDATES.some((member) => input[member] !== undefined && input[member] !== null);
   const data = engine.validate('UpdateTable', input, { skipCustom: sse !== undefined && !otherUpdates });
   const tableName = data.TableName as string;
-  access.authorizeAction(ctx, 'UpdateTable', access.tableArn(tableName));
+  await access.authorizeAction(ctx, 'UpdateTable', access.tableArn(tableName));
   let table = await engine.getTable(tableName);
   if (!table) throw tableNotFound(tableName);
 
@@ -90,19 +95,20 @@ export async function deleteTable(call: DynamoCall): Promise<Record<string, unkn
   const { input, ctx, engine, access, tableKeys } = call;
   const data = engine.validate('DeleteTable', input);
   const tableName = data.TableName as string;
-  access.authorizeAction(ctx, 'DeleteTable', access.tableArn(tableName));
+  await access.authorizeAction(ctx, 'DeleteTable', access.tableArn(tableName));
   const deleted = await engine.run('DeleteTable', data);
   const description = structuredClone(deleted.TableDescription) as TableRecord;
   if (tableKeyArn(description)) await tableKeys.retireTableGrants(tableName, ctx.accountId);
   await engine.settle(tableName, (table) => table === undefined);
   call.keyCache.forgetTable(tableName);
+  call.policies.forget(tableName);
   return { TableDescription: present(call, description) };
 }
 
 export async function describeTable(call: DynamoCall): Promise<Record<string, unknown>> {
   const data = call.engine.validate('DescribeTable', call.input);
   const tableName = data.TableName as string;
-  call.access.authorizeAction(call.ctx, 'DescribeTable', call.access.tableArn(tableName));
+  await call.access.authorizeAction(call.ctx, 'DescribeTable', call.access.tableArn(tableName));
   const table = await call.engine.getTable(tableName);
   if (!table) throw tableNotFound(tableName);
   return { Table: present(call, table) };
@@ -110,7 +116,7 @@ export async function describeTable(call: DynamoCall): Promise<Record<string, un
 
 export async function listTables(call: DynamoCall): Promise<Record<string, unknown>> {
   const data = call.engine.validate('ListTables', call.input);
-  call.access.authorizeAction(call.ctx, 'ListTables', call.access.allTablesArn());
+  await call.access.authorizeAction(call.ctx, 'ListTables', call.access.allTablesArn());
   const limit = (data.Limit as number | undefined) ?? 100;
   const start = data.ExclusiveStartTableName as string | undefined;
   const names = (await call.engine.tableNames()).filter((name) => start === undefined || name > start);
@@ -122,13 +128,13 @@ export async function listTables(call: DynamoCall): Promise<Record<string, unkno
 /** TagResource, UntagResource, ListTagsOfResource: IAM on the ResourceArn, then dynalite. */
 export async function resourceTagOperation(call: DynamoCall): Promise<Record<string, unknown>> {
   const data = call.engine.validate(call.operation, call.input);
-  call.access.authorizeAction(call.ctx, call.operation, data.ResourceArn as string);
+  await call.access.authorizeAction(call.ctx, call.operation, data.ResourceArn as string);
   const result = await call.engine.run(call.operation, data);
   return result && typeof result === 'object' ? result : {};
 }
 
 export async function describeTimeToLive(call: DynamoCall): Promise<Record<string, unknown>> {
   const data = call.engine.validate('DescribeTimeToLive', call.input);
-  call.access.authorizeAction(call.ctx, 'DescribeTimeToLive', call.access.tableArn(data.TableName as string));
+  await call.access.authorizeAction(call.ctx, 'DescribeTimeToLive', call.access.tableArn(data.TableName as string));
   return call.engine.run('DescribeTimeToLive', data);
 }
