@@ -5,6 +5,8 @@ export interface Settings {
   pageSize: number;
   showAwsManagedKeys: boolean;
   maxConcurrentRequests: number;
+  /** Where KMS Lab connects before a profile has ever been chosen. */
+  firstConnection: 'defaultProfile' | 'localSandbox';
 }
 
 export function readSettings(): Settings {
@@ -13,6 +15,7 @@ export function readSettings(): Settings {
     pageSize: clamp(config.get<number>('pageSize', 50), 5, 1000),
     showAwsManagedKeys: config.get<boolean>('showAwsManagedKeys', false),
     maxConcurrentRequests: clamp(config.get<number>('maxConcurrentRequests', 6), 1, 32),
+    firstConnection: config.get<string>('firstConnection') === 'localSandbox' ? 'localSandbox' : 'defaultProfile',
   };
 }
 

@@ -78,6 +78,7 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
   };
 
   const lab = new Lab(contextFor);
+  offerWalkthroughOnce(context);
   const setDoneKeys = () => {
     for (const view of lab.views()) void vscode.commands.executeCommand('setContext', `kmsLab.lab.done.${view.step.id}`, view.status.state === 'done');
   };
@@ -138,6 +139,15 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
     }),
   );
   return lab;
+}
+
+/** The first time KMS Lab runs, its walkthrough opens, unless VS Code is told not to open walkthroughs on install. */
+function offerWalkthroughOnce(context: vscode.ExtensionContext): void {
+  const OFFERED = 'kmsLab.lab.walkthroughOffered';
+  if (context.globalState.get<boolean>(OFFERED)) return;
+  if (!vscode.workspace.getConfiguration('workbench.welcomePage.walkthroughs').get<boolean>('openOnInstall', true)) return;
+  void context.globalState.update(OFFERED, true);
+  setTimeout(() => void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false), 0);
 }
 
 export function testUserIdentityId(scope: string, userName: string): string {

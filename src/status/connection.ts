@@ -216,8 +216,12 @@ export class Connection implements vscode.Disposable {
     return this.defaultTarget();
   }
 
-  /** AWS_PROFILE, then "default", then the first profile, then environment credentials, then the local sandbox. */
+  /**
+   * The local sandbox when the settings ask for it; otherwise AWS_PROFILE, then "default", then the first profile,
+   * then environment credentials, then the local sandbox.
+   */
   private async defaultTarget(): Promise<ConnectionTarget | undefined> {
+    if (this.settings.firstConnection === 'localSandbox') return this.sandbox.start();
     const profiles = this.loadedProfiles?.profiles ?? [];
     const wanted = process.env.AWS_PROFILE ?? 'default';
     const chosen = profiles.find((p) => p.name === wanted) ?? profiles[0];

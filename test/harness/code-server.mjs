@@ -103,6 +103,8 @@ export function freePort() {
 
 const quietSettings = {
   'workbench.startupEditor': 'none',
+  // Tests open KMS Lab's walkthrough themselves when they want it; `npm start` turns this back on.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'workbench.tips.enabled': false,

@@ -2,7 +2,7 @@
 //   node test/harness/start.mjs [--port <n>, 0 for any free one] [--open] [--folder <dir>]
 // Keeps running until Ctrl-C. Settings and state persist in .vscode-test/user-data.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCodeServer, repoRoot, startCodeServer, vscodeVersion, workbenchUrl } from './code-server.mjs';
@@ -33,16 +33,20 @@ function openInBrowser(url) {
 
 ensureCodeServer();
 mkdirSync(folder, { recursive: true });
+const userDataDir = path.join(stateDir, 'user-data');
+// A first start begins where a newcomer should: in the local sandbox, with the lab's walkthrough open.
+const firstStart = !existsSync(path.join(userDataDir, 'User', 'settings.json'));
 const logFile = path.join(stateDir, 'code-server.log');
 const log = createWriteStream(logFile, { flags: 'a' });
 const server = await startCodeServer({
   // Your own environment, AWS profiles included. VSCODE_CLI keeps it as it is in this terminal
   // instead of VS Code's server re-reading it from a login shell.
   env: { ...process.env, VSCODE_CLI: '1' },
-  userDataDir: path.join(stateDir, 'user-data'),
+  userDataDir,
   extensionsDir: path.join(stateDir, 'extensions'),
   folder,
   port,
+  settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true, ...(firstStart ? { 'kmsLab.firstConnection': 'localSandbox' } : {}) },
   onOutput: (text) => log.write(text),
 });
 
