@@ -1,0 +1,165 @@
+// The account's principals as the policy engine needs them: each user's and role's identity policies (managed,
+// inline, and the user's groups'), permissions boundary and tags, built once per snapshot.
+import type { AttachedPolicy, ManagedPolicyDetail, PolicyDetail, Tag } from '@aws-sdk/client-iam';
+import type { NamedPolicy } from '../policy';
+import { decodePolicyDocument } from './documents';
+import type { AccountSnapshot, PolicySource, PrincipalKind } from './types';
+
+export interface SourcedPolicy {
+  policy: NamedPolicy;
+  source: PolicySource;
+}
+
+export interface PrincipalEntry {
+  arn: string;
+  kind: PrincipalKind;
+  name: string;
+  account: string;
+  /** For a role session: its role's ARN. */
+  roleArn?: string;
+  /** AIDA… for users; fills aws:userid. */
+  userId?: string;
+  groups: string[];
+  identity: SourcedPolicy[];
+  boundary?: SourcedPolicy;
+  tags: Record<string, string>;
+  /** Missing data this principal's answer depends on. */
+  unknowns: string[];
+}
+
+export interface PrincipalIndex {
+  /** Users and roles of the account, by ARN, in snapshot order (users first). */
+  byArn: Map<string, PrincipalEntry>;
+  /** Role entries by role name, to describe sessions of a role. */
+  rolesByName: Map<string, PrincipalEntry>;
+}
+
+function defaultDocument(policy: ManagedPolicyDetail): string | undefined {
+  const versions = policy.PolicyVersionList ?? [];
+  const current = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === policy.DefaultVersionId);
+  return current?.Document;
+}
+
+function tagsOf(tags: Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
+  return out;
+}
+
+class EntryBuilder {
+  readonly identity: SourcedPolicy[] = [];
+  readonly unknowns: string[] = [];
+  readonly #names = new Set<string>();
+  readonly #seen = new Set<NamedPolicy>();
+
+  constructor(private readonly managed: Map<string, SourcedPolicy>) {}
+
+  /** Adds a policy once; a name already taken (say an inline policy named like a managed one) gets a suffix. */
+  add(entry: SourcedPolicy): void {
+    if (this.#seen.has(entry.policy)) return;
+    this.#seen.add(entry.policy);
+    let policy = entry.policy;
+    if (this.#names.has(policy.name)) {
+      let n = 2;
+      while (this.#names.has(`${policy.name} #${n}`)) n++;
+      policy = { name: `${policy.name} #${n}`, document: policy.document };
+    }
+    this.#names.add(policy.name);
+    this.identity.push({ policy, source: entry.source });
+  }
+
+  addManaged(attached: AttachedPolicy[] | undefined, group?: string): void {
+    for (const a of attached ?? []) {
+      const found = a.PolicyArn ? this.managed.get(a.PolicyArn) : undefined;
+      if (!found) {
+        this.unknowns.push(`the document of managed policy ${a.PolicyArn ?? a.PolicyName} is not in the snapshot`);
+        continue;
+      }
+      this.add(group ? { policy: found.policy, source: { type: 'group-managed', arn: found.source.arn, group } } : found);
+    }
+  }
+
+  addInline(list: PolicyDetail[] | undefined, group?: string): void {
+    for (const p of list ?? []) {
+      const name = group ? `${group}/${p.PolicyName ?? ''}` : (p.PolicyName ?? '');
+      this.add({ policy: { name, document: decodePolicyDocument(p.PolicyDocument) }, source: group ? { type: 'group-inline', group } : { type: 'inline' } });
+    }
+  }
+
+  boundary(arn: string | undefined): SourcedPolicy | undefined {
+    if (!arn) return undefined;
+    const found = this.managed.get(arn);
+    if (!found) {
+      this.unknowns.push(`the document of the permissions boundary ${arn} is not in the snapshot`);
+      // A boundary that cannot be read still bounds: it allows nothing we can see.
+      return { policy: { name: arn.split('/').pop() ?? arn, document: { Version: '2012-10-17', Statement: [] } }, source: { type: 'boundary', arn } };
+    }
+    return { policy: found.policy, source: { type: 'boundary', arn } };
+  }
+}
+
+function accountOf(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+
+export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
+  const details = snapshot.authorizationDetails;
+  const managed = new Map<string, SourcedPolicy>();
+  for (const p of details.Policies ?? []) {
+    if (!p.Arn) continue;
+    managed.set(p.Arn, { policy: { name: p.PolicyName ?? p.Arn, document: decodePolicyDocument(defaultDocument(p)) }, source: { type: 'managed', arn: p.Arn } });
+  }
+  const groups = new Map((details.GroupDetailList ?? []).map((g) => [g.GroupName ?? '', g]));
+  const byArn = new Map<string, PrincipalEntry>();
+  const rolesByName = new Map<string, PrincipalEntry>();
+
+  for (const user of details.UserDetailList ?? []) {
+    if (!user.Arn) continue;
+    const builder = new EntryBuilder(managed);
+    builder.addManaged(user.AttachedManagedPolicies);
+    builder.addInline(user.UserPolicyList);
+    const groupNames = user.GroupList ?? [];
+    for (const name of groupNames) {
+      const group = groups.get(name);
+      if (!group) {
+        builder.unknowns.push(`group ${name} is not in the snapshot`);
+        continue;
+      }
+      builder.addManaged(group.AttachedManagedPolicies, name);
+      builder.addInline(group.GroupPolicyList, name);
+    }
+    const boundary = builder.boundary(user.PermissionsBoundary?.PermissionsBoundaryArn);
+    byArn.set(user.Arn, {
+      arn: user.Arn,
+      kind: 'user',
+      name: user.UserName ?? user.Arn,
+      account: accountOf(user.Arn),
+      userId: user.UserId,
+      groups: [...groupNames],
+      identity: builder.identity,
+      boundary,
+      tags: tagsOf(user.Tags),
+      unknowns: builder.unknowns,
+    });
+  }
+  for (const role of details.RoleDetailList ?? []) {
+    if (!role.Arn) continue;
+    const builder = new EntryBuilder(managed);
+    builder.addManaged(role.AttachedManagedPolicies);
+    builder.addInline(role.RolePolicyList);
+    const entry: PrincipalEntry = {
+      arn: role.Arn,
+      kind: 'role',
+      name: role.RoleName ?? role.Arn,
+      account: accountOf(role.Arn),
+      groups: [],
+      identity: builder.identity,
+      boundary: builder.boundary(role.PermissionsBoundary?.PermissionsBoundaryArn),
+      tags: tagsOf(role.Tags),
+      unknowns: builder.unknowns,
+    };
+    byArn.set(role.Arn, entry);
+    rolesByName.set(entry.name, entry);
+  }
+  return { byArn, rolesByName };
+}

@@ -1,0 +1,394 @@
+// whoCan(): one row per principal, with the table lock and the key lock decided as AWS decides them.
+import { awsManagedDynamoKeyPolicy, explain, type EvaluationResult, type NamedPolicy, type StatementRef } from '../policy';
+import { ConditionVariants } from './conditional';
+import { dynamoEncryptionContext, keyContext, knownKeyPredicate, tableContext, type ContextFacts } from './context';
+import { decodePolicyDocument } from './documents';
+import { RequestEvaluator, type Outcome, type PolicySet } from './evaluation';
+import { grantLabel, grantPermits, grantRef } from './grants';
+import { indexPrincipals, type PrincipalEntry, type PrincipalIndex, type SourcedPolicy } from './principals';
+import { granteesOf, principalsNamedIn, resolveEntry, rootArn } from './roster';
+import type {
+  AccessReport,
+  AccessRow,
+  AccountSnapshot,
+  DecidingStatement,
+  KeySnapshot,
+  LockDecision,
+  LockVerdict,
+  ReadVerdict,
+  TableEncryption,
+  TableSnapshot,
+  WhoCanOptions,
+} from './types';
+import { keyReason, tableReason, type Subject } from './words';
+
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+
+const NOT_EVALUATED = [
+  'Service control policies (SCPs) and resource control policies (RCPs) of AWS Organizations: they cannot be seen from inside the account.',
+  'Session policies and session tags of role sessions: they are chosen when the role is assumed. Rows for roles show a session without them.',
+  'VPC endpoint policies: they depend on the network path of each request.',
+];
+
+const CACHE_NOTE = 'DynamoDB caches the table key for up to 5 minutes per caller, so a revoked permission can still work for that long.';
+
+interface SnapshotCache {
+  index: PrincipalIndex;
+  variants: Map<boolean, ConditionVariants>;
+  keyPolicies: Map<string, NamedPolicy | undefined>;
+  tablePolicies: Map<string, NamedPolicy | undefined>;
+}
+
+const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
+
+function cacheOf(snapshot: AccountSnapshot): SnapshotCache {
+  let cache = caches.get(snapshot);
+  if (!cache) {
+    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map() };
+    caches.set(snapshot, cache);
+  }
+  return cache;
+}
+
+function tagsOf(tags: { Key?: string; Value?: string; TagKey?: string; TagValue?: string }[] | undefined): Record<string, string> | undefined {
+  if (!tags) return undefined;
+  const out: Record<string, string> = {};
+  for (const tag of tags) {
+    const key = tag.Key ?? tag.TagKey;
+    if (key !== undefined) out[key] = tag.Value ?? tag.TagValue ?? '';
+  }
+  return out;
+}
+
+function better(a: LockVerdict, b: LockVerdict): LockVerdict {
+  const rank: Record<LockVerdict, number> = { allowed: 3, conditional: 2, unknown: 1, denied: 0 };
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/** Both locks must open: any denial denies; anything unsure makes the read conditional. */
+function combine(table: LockVerdict, key: LockVerdict | undefined): ReadVerdict {
+  const verdicts = key ? [table, key] : [table];
+  if (verdicts.includes('denied')) return 'denied';
+  if (verdicts.includes('conditional') || verdicts.includes('unknown')) return 'conditional';
+  return 'allowed';
+}
+
+function subjectOf(entry: PrincipalEntry): Subject {
+  switch (entry.kind) {
+    case 'user':
+      return { who: entry.name, self: 'this user' };
+    case 'role':
+      return { who: `role ${entry.name}`, self: 'this role' };
+    case 'root':
+      return { who: 'the account root user', self: 'the root user' };
+    case 'assumed-role':
+      return { who: `session ${entry.name}`, self: 'this session' };
+    default:
+      return { who: entry.arn, self: 'that principal' };
+  }
+}
+
+interface TableFacts {
+  snapshot: AccountSnapshot;
+  partition: string;
+  table: TableSnapshot;
+  tableArn: string;
+  tableName: string;
+  tablePolicy?: SourcedPolicy;
+  tableTags?: Record<string, string>;
+  encryption: TableEncryption;
+  key?: KeySnapshot;
+  keyArn?: string;
+  keyPolicy?: SourcedPolicy;
+  keyPolicyUnknown?: string;
+  keyTags?: Record<string, string>;
+  keyAliases: string[];
+}
+
+class ReportBuilder {
+  readonly #evaluator: RequestEvaluator;
+
+  constructor(
+    private readonly facts: TableFacts,
+    variants: ConditionVariants,
+  ) {
+    this.#evaluator = new RequestEvaluator(variants);
+  }
+
+  row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
+    const subject = subjectOf(entry);
+    const contextFacts: ContextFacts = {
+      region: this.facts.snapshot.region,
+      accountId: this.facts.snapshot.accountId,
+      tableName: this.facts.tableName,
+      principalTags: entry.tags,
+      tableTags: this.facts.tableTags,
+      keyTags: this.facts.keyTags,
+      keyAliases: this.facts.keyAliases,
+    };
+    const table = this.tableLock(entry, subject, contextFacts);
+    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, subject, contextFacts);
+    const unknowns = [...entry.unknowns];
+    if (key?.decision === 'unknown' && this.facts.keyPolicyUnknown) unknowns.push(this.facts.keyPolicyUnknown);
+    let read = combine(table.decision, key?.decision);
+    // Outside the account only what this account's policies allow is known; their own account must allow too.
+    if (entry.kind === 'external' && read === 'allowed') read = 'conditional';
+    const row: AccessRow = {
+      principal: entry.arn,
+      kind: entry.kind,
+      name: entry.name,
+      account: entry.account,
+      groups: entry.groups,
+      read,
+      table,
+      conditions: [...new Set([...table.conditions, ...(key?.conditions ?? [])])],
+      unknowns,
+    };
+    if (key) row.key = key;
+    if (namedIn) row.namedIn = namedIn;
+    return row;
+  }
+
+  private policySet(entry: PrincipalEntry, resource: SourcedPolicy | undefined): PolicySet {
+    return { identity: entry.identity, boundary: entry.boundary, resource };
+  }
+
+  private tableLock(entry: PrincipalEntry, subject: Subject, contextFacts: ContextFacts): LockDecision {
+    const set = this.policySet(entry, this.facts.tablePolicy);
+    const context = tableContext(contextFacts);
+    const outcomes = TABLE_READ_ACTIONS.map((action) =>
+      this.#evaluator.decide({ principal: entry.arn, userId: entry.userId, action, resource: this.facts.tableArn, context }, set),
+    );
+    const decision = outcomes.reduce<LockVerdict>((best, o) => better(best, o.verdict), 'denied');
+    const chosen = outcomes.find((o) => o.verdict === decision) ?? outcomes[0];
+    const allowed = TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision);
+    const result = decisive(chosen);
+    const details = result.details;
+    return {
+      lock: 'table',
+      decision,
+      actions: TABLE_READ_ACTIONS.map((action, i) => ({ action, decision: outcomes[i].verdict })),
+      via: decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
+      deciding: this.decidingOf(result, set),
+      grants: [],
+      reason: tableReason(subject, chosen, allowed, TABLE_READ_ACTIONS),
+      explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...conditionalSentence(chosen)],
+      conditions: chosen.conditions,
+      context: plain(context),
+    };
+  }
+
+  private keyLock(entry: PrincipalEntry, subject: Subject, contextFacts: ContextFacts): LockDecision {
+    const base = { lock: 'key' as const, actions: [] as LockDecision['actions'], deciding: [] as DecidingStatement[], grants: [], explanation: [], conditions: [] };
+    const key = this.facts.key;
+    if (!key || !this.facts.keyArn) {
+      return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: `the table's key ${this.facts.keyArn ?? ''} is not in the snapshot, so its lock cannot be evaluated` };
+    }
+    const state = key.KeyMetadata.KeyState ?? 'Enabled';
+    if (state !== 'Enabled') {
+      const words = state === 'PendingDeletion' ? 'pending deletion' : state === 'Disabled' ? 'disabled' : `in state ${state}`;
+      return { ...base, decision: 'denied', actions: [{ action: 'kms:Decrypt', decision: 'denied' }], reason: `the key is ${words}, so no one can decrypt with it and the table is inaccessible` };
+    }
+    if (!this.facts.keyPolicy) {
+      return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: 'the key policy is not in the snapshot, so the key lock cannot be evaluated' };
+    }
+    const set = this.policySet(entry, this.facts.keyPolicy);
+    const context = keyContext(contextFacts);
+    const outcome = this.#evaluator.decide({ principal: entry.arn, userId: entry.userId, action: 'kms:Decrypt', resource: this.facts.keyArn, context }, set);
+    const encryptionContext = dynamoEncryptionContext(contextFacts);
+    const grant = outcome.verdict === 'allowed' ? undefined : key.Grants.find((g) => grantPermits(g, entry.arn, 'Decrypt', encryptionContext, entry.roleArn));
+    let decision: LockVerdict = outcome.verdict;
+    if (grant) {
+      if (outcome.least.decision === 'implicitly-denied') decision = 'allowed';
+      else if (outcome.most.decision !== 'explicitly-denied') decision = 'conditional';
+    }
+    const ref = grant ? grantRef(grant) : undefined;
+    const result = decisive(outcome);
+    const details = result.details;
+    const viaGrant = !!ref && result.decision !== 'allowed';
+    return {
+      lock: 'key',
+      decision,
+      actions: [{ action: 'kms:Decrypt', decision }],
+      via:
+        decision === 'denied'
+          ? undefined
+          : viaGrant
+            ? 'grant'
+            : details?.resourceAllows.length
+              ? 'key-policy'
+              : entry.kind === 'root' && !details?.identityAllows.length
+                ? 'root'
+                : 'iam-delegation',
+      deciding: viaGrant ? [] : this.decidingOf(result, set),
+      grants: ref && decision !== 'denied' ? [ref] : [],
+      reason: keyReason(subject, outcome, viaGrant ? ref : undefined),
+      explanation: [
+        ...explain(result, { resourceLabel: this.keyLabel(), principalLabel: subject.who }),
+        ...(viaGrant && ref ? [`${capitalise(grantLabel(ref))} gives ${subject.who} Decrypt on this key${ref.constraints ? ' when the encryption context is this table\'s' : ''}, so the key lock opens anyway.`] : []),
+        ...conditionalSentence(outcome),
+      ],
+      conditions: outcome.conditions,
+      context: plain(context),
+    };
+  }
+
+  private keyLabel(): string {
+    return this.facts.keyAliases[0] ?? this.facts.keyArn ?? 'the key';
+  }
+
+  /** The statements the decision rests on, the root-delegation step included. */
+  private decidingOf(result: EvaluationResult, set: PolicySet): DecidingStatement[] {
+    const d = result.details;
+    if (!d) return [];
+    let refs: StatementRef[];
+    if (result.decision === 'explicitly-denied') refs = d.denies;
+    else if (result.decision === 'allowed') {
+      const direct = d.resourceAllows.length > 0 && !d.crossAccount;
+      refs = direct ? [...d.resourceAllows, ...(d.resourceRoleAllows?.length ? (d.boundaryAllows ?? []) : [])] : [...d.resourceDelegations, ...d.identityAllows, ...(d.boundaryAllows ?? [])];
+    } else {
+      refs = [...d.resourceDelegations, ...(d.resourceRoleAllows ?? []), ...d.identityAllows, ...d.nearMisses];
+    }
+    const seen = new Set<string>();
+    return refs
+      .filter((r) => {
+        const id = `${r.kind}|${r.policy}|${r.index}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      })
+      .map((r) => this.#evaluator.deciding(r, set));
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function conditionalSentence(outcome: Outcome): string[] {
+  if (outcome.verdict !== 'conditional') return [];
+  const keys = outcome.conditions.join(', ');
+  return [`This depends on ${keys}, which ${outcome.conditions.length > 1 ? 'vary' : 'varies'} with each request: the decision above holds only when the statement's condition on ${keys} does.`];
+}
+
+/** The evaluation that explains the verdict: the sure one for a denial, the favourable one otherwise. */
+function decisive(outcome: Outcome): EvaluationResult {
+  return outcome.verdict === 'denied' ? outcome.least : outcome.most;
+}
+
+function plain(context: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(context)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+function findTable(snapshot: AccountSnapshot, tableArn: string): TableSnapshot {
+  const table = snapshot.tables.find((t) => t.Table.TableArn === tableArn || t.Table.TableName === tableArn);
+  if (!table) {
+    const known = snapshot.tables.map((t) => t.Table.TableName).join(', ') || 'none';
+    throw new Error(`Table ${tableArn} is not in the account snapshot of ${snapshot.accountId} (tables in it: ${known})`);
+  }
+  return table;
+}
+
+function tableFacts(snapshot: AccountSnapshot, cache: SnapshotCache, tableArn: string, options: WhoCanOptions): TableFacts {
+  const partition = snapshot.partition ?? 'aws';
+  const table = findTable(snapshot, tableArn);
+  const arn = table.Table.TableArn ?? tableArn;
+  const tableName = table.Table.TableName ?? arn.split('/').pop() ?? arn;
+  if (!cache.tablePolicies.has(arn)) {
+    cache.tablePolicies.set(arn, table.ResourcePolicy ? { name: 'table resource policy', document: decodePolicyDocument(table.ResourcePolicy) } : undefined);
+  }
+  const tablePolicy = cache.tablePolicies.get(arn);
+  const facts: TableFacts = {
+    snapshot,
+    partition,
+    table,
+    tableArn: arn,
+    tableName,
+    tablePolicy: tablePolicy ? { policy: tablePolicy, source: { type: 'table-policy' } } : undefined,
+    tableTags: tagsOf(table.Tags),
+    encryption: 'aws-owned',
+    keyAliases: [],
+  };
+  const sse = table.Table.SSEDescription;
+  if (!sse || (sse.Status !== undefined && sse.Status !== 'ENABLED' && sse.Status !== 'UPDATING') || !sse.KMSMasterKeyArn) return facts;
+  facts.keyArn = sse.KMSMasterKeyArn;
+  facts.key = snapshot.keys.find((k) => k.KeyMetadata.Arn === sse.KMSMasterKeyArn || k.KeyMetadata.KeyId === sse.KMSMasterKeyArn);
+  facts.encryption = facts.key?.KeyMetadata.KeyManager === 'AWS' ? 'aws-managed' : 'customer-managed';
+  if (!facts.key) return facts;
+  facts.keyAliases = facts.key.Aliases.map((a) => a.AliasName ?? '').filter(Boolean);
+  facts.keyTags = tagsOf(facts.key.Tags);
+  let keyPolicy: NamedPolicy | undefined;
+  if (options.keyPolicyOverride !== undefined) keyPolicy = { name: 'key policy', document: decodePolicyDocument(options.keyPolicyOverride) };
+  else {
+    const cacheKey = facts.key.KeyMetadata.Arn ?? facts.keyArn;
+    if (!cache.keyPolicies.has(cacheKey)) cache.keyPolicies.set(cacheKey, facts.key.Policy ? { name: 'key policy', document: decodePolicyDocument(facts.key.Policy) } : undefined);
+    keyPolicy = cache.keyPolicies.get(cacheKey);
+    if (!keyPolicy && facts.encryption === 'aws-managed') {
+      keyPolicy = { name: 'key policy', document: awsManagedDynamoKeyPolicy(snapshot.accountId, snapshot.region, partition) };
+      facts.keyPolicyUnknown = 'the AWS managed key\'s policy could not be read; the documented aws/dynamodb policy was used';
+    }
+  }
+  if (keyPolicy) facts.keyPolicy = { policy: keyPolicy, source: { type: 'key-policy', arn: facts.keyArn } };
+  else facts.keyPolicyUnknown = 'the key policy could not be read';
+  return facts;
+}
+
+/** Principals named by the key policy, the table's resource policy and the grants, with where each is named. */
+function namedPrincipals(facts: TableFacts): Map<string, string[]> {
+  const named = new Map<string, string[]>();
+  const add = (arn: string, where: string) => {
+    const list = named.get(arn) ?? [];
+    if (!list.includes(where)) list.push(where);
+    named.set(arn, list);
+  };
+  for (const arn of principalsNamedIn(facts.keyPolicy?.policy, facts.partition)) add(arn, 'the key policy');
+  for (const arn of principalsNamedIn(facts.tablePolicy?.policy, facts.partition)) add(arn, "the table's resource policy");
+  for (const grant of facts.key?.Grants ?? []) {
+    for (const arn of granteesOf([grant])) add(arn, `grant ${grant.Name || grant.GrantId}`);
+  }
+  return named;
+}
+
+/**
+ * Who can read the table's data, and why: one row per principal (every user and role of the snapshot, the account
+ * root, and every principal the key policy, the table's resource policy or a grant names), each with the table
+ * lock and the key lock decided as AWS decides them. Throws when the table is not in the snapshot.
+ */
+export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: WhoCanOptions = {}): AccessReport {
+  const cache = cacheOf(snapshot);
+  const facts = tableFacts(snapshot, cache, tableArn, options);
+  const tagsKnown = facts.tableTags !== undefined && (facts.encryption === 'aws-owned' || facts.keyTags !== undefined);
+  let variants = cache.variants.get(tagsKnown);
+  if (!variants) {
+    variants = new ConditionVariants(knownKeyPredicate(tagsKnown));
+    cache.variants.set(tagsKnown, variants);
+  }
+  const builder = new ReportBuilder(facts, variants);
+  const named = namedPrincipals(facts);
+  const root = rootArn(facts.partition, snapshot.accountId);
+  const arns = options.principals ?? [...new Set([...cache.index.byArn.keys(), root, ...named.keys()])];
+  const rows = arns.map((arn) => builder.row(resolveEntry(arn, cache.index, snapshot.accountId, facts.partition), named.get(arn)));
+  const notEvaluated = [...NOT_EVALUATED];
+  if (facts.encryption !== 'aws-owned') notEvaluated.push(CACHE_NOTE);
+  if (snapshot.principalsCollected) notEvaluated.push(`Only these principals were collected: ${snapshot.principalsCollected.join(', ')}. Other users and roles of the account are not in this report.`);
+  const missing = [...snapshot.missing];
+  if (facts.keyPolicyUnknown && facts.key) missing.push({ action: 'kms:GetKeyPolicy', what: `the key policy of ${facts.keyArn}`, reason: facts.keyPolicyUnknown, resource: facts.keyArn });
+  const report: AccessReport = {
+    tableArn: facts.tableArn,
+    tableName: facts.tableName,
+    accountId: snapshot.accountId,
+    region: snapshot.region,
+    collectedAt: snapshot.collectedAt,
+    encryption: facts.encryption,
+    keyAliases: facts.keyAliases,
+    keyPolicyOverridden: options.keyPolicyOverride !== undefined,
+    rows,
+    notEvaluated,
+    missing,
+  };
+  if (facts.keyArn) report.keyArn = facts.keyArn;
+  if (facts.key?.KeyMetadata.KeyState) report.keyState = facts.key.KeyMetadata.KeyState;
+  return report;
+}
