@@ -58,7 +58,7 @@ async function run(ctx: LabContext): Promise<StepStatus> {
   });
   const readBack = await ctx.admin.dynamodbData.getItem(table, { [PARTITION_KEY]: { S: id } });
   if (!readBack) return failed(`Item ${id} was written, but reading it back as the admin found nothing.`);
-  return done(`Item ${id} is in ${table}; the admin reads it, decrypted by DynamoDB`);
+  return { ...done(`Item ${id} is in ${table}; the admin reads it, decrypted by DynamoDB`), item: unmarshall(readBack) };
 }
 
 export const addItemStep: StepDefinition = {
