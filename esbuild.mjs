@@ -83,9 +83,18 @@ const builds = [
   { ...nodeCommon, entryPoints: { sandbox: 'src/sandbox/index.ts', 'sandbox-cli': 'src/sandbox/cli.ts' }, outdir: 'dist' },
 ];
 
-// The webview's browser bundle, once the panel exists.
+// The webview's browser bundle (script and the styles it imports) in dist/webview/, the only folder the panel may load from.
 if (existsSync(path.join(root, 'src/webview/main.ts'))) {
-  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist' });
+  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist/webview' });
+}
+
+/** Codicons for the webview: vscode-elements' icons need the stylesheet on the page, and the font beside it. */
+function copyCodicons() {
+  const from = path.join(root, 'node_modules/@vscode/codicons/dist');
+  const to = path.join(root, 'dist/webview');
+  if (!existsSync(path.join(root, 'src/webview/main.ts')) || !existsSync(from)) return;
+  mkdirSync(to, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(path.join(from, file), path.join(to, file));
 }
 
 const present = builds
@@ -98,8 +107,10 @@ if (production) rmSync(path.join(root, 'dist'), { recursive: true, force: true }
 if (watch) {
   for (const options of present) await (await esbuild.context(options)).watch();
   copyNativePrebuilds();
+  copyCodicons();
   console.log('esbuild: watching');
 } else {
   await Promise.all(present.map((options) => esbuild.build(options)));
   copyNativePrebuilds();
+  copyCodicons();
 }

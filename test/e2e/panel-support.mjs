@@ -1,0 +1,175 @@
+// What the table panel's Playwright tests and its bench share: the standalone local sandbox (the real one, on loopback),
+// AWS files whose profiles reach it, code-server with KMS Lab, and ways to reach the panel's webview.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { launchChromium } from '../harness/browser.mjs';
+import { ensureCodeServer, repoRoot, startCodeServer, stopProcessGroup, workbenchUrl } from '../harness/code-server.mjs';
+import { createIsolatedEnv } from '../harness/isolated-env.mjs';
+
+export const screenshots = path.join(repoRoot, 'test-results/screenshots');
+export const logDir = path.join(repoRoot, 'test-results/integration');
+export const UI_TIMEOUT = 30_000;
+
+/** `npm run sandbox`'s bundle on a free loopback port, with its own data folder. */
+export async function startStandaloneSandbox() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kms-lab-panel-sandbox-'));
+  const child = spawn(process.execPath, [path.join(repoRoot, 'dist/sandbox-cli.js'), '--port', '0', '--data', dataDir], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk) => (err = (err + chunk).slice(-4000)));
+  const values = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the sandbox did not start: ${err}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${err}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const lines = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      if (lines.AWS_REGION) {
+        clearTimeout(timer);
+        resolve(lines);
+      }
+    });
+  });
+  return {
+    endpoint: values.AWS_ENDPOINT_URL,
+    region: values.AWS_REGION,
+    admin: { accessKeyId: values.AWS_ACCESS_KEY_ID, secretAccessKey: values.AWS_SECRET_ACCESS_KEY },
+    async stop() {
+      await stopProcessGroup(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function clients(sandbox, credentials = sandbox.admin) {
+  const config = { endpoint: sandbox.endpoint, region: sandbox.region, credentials };
+  return { kms: new KMSClient(config), dynamodb: new DynamoDBClient(config), iam: new IAMClient(config) };
+}
+
+/** A customer managed key with an alias, and a table it encrypts, made by the admin through the SDK. */
+export async function createCmkTable(sandbox, { tableName, alias }) {
+  const { kms, dynamodb } = clients(sandbox);
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: `${tableName} key` }));
+  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata.KeyId }));
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: KeyMetadata.KeyId },
+    }),
+  );
+  return { keyId: KeyMetadata.KeyId, keyArn: KeyMetadata.Arn };
+}
+
+/** The lab's test user: full DynamoDB access and no use of the key, with an access key of its own. */
+export async function createTestUser(sandbox, userName = 'kms-lab-test-user') {
+  const { iam } = clients(sandbox);
+  const { User } = await iam.send(new CreateUserCommand({ UserName: userName }));
+  await iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess' }));
+  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+  return { arn: User.Arn, credentials: { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey } };
+}
+
+/** AWS files with an "admin" profile (the default) and any other profiles, all reaching the sandbox. */
+export function awsFiles(sandbox, others = {}) {
+  const profiles = { admin: sandbox.admin, ...others };
+  const config = Object.keys(profiles)
+    .map((name) => `[profile ${name}]\nregion = ${sandbox.region}\nendpoint_url = ${sandbox.endpoint}\n`)
+    .join('\n');
+  const credentials = Object.entries(profiles)
+    .map(([name, c]) => `[${name}]\naws_access_key_id = ${c.accessKeyId}\naws_secret_access_key = ${c.secretAccessKey}\n`)
+    .join('\n');
+  return { config, credentials };
+}
+
+/** code-server with KMS Lab, opened in Chromium. */
+export async function openWorkbench({ name, files, env = {} }) {
+  mkdirSync(screenshots, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  ensureCodeServer();
+  const isolated = createIsolatedEnv({ name, ...files, extraEnv: { AWS_PROFILE: 'admin', ...env } });
+  const serverLog = createWriteStream(path.join(logDir, `${name}-code-server.log`));
+  const server = await startCodeServer({
+    env: isolated.env,
+    userDataDir: isolated.userDataDir,
+    extensionsDir: isolated.extensionsDir,
+    folder: isolated.workspace,
+    settings: { 'workbench.editor.enablePreview': false },
+    onOutput: (text) => serverLog.write(text),
+  });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  const consoleLog = createWriteStream(path.join(logDir, `${name}-console.log`));
+  page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
+  await page.goto(workbenchUrl(server, isolated.workspace, { extensionDevelopmentPath: repoRoot }));
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+  await page.locator('.part.statusbar .statusbar-item[aria-label*="KMS Lab"]').filter({ hasText: 'admin' }).waitFor({ timeout: 60_000 });
+  return {
+    page,
+    isolated,
+    /** Switches the colour theme through the palette, as a person would ("Dark Modern", "Light Modern", …). */
+    async setTheme(label) {
+      await runCommand(page, 'Preferences: Color Theme');
+      await pickQuick(page, label);
+      const dark = /dark|high contrast$/i.test(label);
+      await page.waitForFunction((wantDark) => document.querySelector('.monaco-workbench')?.classList.contains(wantDark ? 'vs-dark' : 'vs'), dark, { timeout: UI_TIMEOUT });
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await server.stop();
+      if (!process.env.KMS_LAB_KEEP_TMP) isolated.cleanup();
+    },
+  };
+}
+
+/** Runs a command from the palette by its title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().click({ timeout: UI_TIMEOUT });
+}
+
+/** Answers the open quick pick with the row whose label is `label`. */
+export async function pickQuick(page, label) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await widget.locator('input').fill(label);
+  await widget.locator('.monaco-list-row').filter({ hasText: label }).first().click({ timeout: UI_TIMEOUT });
+}
+
+/** The panel's page: an iframe inside VS Code's webview iframe. */
+export function panelFrame(page) {
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+}
+
+/** The grid rows one pane shows. */
+export function paneRows(frame, pane = 'primary') {
+  return frame.locator(`[data-pane="${pane}"] .grid-row`);
+}
+
+/** Replaces the key policy editor's text, as typing would. */
+export async function setEditorText(page, frame, text) {
+  const content = frame.locator('.editor-host .cm-content');
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Runs a step; on failure keeps a screenshot of what was on screen. */
+export async function step(page, name, fn) {
+  try {
+    await fn();
+  } catch (error) {
+    await page?.screenshot({ path: path.join(screenshots, `failed-${name}.png`) }).catch(() => {});
+    throw error;
+  }
+}
