@@ -29,8 +29,8 @@ interface OpenPolicy {
   mtime: number;
   /** readFile may hand out `content` without asking AWS again until then (it was just loaded). */
   freshUntil: number;
-  /** After a save, once VS Code has read the saved file's stat: show the policy as KMS now holds it. */
-  showReloadedAfterStat?: boolean;
+  /** After a save, once VS Code has recorded it: show the policy as KMS now holds it. */
+  showReloadedAfterSave?: boolean;
 }
 
 interface ReadOnlyFile {
@@ -66,7 +66,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   private readonly readOnly = new Map<string, ReadOnlyFile>();
   /** Keys this file system is saving right now: their store events are its own. */
   private readonly saving = new Set<string>();
-  private readonly subscription: { dispose(): void };
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly store: KeyPolicyStore,
@@ -74,7 +74,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     private readonly log: vscode.LogOutputChannel,
     private readonly readIamPolicy: IamPolicyReader,
   ) {
-    this.subscription = store.onDidSave((keyArn) => this.savedElsewhere(keyArn));
+    this.subscriptions = [store.onDidSave((keyArn) => this.savedElsewhere(keyArn)), vscode.workspace.onDidSaveTextDocument((d) => this.showReloaded(d))];
   }
 
   /** The document last read for an open key policy tab, if any. */
@@ -110,7 +110,6 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     if (path.kind === 'folder') return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     if (path.kind === 'key-policy') {
       const entry = this.open.get(uri.path) ?? (await this.load(uri, path));
-      if (entry.showReloadedAfterStat) this.showReloaded(uri, entry);
       const permissions = entry.document.editable ? undefined : vscode.FilePermission.Readonly;
       return { type: vscode.FileType.File, ctime: entry.mtime, mtime: entry.mtime, size: entry.content.byteLength, permissions };
     }
@@ -164,7 +163,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.emitter.dispose();
     this.open.clear();
     this.readOnly.clear();
@@ -265,7 +264,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
           content: encoder.encode(written),
           mtime: Math.max(Date.now(), (this.open.get(uri.path)?.mtime ?? 0) + 1),
           freshUntil: Date.now() + FRESH_MS,
-          showReloadedAfterStat: result.document.text !== written,
+          showReloadedAfterSave: result.document.text !== written,
         };
         this.open.set(uri.path, entry);
         if (result.notes?.length) void vscode.window.showWarningMessage(result.notes.join(' '));
@@ -284,16 +283,15 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     }
   }
 
-  /** VS Code has recorded the saved file; now swap in the policy as KMS holds it (pretty-printed). */
-  private showReloaded(uri: vscode.Uri, entry: OpenPolicy): void {
-    entry.showReloadedAfterStat = false;
-    setTimeout(() => {
-      if (this.open.get(uri.path) !== entry || this.isDirty(uri)) return;
-      entry.content = encoder.encode(entry.document.text);
-      entry.mtime += 1;
-      entry.freshUntil = Date.now() + FRESH_MS;
-      this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-    }, 0);
+  /** VS Code has recorded the save (its stat included); now swap in the policy as KMS holds it (pretty-printed). */
+  private showReloaded(document: vscode.TextDocument): void {
+    const entry = document.uri.scheme === KMSLAB_SCHEME ? this.open.get(document.uri.path) : undefined;
+    if (!entry?.showReloadedAfterSave || document.isDirty) return;
+    entry.showReloadedAfterSave = false;
+    entry.content = encoder.encode(entry.document.text);
+    entry.mtime += 1;
+    entry.freshUntil = Date.now() + FRESH_MS;
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: document.uri }]);
   }
 
   /** The panel (or a restore) saved this key: tabs without unsaved changes show the new policy. */

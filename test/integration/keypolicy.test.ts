@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { addKeyUser, keyUsersAndAdministrators } from '../../src/policy';
 import { getKmsLabApi, stubMessages, stubQuickPick, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi } from './support';
@@ -36,8 +37,8 @@ async function saveRefusal(uri: vscode.Uri, text: string): Promise<string> {
   assert.fail('the save should have been refused');
 }
 
-function diagnosticsOf(uri: vscode.Uri, source: string): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === source);
+function kmsLabDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'KMS Lab');
 }
 
 describe('key policies in an editor tab', function () {
@@ -95,16 +96,18 @@ describe('key policies in an editor tab', function () {
     assert.equal(await document.save(), false);
     assert.ok(document.isDirty);
     assert.equal(document.getText(), invalid);
-    const syntax = await waitFor(() => diagnosticsOf(document.uri, 'KMS Lab').find((d) => d.code === 'json-syntax'));
+    const syntax = await waitFor(() => kmsLabDiagnostics(document.uri).find((d) => d.code === 'json-syntax'));
     assert.equal(syntax.range.start.line, broken + 1);
     assert.equal(await live(), original);
 
     // The schema reaches the tab through VS Code's JSON support: a wrong Effect is flagged, and completion offers the right ones.
     const wrongEffect = pretty(original).replace('"Effect": "Allow"', '"Effect": "Alow"');
     await replaceText(document, wrongEffect);
-    const schemaProblem = await waitFor(() => diagnosticsOf(document.uri, 'json').find((d) => /Allow/.test(d.message)), 30_000);
+    // VS Code's JSON language server sets no source on its diagnostics; the schema's enum is what it quotes.
+    const fromSchema = () => vscode.languages.getDiagnostics(document.uri).filter((d) => d.source !== 'KMS Lab');
+    const schemaProblem = await waitFor(() => fromSchema().find((d) => /Valid values: "Allow", "Deny"/.test(d.message)), 30_000);
     assert.equal(document.getText(schemaProblem.range), '"Alow"');
-    const engineProblem = await waitFor(() => diagnosticsOf(document.uri, 'KMS Lab').find((d) => d.code === 'invalid-effect'));
+    const engineProblem = await waitFor(() => kmsLabDiagnostics(document.uri).find((d) => d.code === 'invalid-effect'));
     assert.equal(engineProblem.severity, vscode.DiagnosticSeverity.Error);
     const completions = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', document.uri, schemaProblem.range.start.translate(0, 1))) as vscode.CompletionList;
     const labels = completions.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
@@ -156,7 +159,8 @@ describe('key policies in an editor tab', function () {
       return input as vscode.TabInputTextDiff | undefined;
     });
     assert.equal(diff.modified.toString(), document.uri.toString());
-    assert.match((await vscode.workspace.openTextDocument(diff.original)).getText(), /"Sid": "Outside"/);
+    const theirs = await vscode.workspace.openTextDocument(diff.original);
+    await waitFor(() => theirs.getText().includes('"Sid": "Outside"'));
     compare.restore();
     assert.deepEqual(JSON.parse(await live()), outside);
     assert.equal(document.getText(), mine);
@@ -176,6 +180,38 @@ describe('key policies in an editor tab', function () {
     await vscode.commands.executeCommand('kmsLab.keyPolicyHistory', keyArn);
     assert.equal(history.calls[0].items.length, 2);
     history.restore();
+  });
+
+  it("an AWS managed key's policy and IAM policy documents open read-only, saying why", async () => {
+    const dynamodb = new DynamoDBClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials });
+    try {
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: `kp-managed-${suffix}`,
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          SSESpecification: { Enabled: true },
+        }),
+      );
+    } finally {
+      dynamodb.destroy();
+    }
+    const managed = ((await vscode.commands.executeCommand('kmsLab.editKeyPolicy', 'alias/aws/dynamodb')) as vscode.TextEditor).document;
+    assert.match(managed.getText(), /kms:ViaService/);
+    assert.equal((await vscode.workspace.fs.stat(managed.uri)).permissions, vscode.FilePermission.Readonly);
+    const why = await waitFor(() => kmsLabDiagnostics(managed.uri).find((d) => d.code === 'read-only'));
+    assert.match(why.message, /AWS managed key: its policy is managed by AWS and cannot be changed/);
+
+    const userName = `kp-iam-${suffix}`;
+    await iam.send(new CreateUserCommand({ UserName: userName }));
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:DescribeKey', Resource: '*' }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: 'describe', PolicyDocument: JSON.stringify(document) }));
+    const uri = vscode.Uri.parse(`kmslab:/sandbox/iam/users/${userName}/inline/describe.json`);
+    const opened = await vscode.workspace.openTextDocument(uri);
+    assert.deepEqual(JSON.parse(opened.getText()), document);
+    assert.equal((await vscode.workspace.fs.stat(uri)).permissions, vscode.FilePermission.Readonly);
+    assert.match(await saveRefusal(uri, '{}'), /read-only/);
   });
 
   it('a denied kms:PutKeyPolicy and then rejected credentials each say so, and keep the unsaved text', async () => {
