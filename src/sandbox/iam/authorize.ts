@@ -10,6 +10,8 @@ import { iamError } from './errors';
 export interface AuthorizeOptions {
   resourcePolicy?: PolicyDocument | string;
   resourcePolicyName?: string;
+  /** The resource policy alone must allow, or delegate to the caller's account (as a role's trust policy does). */
+  resourcePolicyRequired?: boolean;
   context?: ConditionContext;
 }
 
@@ -28,6 +30,7 @@ export function decide(directory: IamDirectory, ctx: RequestContext, action: str
       options.resourcePolicy === undefined
         ? undefined
         : { name: options.resourcePolicyName ?? 'resource policy', document: options.resourcePolicy },
+    resourcePolicyRequired: options.resourcePolicyRequired,
     now: ctx.now,
   });
 }

@@ -74,6 +74,10 @@ export class IamDirectory implements IdentityDirectory {
     return policies;
   }
 
+  managedPolicyByArn(arn: string): { name: string; document: PolicyDocument | string } | undefined {
+    return this.managedPolicy(this.state(), arn);
+  }
+
   /** An attached policy's name and default document, AWS managed or customer managed. */
   managedPolicy(state: IamState, arn: string): { name: string; document: PolicyDocument | string } | undefined {
     if (arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`)) {

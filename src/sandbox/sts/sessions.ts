@@ -3,6 +3,8 @@
 import type { Caller } from '../contracts';
 import { assumedRoleArn, roleArn } from '../iam/arns';
 import type { IamDirectory } from '../iam/directory';
+import type { NamedPolicy, PolicyDocument } from '../../policy/types';
+import type { Tag } from '../iam/model';
 import type { CredentialRecord } from '../server/credentials';
 import type { JsonStore } from '../storage/json-store';
 
@@ -15,6 +17,12 @@ export interface SessionRecord {
   roleId: string;
   sessionName: string;
   expiration: string;
+  /** AssumeRole's inline session policy, as given. */
+  policy?: string;
+  /** AssumeRole's PolicyArns; their current default versions apply. */
+  policyArns?: string[];
+  /** AssumeRole's session tags. */
+  tags?: Tag[];
 }
 
 export interface SessionsState {
@@ -27,6 +35,8 @@ export interface SessionsState {
 export function emptySessions(): SessionsState {
   return { schema: 1, sessions: {}, roleLastUsed: {} };
 }
+
+const NOTHING_ALLOWED: PolicyDocument = { Version: '2012-10-17', Statement: [] };
 
 export class SessionDirectory {
   constructor(
@@ -44,8 +54,20 @@ export class SessionDirectory {
       sessionToken: session.sessionToken,
       expiration: new Date(session.expiration),
       active: true,
-      caller: sessionCaller(this.directory.accountId, session, role.path),
+      caller: { ...sessionCaller(this.directory.accountId, session, role.path), sessionPolicies: this.sessionPolicies(session), sessionTags: session.tags },
     };
+  }
+
+  /** The session's policies: the inline one first, then each ARN's current default version (a deleted one allows nothing). */
+  private sessionPolicies(session: SessionRecord): NamedPolicy[] | undefined {
+    if (session.policy === undefined && !session.policyArns?.length) return undefined;
+    const policies: NamedPolicy[] = [];
+    if (session.policy !== undefined) policies.push({ name: 'session policy', document: this.directory.document(session.policy) });
+    for (const arn of session.policyArns ?? []) {
+      const managed = this.directory.managedPolicyByArn(arn);
+      policies.push({ name: managed ? `session policy ${managed.name}` : `session policy ${arn}`, document: managed?.document ?? NOTHING_ALLOWED });
+    }
+    return policies;
   }
 
   /** Stores a new session, dropping those that have expired, and marks its role as used now in this region. */

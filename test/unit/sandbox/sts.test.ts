@@ -157,7 +157,7 @@ describe('AssumeRole', () => {
     await assert.rejects(sts(sb.credentials).send(new AssumeRoleCommand({ RoleArn: adminRole, RoleSessionName: 'sess', DurationSeconds: 899 })), { name: 'ValidationError' });
     await assert.rejects(
       sts(sb.credentials).send(new AssumeRoleCommand({ RoleArn: adminRole, RoleSessionName: 'sess', Policy: '{"Version":"2012-10-17","Statement":[]}' })),
-      { name: 'ValidationError' },
+      { name: 'MalformedPolicyDocumentException' },
     );
   });
 
