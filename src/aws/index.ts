@@ -14,3 +14,4 @@ export type { StsService } from './sts';
 export type { DynamoData, Item, ItemPage, NewTable, TableState } from './dynamodb-data';
 export type { IamUsers, IamUser, AccessKeyInfo } from './iam-users';
 export type { KmsLifecycle } from './kms-lifecycle';
+export { collectAccessSnapshot, type AccessCollector, type CollectAccessOptions } from './access-snapshot';

@@ -1,5 +1,6 @@
 // One AwsSession per connection target: the typed service wrappers over one set of clients and credentials.
 // After the shared config files change, make a new session (credentials are kept for the session's life).
+import { AccessCollector } from './access-snapshot';
 import { ServiceCaller } from './call';
 import { DynamoService } from './dynamodb';
 import { DynamoData } from './dynamodb-data';
@@ -24,6 +25,8 @@ export class AwsSession {
   readonly iamUsers: IamUsers;
   /** Fresh key reads, tags, alias removal and scheduled deletion. */
   readonly kmsLifecycle: KmsLifecycle;
+  /** The account snapshot behind "who can read this table" (never cached: each call reads afresh). */
+  readonly access: AccessCollector;
   private readonly core: SessionCore;
 
   constructor(
@@ -39,6 +42,8 @@ export class AwsSession {
     this.dynamodbData = new DynamoData(new ServiceCaller('dynamodb', this.core), cache);
     this.iamUsers = new IamUsers(new ServiceCaller('iam', this.core), cache);
     this.kmsLifecycle = new KmsLifecycle(new ServiceCaller('kms', this.core), cache);
+    const callers = { iam: new ServiceCaller('iam', this.core), dynamodb: new ServiceCaller('dynamodb', this.core), kms: new ServiceCaller('kms', this.core), sts: new ServiceCaller('sts', this.core) };
+    this.access = new AccessCollector(callers, target.region);
   }
 
   /** The endpoint each service's client uses; undefined means the SDK's default AWS endpoint. */
