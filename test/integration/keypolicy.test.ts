@@ -233,6 +233,10 @@ describe('key policies in an editor tab', function () {
     // The profile list follows the files through a watcher: retry until the new profile can be picked.
     await waitFor(() => switchProfile(api, profile, region).then(() => true), 60_000, 500);
 
+    // A tab of another profile says so rather than saving as the wrong identity.
+    const sandboxTab = vscode.Uri.parse(`kmslab:/sandbox/${region}/keys/${keyId}/policy.json`);
+    assert.match(await saveRefusal(sandboxTab, '{}'), new RegExp(`belongs to "sandbox", but the active profile is ${profile}`));
+
     const editor = (await vscode.commands.executeCommand('kmsLab.editKeyPolicy', keyArn)) as vscode.TextEditor;
     const document = editor.document;
     assert.equal(document.uri.path, `/${profile}/${region}/keys/${keyId}/policy.json`);
