@@ -112,6 +112,11 @@ describe('key policies in an editor tab', function () {
     const completions = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', document.uri, schemaProblem.range.start.translate(0, 1))) as vscode.CompletionList;
     const labels = completions.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.some((l) => l.includes('Deny')), `completion offers Deny: ${labels.join(', ')}`);
+    const effectKey = document.positionAt(document.getText().indexOf('"Effect"') + 2);
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, effectKey)) as vscode.Hover[];
+    // Markdown: the schema's description comes back with its punctuation escaped.
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n').replace(/\\/g, '');
+    assert.match(hoverText, /Allow or Deny \(case matters\)/);
 
     // Add a key user and save: the sandbox holds the new policy, and the tab shows it as KMS returns it.
     const compact = JSON.stringify(JSON.parse(addKeyUser(pretty(original), aliceArn)));
