@@ -181,10 +181,19 @@ describe('key policies in an editor tab', function () {
     assert.equal(await document.save(), true);
     confirmed.restore();
     assert.deepEqual(JSON.parse(await live()), JSON.parse(mine));
-    const history = stubQuickPick([undefined]);
+
+    // Restore the first version from the history's diff with one click: KMS holds it again, and the tab follows.
+    const oldest = stubQuickPick([(items) => items.at(-1)]);
+    const later = stubMessages([undefined]);
     await vscode.commands.executeCommand('kmsLab.keyPolicyHistory', keyArn);
-    assert.equal(history.calls[0].items.length, 2);
-    history.restore();
+    assert.equal(oldest.calls[0].items.length, 2);
+    oldest.restore();
+    const version = vscode.window.tabGroups.activeTabGroup.activeTab?.input as vscode.TabInputTextDiff;
+    assert.match(version.modified.path, /\/history\//);
+    await vscode.commands.executeCommand('kmsLab.restoreKeyPolicyVersion', version.modified);
+    later.restore();
+    assert.deepEqual(JSON.parse(await live()), JSON.parse(original));
+    await waitFor(() => document.getText() === pretty(original) && !document.isDirty, 10_000);
   });
 
   it("an AWS managed key's policy and IAM policy documents open read-only, saying why", async () => {
