@@ -13,6 +13,8 @@ export interface ActiveTarget {
   readonly target: ConnectionTarget | undefined;
   readonly session: AwsSession | undefined;
   nameOf(target: ConnectionTarget): string;
+  /** Resolves once a target is selected, or after a while without one (tabs restored at startup wait for it). */
+  whenSelected(): Promise<void>;
 }
 
 export type IamPolicyPath = Extract<KmslabPath, { kind: 'iam-policy' }>;
@@ -133,7 +135,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const path = pathOf(uri);
     if (path.kind !== 'key-policy') throw failure(`${uri.path} is read-only: only key policies can be saved to AWS`);
-    const session = this.sessionFor(path);
+    const session = await this.sessionFor(path);
     const text = decoder.decode(content);
     const base = this.open.get(uri.path)?.document ?? (await this.load(uri, path)).document;
     this.saving.add(base.keyArn);
@@ -169,7 +171,8 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     this.readOnly.clear();
   }
 
-  private sessionFor(path: { target: string; region?: string }): AwsSession {
+  private async sessionFor(path: { target: string; region?: string }): Promise<AwsSession> {
+    await this.active.whenSelected();
     const { target, session } = this.active;
     if (!target || !session) {
       throw vscode.FileSystemError.Unavailable(`No AWS profile is selected. Choose "${path.target}" in the status bar, then try again.`);
@@ -189,7 +192,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   private async load(uri: vscode.Uri, path: Extract<KmslabPath, { kind: 'key-policy' }>): Promise<OpenPolicy> {
-    const session = this.sessionFor(path);
+    const session = await this.sessionFor(path);
     const document = await this.store.load(session, path.keyId).catch((error: unknown) => {
       throw vscode.FileSystemError.Unavailable(`Cannot read the key policy of ${path.keyId}: ${(error as Error).message}`);
     });
@@ -207,7 +210,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   private async loadReadOnly(uri: vscode.Uri, path: Exclude<KmslabPath, { kind: 'folder' | 'key-policy' }>): Promise<ReadOnlyFile> {
-    const session = this.sessionFor(path.kind === 'iam-policy' ? { target: path.target } : path);
+    const session = await this.sessionFor(path.kind === 'iam-policy' ? { target: path.target } : path);
     let text: string;
     try {
       if (path.kind === 'iam-policy') text = await this.readIamPolicy(session, path);

@@ -19,18 +19,36 @@ export interface KeyPolicyEditing {
 /** What the commands accept: a key ARN or id, a tree node with a key, or a kmslab: key policy URI. */
 type KeyArgument = string | { key: KmsKey } | { keyArn: string } | vscode.Uri | undefined;
 
+/** Tabs restored at startup wait this long after activation for the last profile to be selected again. */
+const SELECTION_WAIT_MS = 10_000;
+
 function nameOf(target: ConnectionTarget): string {
   return targetName(target, isSandboxTarget(target));
 }
 
 export function registerKeyPolicies(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection, readIamPolicy: IamPolicyReader): KeyPolicyEditing {
   const store = new KeyPolicyStore({ historyDir: vscode.Uri.joinPath(context.globalStorageUri, 'key-policy-history').fsPath, logger: log });
-  const files = new KmslabFileSystem(store, { get target() { return connection.target; }, get session() { return connection.session; }, nameOf }, log, readIamPolicy);
+  const activatedAt = Date.now();
+  const whenSelected = (): Promise<void> => {
+    const left = activatedAt + SELECTION_WAIT_MS - Date.now();
+    if (connection.target || left <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const subscription = connection.onDidChangeTarget(done);
+      const timer = setTimeout(done, left);
+    });
+  };
+  const active = { get target() { return connection.target; }, get session() { return connection.session; }, nameOf, whenSelected };
+  const files = new KmslabFileSystem(store, active, log, readIamPolicy);
   const diagnostics = new KeyPolicyDiagnostics((uri) => files.documentOf(uri)?.readOnlyReason);
   const history = new KeyPolicyHistoryCommands(store, files);
   context.subscriptions.push(files, diagnostics, vscode.workspace.registerFileSystemProvider(KMSLAB_SCHEME, files, { isCaseSensitive: true }));
 
-  const active = () => {
+  const selected = () => {
     const { target, session } = connection;
     if (!target || !session) throw new Error('No AWS profile is selected: choose one in the status bar to work with key policies.');
     return { target, session };
@@ -54,7 +72,7 @@ export function registerKeyPolicies(context: vscode.ExtensionContext, log: vscod
   };
 
   const pickKey = async (): Promise<string> => {
-    const { session } = active();
+    const { session } = selected();
     const keys = (await session.kms.listKeys({ includeAwsManaged: true, pageSize: 100 })).items;
     if (keys.length === 0) throw new Error('There are no KMS keys in this account and region.');
     const picked = await vscode.window.showQuickPick(
@@ -66,7 +84,7 @@ export function registerKeyPolicies(context: vscode.ExtensionContext, log: vscod
   };
 
   const openKeyPolicyEditor = async (keyArnOrId: string): Promise<vscode.TextEditor> => {
-    const { target, session } = active();
+    const { target, session } = selected();
     const arn = parseKeyArn(keyArnOrId);
     if (arn && arn.region !== target.region) {
       throw new Error(`The key ${keyArnOrId} is in ${arn.region}, but the active region is ${target.region}. Switch region in the status bar to edit its policy.`);
@@ -80,7 +98,7 @@ export function registerKeyPolicies(context: vscode.ExtensionContext, log: vscod
 
   registerCommand(context, log, Commands.editKeyPolicy, async (arg?: KeyArgument) => openKeyPolicyEditor(await keyOf(arg)));
   registerCommand(context, log, Commands.keyPolicyHistory, async (arg?: KeyArgument) => {
-    const { target, session } = active();
+    const { target, session } = selected();
     const keyIdOrArn = await keyOf(arg);
     const key = await session.kms.describeKey(keyIdOrArn);
     await history.show(session, nameOf(target), key.arn, key.aliases[0] ?? key.keyId);
