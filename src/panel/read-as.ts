@@ -30,7 +30,7 @@ export async function readAsChoices(connection: Connection, identities: ExtraIde
     choices.push({
       id: `${PROFILE}${profile.name}`,
       label: profile.name,
-      description: ['profile', profile.endpointUrl ? `endpoint ${profile.endpointUrl}` : undefined].filter(Boolean).join(' · '),
+      description: 'profile',
       target: async () => ({ kind: 'profile', profile: profile.name, region }),
     });
   }

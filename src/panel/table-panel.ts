@@ -282,13 +282,19 @@ export class TablePanel implements vscode.Disposable {
       const page = await source.session.dynamodb.readItems(tableName, read);
       return { type: 'items', pane, requestId, items: page.items, lastEvaluatedKey: page.lastEvaluatedKey, append: startKey !== undefined, scannedCount: page.scannedCount };
     } catch (error) {
-      const failure = readFailure(error, source.identity ? shortPrincipal(source.identity.arn) : source.label, tableName, source.target);
+      const failure = readFailure(error, await this.nameOf(source), tableName, source.target);
       if (failure.kind === 'access-denied') {
         failure.explanation = { state: 'loading', sentences: [] };
         void this.explain(pane, requestId, source, generation);
       }
       return { type: 'readFailed', pane, requestId, failure };
     }
+  }
+
+  /** The principal's short name ("kms-lab-test-user"), asking STS when it is not known yet; else the profile's name. */
+  private async nameOf(source: PaneSource): Promise<string> {
+    if (!source.identity) source.identity = await source.session.sts.getCallerIdentity().catch(() => undefined);
+    return source.identity ? shortPrincipal(source.identity.arn) : source.label;
   }
 
   private itemRead(request: ReadRequest, startKey: ItemRead['startKey'], limit: number | undefined): ItemRead {

@@ -32,6 +32,7 @@ export class PolicyView {
   private readonly rolesBody: HTMLElement;
   private readonly rolesInput: HTMLElement;
   private readonly rolesProblem: HTMLElement;
+  private readonly rolesNote: HTMLElement;
   private readonly problems: HTMLElement;
   private readonly size: HTMLElement;
   private readonly history: HTMLElement;
@@ -65,6 +66,7 @@ export class PolicyView {
 
     this.rolesInput = el('vscode-textfield', { class: 'role-arn', attrs: { placeholder: 'arn:aws:iam::111122223333:user/name', 'aria-label': 'Principal ARN' } });
     this.rolesProblem = el('div', { class: 'roles-problem', attrs: { role: 'alert' } });
+    this.rolesNote = el('div', { class: 'roles-note', attrs: { role: 'status' } });
     this.rolesBody = el('div', { class: 'roles-body' });
     this.roles = el('vscode-collapsible', { class: 'roles', attrs: { title: 'Key administrators and key users', open: true } }, [
       el('div', { class: 'roles-content' }, [
@@ -76,6 +78,7 @@ export class PolicyView {
           button('Choose…', () => this.editRole('addUser', true), { secondary: true, icon: 'person-add', id: 'choose-key-user', title: 'Pick a user or role of the account to add as key user' }),
         ]),
         this.rolesProblem,
+        this.rolesNote,
       ]),
     ]);
     this.problems = el('ul', { class: 'problems', attrs: { 'aria-label': 'Problems in the key policy' } });
@@ -121,9 +124,10 @@ export class PolicyView {
       case 'policyText':
         this.editor.setText(message.text, { notify: true });
         this.rolesProblem.textContent = '';
-        if (message.note) this.banner({ id: 'roles', level: 'info', message: message.note });
+        this.rolesNote.textContent = message.note ?? '';
         return;
       case 'policyEditFailed':
+        this.rolesNote.textContent = '';
         this.rolesProblem.textContent = message.message;
         return;
       case 'saveOutcome':
@@ -383,8 +387,8 @@ export class PolicyView {
         el('div', { class: `banner banner-${b.level}`, attrs: { role: b.level === 'error' || b.level === 'warning' ? 'alert' : 'status', 'data-banner': b.id } }, [
           el('span', { class: `codicon codicon-${b.level === 'success' ? 'pass' : b.level === 'info' ? 'info' : b.level}`, attrs: { 'aria-hidden': 'true' } }),
           el('span', { class: 'banner-text', text: b.message }),
-          ...(b.actions ?? []).map((a) => button(a.label, a.run, { secondary: a.secondary })),
           el('vscode-icon', { attrs: { name: 'close', 'action-icon': true, label: 'Dismiss' }, on: { click: () => this.removeBanner(b.id) } }),
+          b.actions?.length ? el('div', { class: 'banner-actions' }, b.actions.map((a) => button(a.label, a.run, { secondary: a.secondary }))) : undefined,
         ]),
       ),
     );

@@ -117,8 +117,8 @@ export async function openWorkbench({ name, files, env = {} }) {
     async setTheme(label) {
       await runCommand(page, 'Preferences: Color Theme');
       await pickQuick(page, label);
-      const dark = /dark|high contrast$/i.test(label);
-      await page.waitForFunction((wantDark) => document.querySelector('.monaco-workbench')?.classList.contains(wantDark ? 'vs-dark' : 'vs'), dark, { timeout: UI_TIMEOUT });
+      const wanted = /high contrast/i.test(label) ? (/light/i.test(label) ? 'hc-light' : 'hc-black') : /dark/i.test(label) ? 'vs-dark' : 'vs';
+      await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), wanted, { timeout: UI_TIMEOUT });
     },
     async close() {
       await browser.close().catch(() => {});

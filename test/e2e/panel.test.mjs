@@ -52,17 +52,185 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
     await sandbox?.stop();
   });
 
-  it('panel: edit policy round trip', { timeout: 4 * 60_000 }, async () => {
+  /** The default key policy, pretty-printed, with the comma after "Effect" left out: a syntax error on line 8. */
+  const invalidPolicy = (account) =>
+    [
+      '{',
+      '  "Version": "2012-10-17",',
+      '  "Id": "key-default-1",',
+      '  "Statement": [',
+      '    {',
+      '      "Sid": "Enable IAM User Permissions",',
+      '      "Effect": "Allow"',
+      '      "Principal": {',
+      `        "AWS": "arn:aws:iam::${account}:root"`,
+      '      },',
+      '      "Action": "kms:*",',
+      '      "Resource": "*"',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+
+  async function livePolicy() {
+    const { kms } = clients(sandbox);
+    const out = await kms.send(new GetKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default' }));
+    return JSON.parse(out.Policy);
+  }
+
+  const principalsOf = (policy, sid) => {
+    const statement = policy.Statement.find((s) => s.Sid === sid);
+    const aws = statement?.Principal?.AWS;
+    return aws === undefined ? [] : [aws].flat();
+  };
+
+  /** Opens the panel from the palette with a table pick, as a person would, unless it is open already. */
+  async function openPanel() {
     const frame = panelFrame(page);
+    if ((await page.locator('.tabs-container .tab', { hasText: TABLE }).count()) > 0) return;
     await step(page, 'panel-open', async () => {
       await runCommand(page, OPEN);
       await pickQuick(page, TABLE);
-      await paneRows(frame).first().waitFor({ timeout: UI_TIMEOUT });
       await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
       const tab = page.locator('.tabs-container .tab', { hasText: TABLE });
       assert.match(await tab.innerText(), new RegExp(`${TABLE} as admin`));
+      assert.equal(await frame.locator('[data-pane="primary"] .pane-count').innerText(), '30 items, all loaded');
       await frame.locator('.cm-content', { hasText: 'Enable IAM User Permissions' }).waitFor({ timeout: UI_TIMEOUT });
-      await page.screenshot({ path: path.join(screenshots, 'panel-dark.png') });
+    });
+  }
+
+  it("panel: read as the test user shows the denial beside the admin's items", { timeout: 3 * 60_000 }, async () => {
+    const frame = panelFrame(page);
+    await openPanel();
+    await step(page, 'panel-read-as', async () => {
+      await frame.locator('vscode-single-select.read-as').click();
+      await frame.getByRole('option', { name: /^test-user/ }).click();
+      const denial = frame.locator('[data-pane="secondary"] .failure');
+      await denial.waitFor({ timeout: UI_TIMEOUT });
+      assert.match(await denial.locator('.failure-title').innerText(), /kms-lab-test-user may not read kms-lab-panel-table/);
+      assert.match(await denial.locator('.aws-error').innerText(), /AccessDeniedException: KMS key access denied error/);
+      const explanation = denial.locator('.explanation li').first();
+      await explanation.waitFor({ timeout: UI_TIMEOUT });
+      const sentences = await denial.locator('.explanation li').allInnerTexts();
+      assert.ok(sentences.some((s) => /key lock stays shut/.test(s) && /kms:Decrypt/.test(s)), `no key-lock explanation in ${JSON.stringify(sentences)}`);
+      assert.ok(sentences.some((s) => /table lock opens/.test(s)), `no table-lock sentence in ${JSON.stringify(sentences)}`);
+      // Beside it, the admin still sees the items: the lesson on one screen.
+      await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('[data-pane="secondary"] .grid-row').count(), 0);
+      const tab = page.locator('.tabs-container .tab', { hasText: TABLE });
+      assert.match(await tab.innerText(), /as admin and kms-lab-test-user/);
+      await page.screenshot({ path: path.join(screenshots, 'panel-read-as-light.png') });
+      await workbench.setTheme('Dark Modern');
+      await frame.locator('[data-pane="secondary"] .explanation li').first().waitFor({ timeout: UI_TIMEOUT });
+      await page.screenshot({ path: path.join(screenshots, 'panel-read-as-dark.png') });
+      await workbench.setTheme('Dark High Contrast');
+      await page.screenshot({ path: path.join(screenshots, 'panel-read-as-high-contrast.png') });
+      await workbench.setTheme('Light Modern');
+    });
+  });
+  it('panel: edit policy round trip', { timeout: 4 * 60_000 }, async () => {
+    const frame = panelFrame(page);
+    const account = key.keyArn.split(':')[4];
+
+    await openPanel();
+
+    await step(page, 'panel-invalid-json', async () => {
+      await setEditorText(page, frame, invalidPolicy(account));
+      const problem = frame.locator('.problems li.problem-error').first();
+      await problem.waitFor({ timeout: UI_TIMEOUT });
+      assert.match(await problem.innerText(), /Line 8\s+Expected ','/);
+      // The marker sits on line 8 of the editor, not on line 1.
+      await frame.locator('.cm-line').nth(7).locator('.cm-lintRange-error').waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('.cm-line').nth(0).locator('.cm-lintRange-error').count(), 0);
+    });
+
+    await step(page, 'panel-add-key-user', async () => {
+      await setEditorText(page, frame, invalidPolicy(account).replace('"Effect": "Allow"\n', '"Effect": "Allow",\n'));
+      await frame.locator('.problems li', { hasText: 'No problems found.' }).waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('vscode-textfield.role-arn input').fill(testUser.arn);
+      await frame.locator('vscode-button[data-action="add-key-user"]').click();
+      await frame.locator('.role-list', { hasText: 'Key users' }).locator('.arn', { hasText: testUser.arn }).waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('.cm-content', { hasText: 'Allow use of the key' }).waitFor({ timeout: UI_TIMEOUT });
+    });
+
+    await step(page, 'panel-save', async () => {
+      await frame.locator('vscode-button[data-action="save-policy"]').click();
+      await frame.locator('.banner-success', { hasText: 'Saved' }).waitFor({ timeout: UI_TIMEOUT });
+      const live = await livePolicy();
+      assert.deepEqual(principalsOf(live, 'Allow use of the key'), [testUser.arn]);
+      assert.deepEqual(principalsOf(live, 'Allow attachment of persistent resources'), [testUser.arn]);
+      // The lab's step 7: read again, and the test user now sees the items beside the admin.
+      await frame.locator('vscode-button[data-action="scan"]').click();
+      await frame.locator('[data-pane="secondary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('[data-pane="secondary"] .failure').isVisible(), false);
+      await page.screenshot({ path: path.join(screenshots, 'panel-saved-light.png') });
+    });
+
+    await step(page, 'panel-history', async () => {
+      await frame.locator('vscode-button[data-action="history"]').click();
+      const entry = frame.locator('.history-list li').first();
+      await entry.waitFor({ timeout: UI_TIMEOUT });
+      // The replaced version is the default policy: compared with it, the key user's statements are new.
+      await entry.locator('vscode-button', { hasText: 'Diff' }).click();
+      await frame.locator('.cm-changedLine', { hasText: 'Allow use of the key' }).first().waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('.banner[data-banner="diff"] vscode-button', { hasText: 'Hide Diff' }).click();
+    });
+
+    await step(page, 'panel-conflict', async () => {
+      const { kms } = clients(sandbox);
+      const outside = await livePolicy();
+      outside.Statement.push({ Sid: 'Outside change', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:DescribeKey', Resource: '*' });
+      await kms.send(new PutKeyPolicyCommand({ KeyId: key.keyId, PolicyName: 'default', Policy: JSON.stringify(outside) }));
+      const adminArn = `arn:aws:iam::${account}:user/admin`;
+      await frame.locator('vscode-textfield.role-arn input').fill(adminArn);
+      await frame.locator('vscode-button[data-action="add-key-administrator"]').click();
+      await frame.locator('.cm-content', { hasText: 'Allow access for Key Administrators' }).waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('vscode-button[data-action="save-policy"]').click();
+      await frame.locator('.banner-warning', { hasText: 'changed outside this panel' }).waitFor({ timeout: UI_TIMEOUT });
+      const live = await livePolicy();
+      assert.ok(live.Statement.some((s) => s.Sid === 'Outside change'), 'the outside change was overwritten');
+      assert.ok(!live.Statement.some((s) => s.Sid === 'Allow access for Key Administrators'), 'the panel saved over a conflict');
+      // Nothing of the person's text is lost.
+      await frame.locator('.cm-content', { hasText: 'Allow access for Key Administrators' }).waitFor({ timeout: UI_TIMEOUT });
+      await page.screenshot({ path: path.join(screenshots, 'panel-conflict-light.png') });
+    });
+  });
+
+  it('panel: hostile item stays inert', { timeout: 2 * 60_000 }, async () => {
+    const frame = panelFrame(page);
+    const hostile = {
+      img: '<img src=x onerror="window.__kmsLabPwned=1">',
+      script: '<script>window.__kmsLabPwned=2</script>',
+      link: '<a href="javascript:window.__kmsLabPwned=3">click me</a>',
+      bare: 'javascript:window.__kmsLabPwned=4',
+    };
+    await step(page, 'panel-hostile', async () => {
+      const { dynamodb } = clients(sandbox);
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: { id: { S: '000-hostile' }, owner: { S: hostile.img }, n: { N: '0' }, note: { S: hostile.script }, link: { S: hostile.link }, '<b onmouseover="window.__kmsLabPwned=5">name</b>': { S: hostile.bare } },
+        }),
+      );
+      await frame.locator('vscode-button[data-action="scan"]').click();
+      const row = frame.locator('[data-pane="primary"] .grid-row', { hasText: '000-hostile' });
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      const texts = await row.locator('.grid-cell').allTextContents();
+      for (const value of Object.values(hostile)) assert.ok(texts.includes(value), `"${value}" is not shown as text: ${JSON.stringify(texts)}`);
+      const header = frame.locator('[data-pane="primary"] .grid-header');
+      assert.ok((await header.innerText()).includes('<b onmouseover="window.__kmsLabPwned=5">name</b>'));
+      await row.locator('.grid-cell', { hasText: 'click me' }).click();
+      await header.locator('.grid-cell', { hasText: 'onmouseover' }).hover();
+      const detail = frame.locator('[data-pane="primary"] .detail-text');
+      await detail.waitFor({ timeout: UI_TIMEOUT });
+      assert.ok((await detail.textContent()).includes(hostile.script));
+      const inPage = await frame.locator('body').evaluate(() => ({
+        pwned: window.__kmsLabPwned,
+        elements: document.querySelectorAll('.pane img, .pane script, .pane a, .pane b, .pane [onerror], .pane [onmouseover]').length,
+      }));
+      assert.deepEqual(inPage, { pwned: undefined, elements: 0 });
+      await page.screenshot({ path: path.join(screenshots, 'panel-hostile-light.png') });
     });
   });
 });
