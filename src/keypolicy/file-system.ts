@@ -33,6 +33,8 @@ interface OpenPolicy {
   freshUntil: number;
   /** After a save, once VS Code has recorded it: show the policy as KMS now holds it. */
   showReloadedAfterSave?: boolean;
+  /** The editor's text did not come from this file system (a tab restored with unsaved changes): its base is unknown. */
+  baseUnknown?: boolean;
 }
 
 interface ReadOnlyFile {
@@ -65,6 +67,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private readonly open = new Map<string, OpenPolicy>();
+  private readonly loading = new Map<string, Promise<OpenPolicy>>();
   private readonly readOnly = new Map<string, ReadOnlyFile>();
   /** Keys this file system is saving right now: their store events are its own. */
   private readonly saving = new Set<string>();
@@ -123,9 +126,11 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     const path = pathOf(uri);
     if (path.kind === 'folder') throw vscode.FileSystemError.FileIsADirectory(uri);
     if (path.kind === 'key-policy') {
-      const entry = this.open.get(uri.path);
-      if (entry && entry.freshUntil > Date.now()) return entry.content;
-      return (await this.load(uri, path)).content;
+      const cached = this.open.get(uri.path);
+      const entry = cached && cached.freshUntil > Date.now() ? cached : await this.load(uri, path);
+      // Text read into a clean editor is what the person's next edits start from.
+      if (!this.isDirty(uri)) entry.baseUnknown = false;
+      return entry.content;
     }
     const cached = this.readOnly.get(uri.path + uri.query);
     if (cached && path.kind !== 'iam-policy') return cached.content;
@@ -137,11 +142,13 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     if (path.kind !== 'key-policy') throw failure(`${uri.path} is read-only: only key policies can be saved to AWS`);
     const session = await this.sessionFor(path);
     const text = decoder.decode(content);
-    const base = this.open.get(uri.path)?.document ?? (await this.load(uri, path)).document;
+    const entry = this.open.get(uri.path) ?? (await this.load(uri, path));
+    const base = entry.document;
     this.saving.add(base.keyArn);
     try {
-      let result = await this.store.save(session, base, text);
-      if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, base, text, result);
+      // Text of unknown origin is treated like a conflict: the person decides, having seen the live policy.
+      let result: SaveResult = entry.baseUnknown ? { kind: 'conflict', base: '', theirs: base.text } : await this.store.save(session, base, text);
+      if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, base, text, result, entry.baseUnknown ? 'unknown-base' : 'changed');
       this.finishSave(uri, text, result);
     } finally {
       this.saving.delete(base.keyArn);
@@ -191,7 +198,16 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     return session;
   }
 
-  private async load(uri: vscode.Uri, path: Extract<KmslabPath, { kind: 'key-policy' }>): Promise<OpenPolicy> {
+  /** Reads the key policy from AWS; stat and readFile asking at once share one read. */
+  private load(uri: vscode.Uri, path: Extract<KmslabPath, { kind: 'key-policy' }>): Promise<OpenPolicy> {
+    const inFlight = this.loading.get(uri.path);
+    if (inFlight) return inFlight;
+    const loading = this.loadNow(uri, path).finally(() => this.loading.delete(uri.path));
+    this.loading.set(uri.path, loading);
+    return loading;
+  }
+
+  private async loadNow(uri: vscode.Uri, path: Extract<KmslabPath, { kind: 'key-policy' }>): Promise<OpenPolicy> {
     const session = await this.sessionFor(path);
     const document = await this.store.load(session, path.keyId).catch((error: unknown) => {
       throw vscode.FileSystemError.Unavailable(`Cannot read the key policy of ${path.keyId}: ${(error as Error).message}`);
@@ -204,6 +220,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
       content: encoder.encode(document.text),
       mtime: Math.max(document.loadedAt.getTime(), (previous?.mtime ?? 0) + 1),
       freshUntil: Date.now() + FRESH_MS,
+      baseUnknown: keepBase ? previous.baseUnknown : true,
     };
     this.open.set(uri.path, entry);
     return entry;
@@ -233,12 +250,21 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   /** The modal a person answers when the live policy changed since their tab read it. */
-  private async resolveConflict(uri: vscode.Uri, session: AwsSession, base: KeyPolicyDocument, text: string, conflict: Extract<SaveResult, { kind: 'conflict' }>): Promise<SaveResult> {
+  private async resolveConflict(
+    uri: vscode.Uri,
+    session: AwsSession,
+    base: KeyPolicyDocument,
+    text: string,
+    conflict: Extract<SaveResult, { kind: 'conflict' }>,
+    why: 'changed' | 'unknown-base',
+  ): Promise<SaveResult> {
     const choice = await vscode.window.showWarningMessage(
-      `The key policy of ${base.keyId} was changed by someone else since you opened it. Nothing was saved.`,
+      why === 'changed'
+        ? `The key policy of ${base.keyId} was changed by someone else since you opened it. Nothing was saved.`
+        : `KMS Lab does not know which version of the key policy of ${base.keyId} this text started from (the tab was restored). Nothing was saved.`,
       {
         modal: true,
-        detail: 'Compare shows the live policy beside yours. Overwrite replaces the other change with yours (it is kept in the local history).',
+        detail: 'Compare shows the live policy beside yours. Overwrite replaces the live policy with yours (the replaced one is kept in the local history).',
       },
       'Compare',
       'Overwrite…',

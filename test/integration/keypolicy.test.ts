@@ -196,6 +196,27 @@ describe('key policies in an editor tab', function () {
     await waitFor(() => document.getText() === pretty(original) && !document.isDirty, 10_000);
   });
 
+  it('text that did not come from the tab (e.g. a restored backup) is saved only after the person has the say', async () => {
+    const key = await kms.send(new CreateKeyCommand({ Description: `unknown base ${suffix}` }));
+    const id = key.KeyMetadata!.KeyId!;
+    const uri = vscode.Uri.parse(`kmslab:/sandbox/${region}/keys/${id}/policy.json`);
+    const policy = async () => (await kms.send(new GetKeyPolicyCommand({ KeyId: id, PolicyName: 'default' }))).Policy ?? '';
+    const before = await policy();
+    const text = addKeyUser(pretty(before), aliceArn);
+
+    const cancelled = stubMessages([undefined]);
+    assert.match(await saveRefusal(uri, text), /Not saved/);
+    assert.match(cancelled.calls[0].message, /does not know which version of the key policy/);
+    assert.equal(cancelled.calls[0].options?.modal, true);
+    cancelled.restore();
+    assert.equal(await policy(), before);
+
+    const overwrite = stubMessages(['Overwrite…', 'Overwrite']);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    overwrite.restore();
+    assert.deepEqual(keyUsersAndAdministrators(await policy()).users, [aliceArn]);
+  });
+
   it("an AWS managed key's policy and IAM policy documents open read-only, saying why", async () => {
     const dynamodb = new DynamoDBClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials });
     try {
