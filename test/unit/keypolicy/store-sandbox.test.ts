@@ -269,6 +269,22 @@ describe('KeyPolicyStore.save as identities with less', () => {
     assert.match(accepted.notes?.join(' ') ?? '', /pre-check was partial/);
   });
 
+  it('without kms:DescribeKey a key still loads by its ARN, from GetKeyPolicy alone', async () => {
+    const key = await admin.kms.createKey({ description: 'no describe' });
+    const policyOnly = await userWithPolicy('policy-only', ['kms:GetKeyPolicy']);
+    try {
+      await assert.rejects(policyOnly.kms.describeKey(key.arn));
+      const doc = await store.load(policyOnly, key.arn);
+      assert.equal(doc.keyId, key.keyId);
+      assert.equal(doc.keyArn, key.arn);
+      assert.equal(doc.editable, true);
+      assert.equal(doc.liveText, await livePolicy(key.keyId));
+      await assert.rejects(store.load(policyOnly, key.keyId), /kms:DescribeKey/);
+    } finally {
+      policyOnly.dispose();
+    }
+  });
+
   it('rejected credentials fail with the reason, and nothing is sent', async () => {
     const doc = await newKey();
     const stranger = sessionFor('expired', { accessKeyId: 'AKIAEXPIREDEXPIRED00', secretAccessKey: 'nope' });
