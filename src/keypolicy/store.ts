@@ -10,6 +10,7 @@ import { KeyedQueue } from './keyed-queue';
 import { PolicyHistory, type HistoryEntry } from './history';
 import { policyProblems, prettyPolicyText, samePolicy } from './policy-text';
 import { lockoutMessage, refusalOf, type FailureReason } from './save-failures';
+import { unknownPrincipals } from './unknown-principals';
 
 export type { HistoryEntry } from './history';
 export type { FailureReason } from './save-failures';
@@ -48,7 +49,8 @@ export interface KeyPolicyStoreOptions {
 
 export const AWS_MANAGED_REASON = 'This is an AWS managed key: its policy is managed by AWS and cannot be changed.';
 
-const KEY_ARN = /^arn:[\w-]+:kms:([a-z0-9-]+):\d{12}:key\/(.+)$/;
+/** Region, account and key id of a key ARN. */
+const KEY_ARN = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 
 export class KeyPolicyStore {
   private readonly historyStore: PolicyHistory;
@@ -143,7 +145,11 @@ export class KeyPolicyStore {
       });
       return notes.length > 0 ? { kind: 'saved', document: reloaded, notes } : { kind: 'saved', document: reloaded };
     } catch (error) {
-      const result = refusalOf(error, { keyArn, callerArn, partialPrecheck });
+      let result = refusalOf(error, { keyArn, callerArn, partialPrecheck });
+      if (result.kind === 'failed' && result.reason === 'invalid-principal') {
+        const missing = await unknownPrincipals(session, newText, KEY_ARN.exec(keyArn)?.[2] ?? '').catch(() => []);
+        if (missing.length > 0) result = { ...result, message: `${result.message} Not found in IAM: ${missing.join(', ')}.` };
+      }
       this.logger.warn(`Key policy not saved (${result.kind}) · ${keyArn}: ${result.message}`);
       return result;
     }
@@ -157,7 +163,7 @@ export class KeyPolicyStore {
       const arn = KEY_ARN.exec(keyIdOrArn);
       if (!(error instanceof AwsLayerError) || error.kind !== 'access-denied' || !arn) throw error;
       this.logger.info(`kms:DescribeKey denied; reading the key policy by ARN · ${keyIdOrArn}`);
-      return { keyId: arn[2], arn: keyIdOrArn, aliases: [], state: 'Unknown', keyManager: 'CUSTOMER', problem: error.message };
+      return { keyId: arn[3], arn: keyIdOrArn, aliases: [], state: 'Unknown', keyManager: 'CUSTOMER', problem: error.message };
     }
   }
 

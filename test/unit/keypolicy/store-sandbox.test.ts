@@ -184,6 +184,7 @@ describe('KeyPolicyStore.save', () => {
     const result = expect(await store.save(admin, doc, addKeyUser(doc.text, ghost)), 'failed');
     assert.equal(result.reason, 'invalid-principal');
     assert.match(result.message, /Policy contains a statement with one or more invalid principals/);
+    assert.match(result.message, new RegExp(`Not found in IAM: ${ghost}\\.$`));
     assert.equal(await livePolicy(doc.keyId), doc.liveText);
   });
 
