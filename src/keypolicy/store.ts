@@ -11,6 +11,7 @@ import { PolicyHistory, type HistoryEntry } from './history';
 import { policyProblems, prettyPolicyText, samePolicy } from './policy-text';
 import { lockoutMessage, refusalOf, type FailureReason } from './save-failures';
 import { unknownPrincipals } from './unknown-principals';
+import { parseKeyArn } from './uri';
 
 export type { HistoryEntry } from './history';
 export type { FailureReason } from './save-failures';
@@ -49,8 +50,6 @@ export interface KeyPolicyStoreOptions {
 
 export const AWS_MANAGED_REASON = 'This is an AWS managed key: its policy is managed by AWS and cannot be changed.';
 
-/** Region, account and key id of a key ARN. */
-const KEY_ARN = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):key\/(.+)$/;
 
 export class KeyPolicyStore {
   private readonly historyStore: PolicyHistory;
@@ -71,7 +70,7 @@ export class KeyPolicyStore {
     return {
       keyArn: key.arn,
       keyId: key.keyId,
-      region: KEY_ARN.exec(key.arn)?.[1] ?? session.target.region,
+      region: parseKeyArn(key.arn)?.region ?? session.target.region,
       liveText: policy.text,
       text: prettyPolicyText(policy.text),
       editable: !awsManaged,
@@ -147,7 +146,7 @@ export class KeyPolicyStore {
     } catch (error) {
       let result = refusalOf(error, { keyArn, callerArn, partialPrecheck });
       if (result.kind === 'failed' && result.reason === 'invalid-principal') {
-        const missing = await unknownPrincipals(session, newText, KEY_ARN.exec(keyArn)?.[2] ?? '').catch(() => []);
+        const missing = await unknownPrincipals(session, newText, parseKeyArn(keyArn)?.account ?? '').catch(() => []);
         if (missing.length > 0) result = { ...result, message: `${result.message} Not found in IAM: ${missing.join(', ')}.` };
       }
       this.logger.warn(`Key policy not saved (${result.kind}) · ${keyArn}: ${result.message}`);
@@ -160,10 +159,10 @@ export class KeyPolicyStore {
     try {
       return await session.kms.describeKey(keyIdOrArn);
     } catch (error) {
-      const arn = KEY_ARN.exec(keyIdOrArn);
+      const arn = parseKeyArn(keyIdOrArn);
       if (!(error instanceof AwsLayerError) || error.kind !== 'access-denied' || !arn) throw error;
       this.logger.info(`kms:DescribeKey denied; reading the key policy by ARN · ${keyIdOrArn}`);
-      return { keyId: arn[3], arn: keyIdOrArn, aliases: [], state: 'Unknown', keyManager: 'CUSTOMER', problem: error.message };
+      return { keyId: arn.keyId, arn: keyIdOrArn, aliases: [], state: 'Unknown', keyManager: 'CUSTOMER', problem: error.message };
     }
   }
 
