@@ -147,8 +147,9 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     this.saving.add(base.keyArn);
     try {
       // Text of unknown origin is treated like a conflict: the person decides, having seen the live policy.
-      let result: SaveResult = entry.baseUnknown ? { kind: 'conflict', base: '', theirs: base.text } : await this.store.save(session, base, text);
-      if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, base, text, result, entry.baseUnknown ? 'unknown-base' : 'changed');
+      const unknownBase = entry.baseUnknown && base.editable;
+      let result: SaveResult = unknownBase ? { kind: 'conflict', base: '', theirs: base.text } : await this.store.save(session, base, text);
+      if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, base, text, result, unknownBase ? 'unknown-base' : 'changed');
       this.finishSave(uri, text, result);
     } finally {
       this.saving.delete(base.keyArn);
