@@ -43,6 +43,8 @@ export class AwsError extends Error {
     message: string,
     public readonly status = 400,
     public readonly sender: 'Sender' | 'Receiver' = 'Sender',
+    /** Members the error carries beside its message (e.g. DynamoDB's CancellationReasons). */
+    public readonly fields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = code;

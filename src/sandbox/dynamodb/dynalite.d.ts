@@ -9,6 +9,8 @@ declare module 'dynalite/db' {
 
   export interface LevelLike {
     open(): Promise<void>;
+    get(key: string, callback: Callback<any>): void;
+    batch(operations: { type: 'put' | 'del'; key: string; value?: unknown }[], callback: Callback): void;
     keys(options?: { gte?: string; gt?: string; lt?: string; lte?: string }): AsyncIterable<string>;
     close(callback?: (error?: Error | null) => void): Promise<void> | void;
   }
@@ -16,7 +18,8 @@ declare module 'dynalite/db' {
   export interface SubDb {
     get(key: string, callback: Callback<any>): void;
     put(key: string, value: unknown, callback: Callback): void;
-    lock(key: string, fn: (release: <F extends (...args: any[]) => void>(callback: F) => F) => void): void;
+    /** One key, or several acquired together (queued in one synchronous pass). */
+    lock(key: string | string[], fn: (release: <F extends (...args: any[]) => void>(callback: F) => F) => void): void;
     awsAccountId: string;
     awsRegion: string;
   }
@@ -25,9 +28,19 @@ declare module 'dynalite/db' {
     options: Record<string, unknown>;
     db: LevelLike;
     tableDb: SubDb;
+    getItemDb(tableName: string): SubDb;
     getTable(name: string, checkStatus: boolean, callback: Callback<any>): void;
     lifecycleManager?: { gracefulClose(callback?: (error?: Error | null) => void): Promise<void> | void };
   }
+
+  export type AttributeMap = Record<string, Record<string, unknown>>;
+
+  export function createKey(item: AttributeMap, table: unknown, keySchema?: unknown): string;
+  export function validateKey(key: AttributeMap, table: unknown): DynaliteError | undefined | null;
+  export function validateItem(item: AttributeMap, table: unknown): DynaliteError | undefined | null;
+  export function checkConditional(data: unknown, existingItem: AttributeMap | undefined): DynaliteError | undefined | null;
+  export function itemSize(item: AttributeMap): number;
+  export function mapPaths(paths: unknown, item: AttributeMap): AttributeMap;
 
   export function create(options: {
     path?: string;

@@ -17,7 +17,7 @@ import untagResource from 'dynalite/actions/untagResource';
 import updateItem from 'dynalite/actions/updateItem';
 import updateTable from 'dynalite/actions/updateTable';
 import * as dynaliteDb from 'dynalite/db';
-import type { DynaliteError, Store } from 'dynalite/db';
+import type { Store } from 'dynalite/db';
 import * as validations from 'dynalite/validations';
 import * as batchGetItemRules from 'dynalite/validations/batchGetItem';
 import * as batchWriteItemRules from 'dynalite/validations/batchWriteItem';
@@ -36,8 +36,9 @@ import * as tagResourceRules from 'dynalite/validations/tagResource';
 import * as untagResourceRules from 'dynalite/validations/untagResource';
 import * as updateItemRules from 'dynalite/validations/updateItem';
 import * as updateTableRules from 'dynalite/validations/updateTable';
-import { AwsError } from '../contracts';
+import { toAwsError } from './errors';
 import { type InterceptedDb, ItemCipher } from './item-cipher';
+import { ItemStore } from './item-store';
 
 type Action = (store: Store, data: any, callback: dynaliteDb.Callback<any>) => void;
 interface Rules {
@@ -87,23 +88,20 @@ const RULES: Record<string, Rules> = {
 /** A table record as dynalite stores it: the TableDescription plus whatever the sandbox adds (SSEDescription). */
 export type TableRecord = Record<string, any> & { TableName: string; TableStatus: string; TableArn: string };
 
-/** dynalite's errors carry an AWS body; anything else is a real failure and stays as it is. */
-export function toAwsError(error: unknown): unknown {
-  const failure = error as DynaliteError;
-  if (failure && typeof failure === 'object' && failure.statusCode && failure.body?.__type) {
-    return new AwsError(failure.body.__type, failure.body.message ?? failure.body.Message ?? '', failure.statusCode);
-  }
-  return error;
-}
 
 const TABLE_PREFIX = 'table~';
 
 export class DynaliteEngine {
+  /** Several items at once, atomically: what transactions are built on. */
+  readonly items: ItemStore;
+
   private constructor(
     private readonly store: Store,
     /** Seals items at rest with their table's data key. */
     readonly cipher: ItemCipher,
-  ) {}
+  ) {
+    this.items = new ItemStore(store);
+  }
 
   /** Opens (or creates) the LevelDB store at dir. Table state changes (CREATING → ACTIVE) happen at once. */
   static async open(dir: string, region: string, accountId: string): Promise<DynaliteEngine> {

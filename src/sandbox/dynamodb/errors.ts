@@ -1,5 +1,6 @@
 // DynamoDB's errors (awsJson1_0: full __type ids), including the ones DynamoDB raises for KMS on a caller's behalf.
 import { randomUUID } from 'node:crypto';
+import type { DynaliteError } from 'dynalite/db';
 import { AwsError } from '../contracts';
 
 export const ACCESS_DENIED = 'com.amazon.coral.service#AccessDeniedException';
@@ -11,6 +12,15 @@ export const RESOURCE_NOT_FOUND = 'com.amazonaws.dynamodb.v20120810#ResourceNotF
 /** How the AWS Java SDK inside DynamoDB renders a KMS error it received. */
 function kmsServiceError(exception: string, message: string, errorCode: string): string {
   return `com.amazonaws.services.kms.model.${exception}: ${message} (Service: AWSKMS; Status Code: 400; Error Code: ${errorCode}; Request ID: ${randomUUID()}; Proxy: null)`;
+}
+
+/** dynalite's errors carry an AWS body; anything else is a real failure and stays as it is. */
+export function toAwsError(error: unknown): unknown {
+  const failure = error as DynaliteError;
+  if (failure && typeof failure === 'object' && failure.statusCode && failure.body?.__type) {
+    return new AwsError(failure.body.__type, failure.body.message ?? failure.body.Message ?? '', failure.statusCode);
+  }
+  return error;
 }
 
 export const dynamoError = {

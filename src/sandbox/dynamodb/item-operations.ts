@@ -1,5 +1,7 @@
-// Item reads and writes: IAM on the table (or index), then the table's key through KMS, then dynalite.
+// Item reads and writes: IAM on the table (or index) with the fine-grained access condition keys, then the table's key
+// through KMS, then dynalite.
 import type { DynamoCall } from './call';
+import { fineGrainedConditions } from './fine-grained';
 
 interface Target {
   tableName: string;
@@ -18,7 +20,12 @@ function targetsOf(call: DynamoCall, data: Record<string, any>): Target[] {
 export async function itemOperation(call: DynamoCall): Promise<Record<string, unknown>> {
   const data = call.engine.validate(call.operation, call.input);
   const targets = targetsOf(call, data);
-  for (const target of targets) await call.access.authorizeAction(call.ctx, call.operation, target.resource);
+  for (const target of targets) {
+    const schema = await call.keyCache.schemaOf(target.tableName);
+    // A table that does not exist has no keys to speak of; dynalite answers ResourceNotFoundException after the IAM check.
+    const conditions = schema ? fineGrainedConditions(call.operation, target.tableName, schema, data) : {};
+    await call.access.authorizeAction(call.ctx, call.operation, target.resource, conditions);
+  }
   for (const target of targets) call.access.authorizeData(call.ctx, target.tableName, await call.keyCache.keyArnOf(target.tableName));
   return call.engine.run(call.operation, data);
 }

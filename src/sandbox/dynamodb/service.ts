@@ -7,6 +7,7 @@ import type { DynaliteEngine } from './engine';
 import { dynamoError } from './errors';
 import { itemOperation } from './item-operations';
 import * as resourcePolicies from './resource-policies';
+import { transactGetItems, transactWriteItems } from './transactions';
 import * as tables from './table-operations';
 import { TableKeyCache } from './table-key-cache';
 
@@ -31,6 +32,8 @@ const OPERATIONS: Record<string, DynamoOperation> = {
   PutResourcePolicy: resourcePolicies.putResourcePolicy,
   GetResourcePolicy: resourcePolicies.getResourcePolicy,
   DeleteResourcePolicy: resourcePolicies.deleteResourcePolicy,
+  TransactWriteItems: transactWriteItems,
+  TransactGetItems: transactGetItems,
 };
 
 export const DYNAMODB_OPERATIONS = Object.keys(OPERATIONS);

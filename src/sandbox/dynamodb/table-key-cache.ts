@@ -4,11 +4,14 @@
 import type { TableKeyAccess } from '../kms/table-key-access';
 import type { DynaliteEngine } from './engine';
 import type { ItemCipher } from './item-cipher';
+import { type KeySchemaFacts, keySchemaFacts } from './fine-grained';
 import { DATA_KEY_FIELD, tableKeyArn } from './table-encryption';
 
 export class TableKeyCache {
   /** Table name → key ARN, or null for a table under the AWS owned key. Only tables that exist are remembered. */
   private readonly keys = new Map<string, string | null>();
+  /** Table name → its partition keys, for the fine-grained access condition keys. */
+  private readonly schemas = new Map<string, KeySchemaFacts>();
 
   constructor(
     private readonly engine: DynaliteEngine,
@@ -37,17 +40,31 @@ export class TableKeyCache {
     }
     const keyArn = tableKeyArn(table);
     this.keys.set(tableName, keyArn ?? null);
+    this.schemas.set(tableName, keySchemaFacts(table));
     return keyArn;
   }
 
-  /** The table's key may have changed (UpdateTable); its data key stays. */
+  /** The table's partition keys (undefined when there is no such table). */
+  async schemaOf(tableName: string): Promise<KeySchemaFacts | undefined> {
+    const known = this.schemas.get(tableName);
+    if (known) return known;
+    const table = await this.engine.getTable(tableName);
+    if (!table) return undefined;
+    const facts = keySchemaFacts(table);
+    this.schemas.set(tableName, facts);
+    return facts;
+  }
+
+  /** The table's key or indexes may have changed (UpdateTable); its data key stays. */
   forget(tableName: string): void {
     this.keys.delete(tableName);
+    this.schemas.delete(tableName);
   }
 
   /** The table is gone, with its data key. */
   forgetTable(tableName: string): void {
     this.keys.delete(tableName);
+    this.schemas.delete(tableName);
     this.cipher.forgetTable(tableName);
   }
 }

@@ -78,6 +78,7 @@ export async function updateTable(call: DynamoCall): Promise<Record<string, unkn
     const updated = await engine.run('UpdateTable', data);
     table = structuredClone(updated.TableDescription) as TableRecord;
     await engine.settle(tableName, (stored) => stored?.TableStatus === 'ACTIVE');
+    call.keyCache.forget(tableName);
   }
   return { TableDescription: present(call, table) };
 }

@@ -15,7 +15,7 @@ import {
 import { parseJsonBody, renderJsonError, shortErrorName } from './json-protocol';
 import { JSON_CONTENT_TYPES, errorFamilyOf, routeOf, type ErrorFamily, type JsonServiceName, type QueryServiceName } from './protocol';
 import { queryParamsOf, renderQueryError, renderQueryResult, type QueryService } from './query-protocol';
-import { BodyTooLargeError, MAX_BODY_BYTES, headersOf, readBody, splitTarget, type ReceivedRequest } from './received-request';
+import { BodyTooLargeError, DYNAMODB_MAX_BODY_BYTES, MAX_BODY_BYTES, headersOf, readBody, splitTarget, type ReceivedRequest } from './received-request';
 import { newRequestId } from './request-id';
 import { authenticate } from './sigv4';
 
@@ -77,9 +77,9 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
   try {
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readBody(req, family === 'dynamodb' ? DYNAMODB_MAX_BODY_BYTES : MAX_BODY_BYTES);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) throw requestTooLarge(family, error.declaredOrSeen, MAX_BODY_BYTES);
+      if (error instanceof BodyTooLargeError) throw requestTooLarge(family, error.declaredOrSeen, error.limit);
       throw serializationError(family, (error as Error).message);
     }
     const { path, query } = splitTarget(req.url);

@@ -24,5 +24,5 @@ export function shortErrorName(code: string): string {
 }
 
 export function renderJsonError(error: AwsError): string {
-  return JSON.stringify({ __type: error.code, message: error.message });
+  return JSON.stringify({ __type: error.code, message: error.message, ...error.fields });
 }

@@ -2,6 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** DynamoDB takes larger requests (a transaction carries up to 4 MB of items; BatchWriteItem up to 16 MB). */
+export const DYNAMODB_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ReceivedRequest {
   method: string;
@@ -16,8 +18,11 @@ export interface ReceivedRequest {
 }
 
 export class BodyTooLargeError extends Error {
-  constructor(readonly declaredOrSeen: number) {
-    super(`Request body of ${declaredOrSeen} bytes exceeds the ${MAX_BODY_BYTES}-byte limit`);
+  constructor(
+    readonly declaredOrSeen: number,
+    readonly limit = MAX_BODY_BYTES,
+  ) {
+    super(`Request body of ${declaredOrSeen} bytes exceeds the ${limit}-byte limit`);
   }
 }
 
@@ -54,7 +59,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   if (declared !== undefined) {
     if (!/^\d+$/.test(declared)) return Promise.reject(new MalformedRequestError('Content-Length is not a number'));
     const length = Number(declared);
-    if (length > limit) return Promise.reject(new BodyTooLargeError(length));
+    if (length > limit) return Promise.reject(new BodyTooLargeError(length, limit));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -69,7 +74,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     };
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > limit) finish(new BodyTooLargeError(seen));
+      if (seen > limit) finish(new BodyTooLargeError(seen, limit));
       else chunks.push(chunk);
     };
     req.on('data', onData);
