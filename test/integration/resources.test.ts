@@ -89,9 +89,9 @@ describe('resources tree and profile switching (moto)', function () {
     assert.match(api.status.tooltip(), /Region: `us-east-1`/);
   });
 
-  it('has the three sections', async () => {
+  it('has the lab, then the three sections', async () => {
     const top = await rows(api);
-    assert.deepEqual(top.map((r) => r.label), ['KMS keys', 'DynamoDB tables', 'Principals']);
+    assert.deepEqual(top.map((r) => r.label), ['Lab: encrypt a table with your own key', 'KMS keys', 'DynamoDB tables', 'Principals']);
   });
 
   it('lists the customer managed key by alias, with its state and rotation', async () => {
