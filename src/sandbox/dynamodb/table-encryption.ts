@@ -11,6 +11,28 @@ export const SANDBOX_FIELD_PREFIX = 'KmsLabSandbox';
 /** Where a table record keeps its wrapped data key. */
 export const DATA_KEY_FIELD = `${SANDBOX_FIELD_PREFIX}DataKey`;
 
+/** When (epoch ms) the table's encryption settings changed, within the last 24 hours. */
+export const SSE_CHANGES_FIELD = `${SANDBOX_FIELD_PREFIX}EncryptionChanges`;
+const DAY_MS = 24 * 3600 * 1000;
+const SPACING_MS = 6 * 3600 * 1000;
+export const FREE_ENCRYPTION_CHANGES_PER_DAY = 4;
+
+/**
+ * UpdateTable may change a table's encryption 4 times in 24 hours, then once every 6 hours (aws-behaviour.md).
+ * Returns the changes of the last 24 hours with this one added, or throws LimitExceededException.
+ */
+export function nextEncryptionChanges(table: TableRecord, now: number): number[] {
+  const recent = ((table[SSE_CHANGES_FIELD] as number[] | undefined) ?? []).filter((at) => now - at < DAY_MS);
+  const last = recent[recent.length - 1];
+  if (recent.length >= FREE_ENCRYPTION_CHANGES_PER_DAY && last !== undefined && now - last < SPACING_MS) {
+    throw new AwsError(
+      'com.amazonaws.dynamodb.v20120810#LimitExceededException',
+      `Subscriber limit exceeded: the encryption of table ${table.TableName} can change ${FREE_ENCRYPTION_CHANGES_PER_DAY} times in 24 hours, then once every 6 hours; the next change is possible after ${new Date(last + SPACING_MS).toISOString()}.`,
+    );
+  }
+  return [...recent, now];
+}
+
 export interface SseRequest {
   enabled: boolean;
   keyRef?: string;

@@ -7,7 +7,16 @@ import type { KeyRecord } from '../kms/model';
 import { RESOURCE_NOT_FOUND, dynamoError } from './errors';
 import type { TableRecord } from './engine';
 import { RESOURCE_POLICY_FIELD, resourcePolicyForNewTable } from './resource-policies';
-import { DATA_KEY_FIELD, keyForNewEncryption, presentTable, readSseSpecification, sseDescriptionFor, tableKeyArn } from './table-encryption';
+import {
+  DATA_KEY_FIELD,
+  SSE_CHANGES_FIELD,
+  keyForNewEncryption,
+  nextEncryptionChanges,
+  presentTable,
+  readSseSpecification,
+  sseDescriptionFor,
+  tableKeyArn,
+} from './table-encryption';
 
 function present(call: DynamoCall, table: TableRecord): TableRecord {
   return presentTable(table, call.tableKeys, call.ctx.now);
@@ -62,8 +71,10 @@ export async function updateTable(call: DynamoCall): Promise<Record<string, unkn
     const key = await keyForNewEncryption(sse, ctx, tableName, tableKeys);
     const previousArn = tableKeyArn(table);
     if (key?.arn !== previousArn) {
+      nextEncryptionChanges(table, ctx.now.getTime());
       const rewrapped = await rewrapDataKey(call, table, key);
       table = await engine.updateTable(tableName, (stored) => {
+        stored[SSE_CHANGES_FIELD] = nextEncryptionChanges(stored, ctx.now.getTime());
         if (key) stored.SSEDescription = sseDescriptionFor(key);
         else delete stored.SSEDescription;
         if (rewrapped !== undefined) stored[DATA_KEY_FIELD] = rewrapped;
