@@ -36,7 +36,36 @@ interface PlannedAction {
   table: TableRecord;
   ref: ItemRef;
   returnOnFailure: boolean;
+  /** The IAM action checked for it, without the dynamodb: prefix. */
+  iamAction: string;
+  /** The cancellation reason when its condition fails (PartiQL's INSERT reports DuplicateItem). */
+  conditionFailure: CancellationReason;
 }
+
+/** One action of a write transaction, as TransactWriteItems or PartiQL's ExecuteTransaction gives it. */
+export interface WriteEntry {
+  kind: WriteKind;
+  action: Record<string, unknown>;
+  iamAction?: string;
+  conditionFailure?: CancellationReason;
+}
+
+/** One read of a read transaction. */
+export interface GetEntry {
+  get: Record<string, unknown>;
+  iamAction?: string;
+}
+
+export interface TransactionOptions {
+  returnConsumedCapacity?: string;
+  token?: string;
+  /** dynamodb:EnclosingOperation of the actions; PartiQL's ExecuteTransaction sets none. */
+  enclosing?: string;
+  /** The request the idempotency token stands for. */
+  request: Record<string, unknown>;
+}
+
+const CONDITIONAL_CHECK_FAILED: CancellationReason = { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
 
 export interface CancellationReason {
   Code: string;
@@ -60,25 +89,26 @@ function pick(source: Record<string, unknown>, members: string[]): Record<string
   return picked;
 }
 
-function transactItems(input: Record<string, unknown>): Record<string, unknown>[] {
-  const items = input.TransactItems;
+export function transactItems(input: Record<string, unknown>, member = 'TransactItems'): Record<string, unknown>[] {
+  const items = input[member];
+  const shown = member.charAt(0).toLowerCase() + member.slice(1);
   if (items === undefined || items === null) {
-    throw dynamoError.validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+    throw dynamoError.validation(`1 validation error detected: Value null at '${shown}' failed to satisfy constraint: Member must not be null`);
   }
   if (!Array.isArray(items)) throw dynamoError.serialization('Unexpected value type in payload');
   if (items.length === 0) {
-    throw dynamoError.validation("1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    throw dynamoError.validation(`1 validation error detected: Value '[]' at '${shown}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
   }
   if (items.length > MAX_TRANSACTION_ACTIONS) {
     throw dynamoError.validation(
-      `1 validation error detected: Value '[…${items.length} items…]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${MAX_TRANSACTION_ACTIONS}`,
+      `1 validation error detected: Value '[…${items.length} items…]' at '${shown}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_TRANSACTION_ACTIONS}`,
     );
   }
   for (const item of items) if (!item || typeof item !== 'object' || Array.isArray(item)) throw dynamoError.serialization('Unexpected value type in payload');
   return items as Record<string, unknown>[];
 }
 
-function commonParameters(input: Record<string, unknown>): { returnConsumedCapacity?: string; token?: string } {
+export function commonParameters(input: Record<string, unknown>): { returnConsumedCapacity?: string; token?: string } {
   const returnConsumedCapacity = input.ReturnConsumedCapacity;
   if (returnConsumedCapacity !== undefined && !['INDEXES', 'TOTAL', 'NONE'].includes(returnConsumedCapacity as string)) {
     throw dynamoError.validation(
@@ -116,17 +146,24 @@ function dynaliteCheck(error: unknown): void {
   if (error) throw new AwsError('com.amazon.coral.validate#ValidationException', (error as { body?: { message?: string } }).body?.message ?? String(error));
 }
 
-/** Validates every action, resolves its table and item, and refuses two actions on one item. */
-async function planWrites(call: DynamoCall, items: Record<string, unknown>[]): Promise<PlannedAction[]> {
-  const tables = new Map<string, TableRecord>();
-  const seen = new Set<string>();
-  const planned: PlannedAction[] = [];
-  for (const entry of items) {
+/** The entries of a TransactWriteItems request: exactly one of ConditionCheck, Put, Delete, Update each. */
+function writeEntries(items: Record<string, unknown>[]): WriteEntry[] {
+  return items.map((entry) => {
     const kinds = (['ConditionCheck', 'Put', 'Delete', 'Update'] as const).filter((kind) => entry[kind] !== undefined && entry[kind] !== null);
     if (kinds.length !== 1) throw dynamoError.validation('TransactItems can only contain one of Check, Put, Update or Delete');
     const kind = kinds[0]!;
     const action = entry[kind] as Record<string, unknown>;
     if (!action || typeof action !== 'object' || Array.isArray(action)) throw dynamoError.serialization('Unexpected value type in payload');
+    return { kind, action };
+  });
+}
+
+/** Validates every action, resolves its table and item, and refuses two actions on one item. */
+async function planWrites(call: DynamoCall, entries: WriteEntry[]): Promise<PlannedAction[]> {
+  const tables = new Map<string, TableRecord>();
+  const seen = new Set<string>();
+  const planned: PlannedAction[] = [];
+  for (const { kind, action, iamAction, conditionFailure } of entries) {
     if (kind === 'ConditionCheck' && typeof action.ConditionExpression !== 'string') {
       throw dynamoError.validation("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
     }
@@ -141,7 +178,15 @@ async function planWrites(call: DynamoCall, items: Record<string, unknown>[]): P
     const identity = `${table.TableName}\u0000${key}`;
     if (seen.has(identity)) throw dynamoError.validation('Transaction request cannot include multiple operations on one item');
     seen.add(identity);
-    planned.push({ kind, data, table, ref: { tableName: table.TableName, key }, returnOnFailure: returnOnFailure(action) });
+    planned.push({
+      kind,
+      data,
+      table,
+      ref: { tableName: table.TableName, key },
+      returnOnFailure: returnOnFailure(action),
+      iamAction: iamAction ?? IAM_ACTION[kind],
+      conditionFailure: conditionFailure ?? CONDITIONAL_CHECK_FAILED,
+    });
   }
   return planned;
 }
@@ -156,11 +201,11 @@ function requestBytes(actions: PlannedAction[]): number {
 }
 
 /** IAM for every action (as the item operation it is, inside the transaction), then KMS for every table. */
-async function authorize(call: DynamoCall, actions: PlannedAction[], enclosing: 'TransactWriteItems' | 'TransactGetItems'): Promise<void> {
+async function authorize(call: DynamoCall, actions: PlannedAction[], enclosing: string | undefined): Promise<void> {
   for (const action of actions) {
-    const operation = action.kind === 'Get' ? 'GetItem' : IAM_ACTION[action.kind];
-    const conditions = fineGrainedConditions(operation, action.ref.tableName, keySchemaFacts(action.table), action.data, enclosing);
-    await call.access.authorizeAction(call.ctx, operation, call.access.tableArn(action.ref.tableName), conditions);
+    const itemOperation = action.kind === 'Get' ? 'GetItem' : IAM_ACTION[action.kind];
+    const conditions = fineGrainedConditions(itemOperation, action.ref.tableName, keySchemaFacts(action.table), action.data, enclosing);
+    await call.access.authorizeAction(call.ctx, action.iamAction, call.access.tableArn(action.ref.tableName), conditions);
   }
   for (const tableName of new Set(actions.map((action) => action.ref.tableName))) {
     call.access.authorizeData(call.ctx, tableName, await call.keyCache.keyArnOf(tableName));
@@ -235,15 +280,21 @@ function requestHash(input: Record<string, unknown>): string {
 }
 
 export async function transactWriteItems(call: DynamoCall): Promise<Record<string, unknown>> {
-  const items = transactItems(call.input);
+  const entries = writeEntries(transactItems(call.input));
   const { returnConsumedCapacity, token } = commonParameters(call.input);
-  const actions = await planWrites(call, items);
+  return runWriteTransaction(call, entries, { returnConsumedCapacity, token, enclosing: 'TransactWriteItems', request: call.input });
+}
+
+/** All or nothing: plan, check the limits, authorize, honour the idempotency token, commit. */
+export async function runWriteTransaction(call: DynamoCall, entries: WriteEntry[], options: TransactionOptions): Promise<Record<string, unknown>> {
+  const { returnConsumedCapacity, token } = options;
+  const actions = await planWrites(call, entries);
   if (requestBytes(actions) > MAX_TRANSACTION_BYTES) throw dynamoError.validation('Transaction request cannot be larger than 4 MB');
-  await authorize(call, actions, 'TransactWriteItems');
+  await authorize(call, actions, options.enclosing);
 
   const register = registerFor(call);
   const now = call.ctx.now.getTime();
-  const hash = token === undefined ? '' : requestHash(call.input);
+  const hash = token === undefined ? '' : requestHash(options.request);
   if (token !== undefined) {
     register.begin(token);
   }
@@ -303,7 +354,7 @@ async function commitWrites(call: DynamoCall, actions: PlannedAction[], extra: B
 function cancellationReason(error: unknown, action: PlannedAction, existing: Item | undefined): CancellationReason {
   if (!(error instanceof AwsError)) throw error;
   if (error.code.endsWith('#ConditionalCheckFailedException')) {
-    const reason: CancellationReason = { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
+    const reason: CancellationReason = { ...action.conditionFailure };
     if (action.returnOnFailure && existing) reason.Item = existing;
     return reason;
   }
@@ -317,16 +368,23 @@ function pruneUndefined(result: Record<string, unknown>): Record<string, unknown
 }
 
 export async function transactGetItems(call: DynamoCall): Promise<Record<string, unknown>> {
-  const items = transactItems(call.input);
-  const { returnConsumedCapacity } = commonParameters(call.input);
-  const tables = new Map<string, TableRecord>();
-  const seen = new Set<string>();
-  const actions: PlannedAction[] = [];
-  for (const entry of items) {
+  const entries = transactItems(call.input).map((entry): GetEntry => {
     const get = entry.Get as Record<string, unknown> | undefined;
     if (!get || typeof get !== 'object' || Array.isArray(get)) {
       throw dynamoError.validation("1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy constraint: Member must not be null");
     }
+    return { get };
+  });
+  const { returnConsumedCapacity } = commonParameters(call.input);
+  return runGetTransaction(call, entries, { returnConsumedCapacity, enclosing: 'TransactGetItems', request: call.input });
+}
+
+/** Reads every item under one set of locks, so the answer is one consistent moment. */
+export async function runGetTransaction(call: DynamoCall, entries: GetEntry[], options: TransactionOptions): Promise<Record<string, unknown>> {
+  const tables = new Map<string, TableRecord>();
+  const seen = new Set<string>();
+  const actions: PlannedAction[] = [];
+  for (const { get, iamAction } of entries) {
     const data = call.engine.validate('GetItem', pick(get, ['TableName', 'Key', 'ProjectionExpression', 'ExpressionAttributeNames']));
     const table = await tableOf(call, tables, data.TableName);
     dynaliteCheck(dynaliteDb.validateKey(data.Key as Item, table));
@@ -334,9 +392,9 @@ export async function transactGetItems(call: DynamoCall): Promise<Record<string,
     const identity = `${table.TableName}\u0000${key}`;
     if (seen.has(identity)) throw dynamoError.validation('Transaction request cannot include multiple operations on one item');
     seen.add(identity);
-    actions.push({ kind: 'Get', data, table, ref: { tableName: table.TableName, key }, returnOnFailure: false });
+    actions.push({ kind: 'Get', data, table, ref: { tableName: table.TableName, key }, returnOnFailure: false, iamAction: iamAction ?? 'GetItem', conditionFailure: CONDITIONAL_CHECK_FAILED });
   }
-  await authorize(call, actions, 'TransactGetItems');
+  await authorize(call, actions, options.enclosing);
 
   const store = call.engine.items;
   const release = await store.lock(actions.map((action) => action.ref));
@@ -354,6 +412,6 @@ export async function transactGetItems(call: DynamoCall): Promise<Record<string,
   }
   return pruneUndefined({
     Responses: responses,
-    ConsumedCapacity: capacity(actions, returnConsumedCapacity, 'ReadCapacityUnits', (action) => 2 * Math.max(1, Math.ceil((sizes.get(action) ?? 0) / 4096))),
+    ConsumedCapacity: capacity(actions, options.returnConsumedCapacity, 'ReadCapacityUnits', (action) => 2 * Math.max(1, Math.ceil((sizes.get(action) ?? 0) / 4096))),
   });
 }
