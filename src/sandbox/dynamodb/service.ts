@@ -7,6 +7,7 @@ import type { DynaliteEngine } from './engine';
 import { dynamoError } from './errors';
 import { itemOperation } from './item-operations';
 import * as resourcePolicies from './resource-policies';
+import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql/operations';
 import { transactGetItems, transactWriteItems } from './transactions';
 import * as tables from './table-operations';
 import { TableKeyCache } from './table-key-cache';
@@ -34,6 +35,9 @@ const OPERATIONS: Record<string, DynamoOperation> = {
   DeleteResourcePolicy: resourcePolicies.deleteResourcePolicy,
   TransactWriteItems: transactWriteItems,
   TransactGetItems: transactGetItems,
+  ExecuteStatement: executeStatement,
+  BatchExecuteStatement: batchExecuteStatement,
+  ExecuteTransaction: executeTransaction,
 };
 
 export const DYNAMODB_OPERATIONS = Object.keys(OPERATIONS);

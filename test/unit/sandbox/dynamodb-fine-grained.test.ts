@@ -11,9 +11,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { needsBoto3, runBoto3 } from './helpers/boto3';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { type Credentials, createUserWithKey } from './helpers/users';
 import { awsError, openServices } from './lab-fixtures';
 
-type Credentials = { accessKeyId: string; secretAccessKey: string };
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const S = (value: string) => ({ S: value });
 
@@ -24,12 +24,7 @@ let tableArn: string;
 
 const config = (credentials: Credentials) => ({ endpoint: sb.endpoint, region: sb.region, credentials, maxAttempts: 1 });
 
-async function userWithKey(name: string, inline: string): Promise<Credentials> {
-  await adminIam.send(new iam.CreateUserCommand({ UserName: name }));
-  await adminIam.send(new iam.PutUserPolicyCommand({ UserName: name, PolicyName: 'fgac', PolicyDocument: inline }));
-  const key = (await adminIam.send(new iam.CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
+const userWithKey = (name: string, inline: string) => createUserWithKey(adminIam, name, { inline });
 
 function refused(action: string) {
   return (error: any) => {

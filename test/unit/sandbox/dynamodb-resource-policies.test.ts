@@ -14,8 +14,8 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { needsBoto3, runBoto3 } from './helpers/boto3';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { type Credentials, createUserWithKey } from './helpers/users';
 
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 const DDB_FULL = 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess';
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const KMS_DENIED = /^KMS key access denied error: com\.amazonaws\.services\.kms\.model\.AWSKMSException/;
@@ -29,12 +29,7 @@ let tableArn: string;
 const config = (credentials: Credentials) => ({ endpoint: sb.endpoint, region: sb.region, credentials, maxAttempts: 1 });
 const userArn = (name: string) => `arn:aws:iam::${account}:user/${name}`;
 
-async function userWithKey(name: string, policies: string[] = [], boundary?: string): Promise<Credentials> {
-  await adminIam.send(new iam.CreateUserCommand({ UserName: name, PermissionsBoundary: boundary }));
-  for (const arn of policies) await adminIam.send(new iam.AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }));
-  const key = (await adminIam.send(new iam.CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
+const userWithKey = (name: string, policies: string[] = [], boundary?: string) => createUserWithKey(adminIam, name, { policies, boundary });
 
 async function createTable(name: string, extra: Partial<ddb.CreateTableCommandInput> = {}): Promise<string> {
   const created = await admin.send(

@@ -10,9 +10,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { needsBoto3, runBoto3 } from './helpers/boto3';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { type Credentials, createUserWithKey } from './helpers/users';
 import { awsError as handleError, inlinePolicy, managedPolicy, openServices } from './lab-fixtures';
 
-type Credentials = { accessKeyId: string; secretAccessKey: string };
 const DDB_FULL = 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess';
 const KMS_DENIED = /^KMS key access denied error: com\.amazonaws\.services\.kms\.model\.AWSKMSException: The ciphertext refers to a customer master key/;
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -45,13 +45,7 @@ async function item(table: string, pk: string, client = admin): Promise<Record<s
   return (await client.send(new ddb.GetItemCommand({ TableName: table, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
 }
 
-async function userWithKey(name: string, policies: string[], inline?: string): Promise<Credentials> {
-  await adminIam.send(new iam.CreateUserCommand({ UserName: name }));
-  for (const arn of policies) await adminIam.send(new iam.AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }));
-  if (inline) await adminIam.send(new iam.PutUserPolicyCommand({ UserName: name, PolicyName: 'inline', PolicyDocument: inline }));
-  const key = (await adminIam.send(new iam.CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
+const userWithKey = (name: string, policies: string[], inline?: string) => createUserWithKey(adminIam, name, { policies, inline });
 
 function rejectsWith(name: string, check?: (error: any) => void) {
   return (error: any) => {

@@ -14,13 +14,13 @@ import { CreateKeyCommand, EncryptCommand, GetKeyPolicyCommand, KMSClient, PutKe
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { needsBoto3, runBoto3 } from './helpers/boto3';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { type Credentials, createUserWithKey } from './helpers/users';
 
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const DDB_FULL = 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess';
 const DDB_READ = 'arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess';
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 let sb: TestSandbox;
 let admin: IAMClient;
 let account: string;
@@ -29,12 +29,7 @@ let onlyKms: string;
 
 const config = (credentials: Credentials) => ({ endpoint: sb.endpoint, region: sb.region, credentials, maxAttempts: 1 });
 
-async function userWithKey(name: string, policies: string[], boundary?: string): Promise<Credentials> {
-  await admin.send(new iam.CreateUserCommand({ UserName: name, PermissionsBoundary: boundary }));
-  for (const arn of policies) await admin.send(new iam.AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }));
-  const key = (await admin.send(new iam.CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
+const userWithKey = (name: string, policies: string[], boundary?: string) => createUserWithKey(admin, name, { policies, boundary });
 
 function denied(pattern: RegExp | string) {
   return (error: any) => {

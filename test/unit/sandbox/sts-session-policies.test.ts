@@ -12,8 +12,8 @@ import { CreateKeyCommand, EncryptCommand, GetKeyPolicyCommand, KMSClient, ListK
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import { needsBoto3, runBoto3 } from './helpers/boto3';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
+import { type Credentials, createUserWithKey } from './helpers/users';
 
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const IAM_READ = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
@@ -39,12 +39,7 @@ function denied(pattern: RegExp) {
   };
 }
 
-async function userWithKey(name: string, inline: string, tags?: iam.Tag[]): Promise<Credentials> {
-  await adminIam.send(new iam.CreateUserCommand({ UserName: name, Tags: tags }));
-  await adminIam.send(new iam.PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: inline }));
-  const key = (await adminIam.send(new iam.CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
+const userWithKey = (name: string, inline: string, tags?: iam.Tag[]) => createUserWithKey(adminIam, name, { inline, tags });
 
 before(async () => {
   sb = await startTestSandbox();
