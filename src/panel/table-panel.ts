@@ -263,7 +263,10 @@ export class TablePanel implements vscode.Disposable {
   // ---- items ----
 
   private firstPage(pane: PaneId, generation: number): Promise<HostMessage> {
-    return this.readPage(pane, 0, { kind: 'scan' }, undefined, this.pageSize, generation);
+    const started = Date.now();
+    return this.readPage(pane, 0, { kind: 'scan' }, undefined, this.pageSize, generation).finally(() =>
+      this.deps.log.debug(`Table panel: first page read in ${Date.now() - started} ms, ${started - this.openedAt} ms after opening · ${this.subjectName()}`),
+    );
   }
 
   private async postInitial(pane: PaneId, generation: number): Promise<void> {
@@ -626,6 +629,7 @@ export class TablePanel implements vscode.Disposable {
 
   private async onReady(state: PersistedState | undefined): Promise<void> {
     const firstLoad = !this.ready;
+    this.deps.log.debug(`Table panel: webview ready ${Date.now() - this.openedAt} ms after opening · ${this.subjectName()}`);
     this.ready = true;
     if (state?.draft && !this.draft && (!this.loaded || state.draft.keyArn === this.loaded.keyArn)) {
       this.draft = { text: state.draft.text, base: state.draft.base, savedAt: new Date().toISOString() };

@@ -46,6 +46,7 @@ export class ItemsPane {
     readonly id: PaneId,
     private readonly settings: ItemsSettings,
     private readonly onAttributes: () => void,
+    private readonly onFirstRows: () => void = () => {},
   ) {
     this.who = el('span', { class: 'pane-who' });
     this.arn = el('span', { class: 'pane-arn' });
@@ -259,7 +260,10 @@ export class ItemsPane {
     const first = !this.firstRowsReported && rows > 0;
     if (!first && rows <= this.maxRowsReported) return;
     this.maxRowsReported = Math.max(this.maxRowsReported, rows);
-    if (first) this.firstRowsReported = true;
+    if (first) {
+      this.firstRowsReported = true;
+      this.onFirstRows();
+    }
     // After the frame is painted, not before: the host measures "first rows on screen".
     requestAnimationFrame(() => setTimeout(() => send({ type: 'rendered', pane: this.id, rows }), 0));
   }

@@ -36,13 +36,15 @@ export class ItemsView {
   private readonly columnsMenu: HTMLElement;
   private readonly queryProblem: HTMLElement;
   private secondaryShown = false;
+  /** Called once, when the status bar identity's first rows have been drawn. */
+  onFirstRows: () => void = () => {};
   private readAsSelected: string | undefined;
 
   constructor() {
     const saved = state();
     this.settings = { mode: saved?.plainJson === false ? 'dynamodb' : 'plain', hidden: new Set(saved?.hiddenColumns ?? []), pageSize: saved?.pageSize ?? 100 };
     this.panes = {
-      primary: new ItemsPane('primary', this.settings, () => this.refreshColumns()),
+      primary: new ItemsPane('primary', this.settings, () => this.refreshColumns(), () => this.onFirstRows()),
       secondary: new ItemsPane('secondary', this.settings, () => this.refreshColumns()),
     };
     this.tableLine = el('div', { class: 'table-line' });
