@@ -1,6 +1,7 @@
 // The request contexts of a table read: the DynamoDB call the principal makes, and the kms:Decrypt call DynamoDB
 // makes on its behalf (aws-behaviour.md, "DynamoDB tables and their keys"). Only what the snapshot tells for sure.
-import type { ConditionContext } from '../policy';
+/** A request context with only known values (never undefined). */
+export type KnownContext = Record<string, string | string[]>;
 
 export interface ContextFacts {
   region: string;
@@ -12,15 +13,15 @@ export interface ContextFacts {
   keyAliases: string[];
 }
 
-function tagKeys(prefix: string, tags: Record<string, string> | undefined, into: ConditionContext): void {
+function tagKeys(prefix: string, tags: Record<string, string> | undefined, into: KnownContext): void {
   if (!tags) return;
   const keys = Object.keys(tags);
   for (const key of keys) into[`${prefix}/${key}`] = tags[key];
 }
 
-/** dynamodb:GetItem / Query / Scan on the table, as the principal sends it. */
-export function tableContext(facts: ContextFacts): ConditionContext {
-  const context: ConditionContext = {
+/** dynamodb:GetItem / Query / Scan on the table, as the principal sends it. Frozen: the engine reads it once. */
+export function tableContext(facts: ContextFacts): KnownContext {
+  const context: KnownContext = {
     'aws:RequestedRegion': facts.region,
     'aws:ResourceAccount': facts.accountId,
     'aws:ViaAWSService': 'false',
@@ -28,12 +29,12 @@ export function tableContext(facts: ContextFacts): ConditionContext {
   };
   tagKeys('aws:PrincipalTag', facts.principalTags, context);
   tagKeys('aws:ResourceTag', facts.tableTags, context);
-  return context;
+  return Object.freeze(context);
 }
 
 /** kms:Decrypt as DynamoDB calls it for the principal: through DynamoDB, with the table's encryption context. */
-export function keyContext(facts: ContextFacts): ConditionContext {
-  const context: ConditionContext = {
+export function keyContext(facts: ContextFacts): KnownContext {
+  const context: KnownContext = {
     'aws:RequestedRegion': facts.region,
     'aws:ResourceAccount': facts.accountId,
     'aws:ViaAWSService': 'true',
@@ -50,7 +51,7 @@ export function keyContext(facts: ContextFacts): ConditionContext {
   };
   tagKeys('aws:PrincipalTag', facts.principalTags, context);
   tagKeys('aws:ResourceTag', facts.keyTags, context);
-  return context;
+  return Object.freeze(context);
 }
 
 /** The DynamoDB encryption context of the table's data, for grant constraints. */

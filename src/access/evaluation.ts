@@ -1,6 +1,6 @@
 // One request evaluated for one principal, with request-dependent conditions neither guessed nor ignored:
 // definite when the decision is the same however they turn out, conditional (naming them) otherwise.
-import { evaluate, type EvaluationRequest, type EvaluationResult, type NamedPolicy, type StatementRef } from '../policy';
+import { evaluate, type ConditionContext, type EvaluationRequest, type EvaluationResult, type NamedPolicy, type StatementRef } from '../policy';
 import type { ConditionVariants, PolicyVariants } from './conditional';
 import type { SourcedPolicy } from './principals';
 import type { DecidingStatement, PolicySource } from './types';
@@ -23,20 +23,30 @@ export interface Outcome {
 
 type Side = 'most' | 'least';
 
+/** Shared by every definite outcome; frozen so that no reader can change it for the others. */
+const NO_CONDITIONS = Object.freeze([]) as unknown as string[];
+
 export class RequestEvaluator {
+  /** The engine's identity policy list of each principal, built once per side (as-is, most, least). */
+  readonly #identity = new WeakMap<SourcedPolicy[], Partial<Record<Side | 'as-is', NamedPolicy[]>>>();
+
   constructor(private readonly variants: ConditionVariants) {}
 
-  decide(base: Omit<EvaluationRequest, 'identityPolicies' | 'resourcePolicy' | 'permissionsBoundary'>, set: PolicySet): Outcome {
-    const all = this.policiesOf(set);
-    const anyVariant = all.some((p) => this.variants.of(p) !== null);
-    if (!anyVariant) {
-      const result = evaluate(this.request(base, set, undefined));
-      return { verdict: result.decision === 'allowed' ? 'allowed' : 'denied', least: result, most: result, conditions: [] };
+  decide(principal: string, userId: string | undefined, action: string, resource: string, context: ConditionContext, set: PolicySet): Outcome {
+    if (!this.hasVariants(set)) {
+      const result = evaluate(this.request(principal, userId, action, resource, context, set, undefined));
+      return { verdict: result.decision === 'allowed' ? 'allowed' : 'denied', least: result, most: result, conditions: NO_CONDITIONS };
     }
-    const least = evaluate(this.request(base, set, 'least'));
-    const most = evaluate(this.request(base, set, 'most'));
-    if (least.decision === most.decision) return { verdict: least.decision === 'allowed' ? 'allowed' : 'denied', least, most, conditions: [] };
+    const least = evaluate(this.request(principal, userId, action, resource, context, set, 'least'));
+    const most = evaluate(this.request(principal, userId, action, resource, context, set, 'most'));
+    if (least.decision === most.decision) return { verdict: least.decision === 'allowed' ? 'allowed' : 'denied', least, most, conditions: NO_CONDITIONS };
     return { verdict: 'conditional', least, most, conditions: this.conditionsBehind(most, least, set) };
+  }
+
+  private hasVariants(set: PolicySet): boolean {
+    for (const p of set.identity) if (this.variants.of(p.policy) !== null) return true;
+    if (set.boundary && this.variants.of(set.boundary.policy) !== null) return true;
+    return !!set.resource && this.variants.of(set.resource.policy) !== null;
   }
 
   /** The deciding statement, with its source and its request-dependent condition keys. */
@@ -49,21 +59,24 @@ export class RequestEvaluator {
     return statement;
   }
 
-  private policiesOf(set: PolicySet): NamedPolicy[] {
-    const list = set.identity.map((p) => p.policy);
-    if (set.boundary) list.push(set.boundary.policy);
-    if (set.resource) list.push(set.resource.policy);
-    return list;
-  }
-
   private pick(policy: NamedPolicy, side: Side | undefined): NamedPolicy {
     if (!side) return policy;
     const variants: PolicyVariants | null = this.variants.of(policy);
     return variants ? variants[side] : policy;
   }
 
-  private request(base: Omit<EvaluationRequest, 'identityPolicies' | 'resourcePolicy' | 'permissionsBoundary'>, set: PolicySet, side: Side | undefined): EvaluationRequest {
-    const request: EvaluationRequest = { ...base, identityPolicies: set.identity.map((p) => this.pick(p.policy, side)) };
+  private identityOf(set: PolicySet, side: Side | undefined): NamedPolicy[] {
+    const key = side ?? 'as-is';
+    let bySide = this.#identity.get(set.identity);
+    if (!bySide) {
+      bySide = {};
+      this.#identity.set(set.identity, bySide);
+    }
+    return (bySide[key] ??= set.identity.map((p) => this.pick(p.policy, side)));
+  }
+
+  private request(principal: string, userId: string | undefined, action: string, resource: string, context: ConditionContext, set: PolicySet, side: Side | undefined): EvaluationRequest {
+    const request: EvaluationRequest = { principal, userId, action, resource, context, identityPolicies: this.identityOf(set, side) };
     if (set.boundary) request.permissionsBoundary = this.pick(set.boundary.policy, side);
     if (set.resource) request.resourcePolicy = this.pick(set.resource.policy, side);
     return request;

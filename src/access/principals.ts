@@ -23,6 +23,8 @@ export interface PrincipalEntry {
   identity: SourcedPolicy[];
   boundary?: SourcedPolicy;
   tags: Record<string, string>;
+  /** The tags in one string: principals with the same tags share request contexts. Empty without tags. */
+  tagSignature?: string;
   /** Missing data this principal's answer depends on. */
   unknowns: string[];
 }

@@ -1,14 +1,16 @@
 // whoCan(): one row per principal, with the table lock and the key lock decided as AWS decides them.
-import { awsManagedDynamoKeyPolicy, explain, type EvaluationResult, type NamedPolicy, type StatementRef } from '../policy';
+import { awsManagedDynamoKeyPolicy, explain, sameStatementsForActions, type EvaluationResult, type NamedPolicy, type PolicyOfKind, type StatementRef } from '../policy';
 import { ConditionVariants } from './conditional';
-import { dynamoEncryptionContext, keyContext, knownKeyPredicate, tableContext, type ContextFacts } from './context';
+import { dynamoEncryptionContext, keyContext, knownKeyPredicate, tableContext, type ContextFacts, type KnownContext } from './context';
 import { decodePolicyDocument } from './documents';
 import { RequestEvaluator, type Outcome, type PolicySet } from './evaluation';
 import { grantLabel, grantPermits, grantRef } from './grants';
+import { defineLazy } from './lazy';
 import { indexPrincipals, type PrincipalEntry, type PrincipalIndex, type SourcedPolicy } from './principals';
 import { granteesOf, principalsNamedIn, resolveEntry, rootArn } from './roster';
 import type {
   AccessReport,
+  ActionDecision,
   AccessRow,
   AccountSnapshot,
   DecidingStatement,
@@ -23,6 +25,28 @@ import type {
 import { keyReason, tableReason, type Subject } from './words';
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+
+const KEY_ACTIONS = ['kms:Decrypt'];
+
+/**
+ * Shared, frozen values for what thousands of rows have in common (no list, the per-action verdicts), so that a large
+ * report holds few objects. They are frozen: a reader that wants to change one makes its own copy.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+const actionLists = new Map<string, ActionDecision[]>();
+
+function actionDecisions(actions: string[], verdicts: LockVerdict[]): ActionDecision[] {
+  const key = `${actions.join(',')}|${verdicts.join(',')}`;
+  let list = actionLists.get(key);
+  if (!list) {
+    list = Object.freeze(actions.map((action, i) => Object.freeze({ action, decision: verdicts[i] }))) as ActionDecision[];
+    actionLists.set(key, list);
+  }
+  return list;
+}
+
+/** The fields of a lock built on first read (see lazy.ts). */
+const PRESENTATION = ['via', 'deciding', 'reason', 'explanation'] as const;
 
 const NOT_EVALUATED = [
   'Service control policies (SCPs) and resource control policies (RCPs) of AWS Organizations: they cannot be seen from inside the account.',
@@ -107,17 +131,22 @@ interface TableFacts {
 
 class ReportBuilder {
   readonly #evaluator: RequestEvaluator;
+  /** The encryption context DynamoDB sends for this table's data, for grant constraints. */
+  readonly #encryptionContext: Record<string, string>;
+  /** Principals with the same tags share one context per lock, so the engine reads each once. */
+  readonly #contexts = new Map<string, { table: KnownContext; key: KnownContext }>();
 
   constructor(
     private readonly facts: TableFacts,
     variants: ConditionVariants,
   ) {
     this.#evaluator = new RequestEvaluator(variants);
+    this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
   }
 
   row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
     const subject = subjectOf(entry);
-    const contextFacts: ContextFacts = {
+    const contexts = this.contextsFor(entry, () => ({
       region: this.facts.snapshot.region,
       accountId: this.facts.snapshot.accountId,
       tableName: this.facts.tableName,
@@ -125,11 +154,10 @@ class ReportBuilder {
       tableTags: this.facts.tableTags,
       keyTags: this.facts.keyTags,
       keyAliases: this.facts.keyAliases,
-    };
-    const table = this.tableLock(entry, subject, contextFacts);
-    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, subject, contextFacts);
-    const unknowns = [...entry.unknowns];
-    if (key?.decision === 'unknown' && this.facts.keyPolicyUnknown) unknowns.push(this.facts.keyPolicyUnknown);
+    }));
+    const table = this.tableLock(entry, subject, contexts.table);
+    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, subject, contexts.key);
+    const unknowns = key?.decision === 'unknown' && this.facts.keyPolicyUnknown ? [...entry.unknowns, this.facts.keyPolicyUnknown] : entry.unknowns.length > 0 ? [...entry.unknowns] : NONE;
     let read = combine(table.decision, key?.decision);
     // Outside the account only what this account's policies allow is known; their own account must allow too.
     if (entry.kind === 'external' && read === 'allowed') read = 'conditional';
@@ -141,7 +169,7 @@ class ReportBuilder {
       groups: entry.groups,
       read,
       table,
-      conditions: [...new Set([...table.conditions, ...(key?.conditions ?? [])])],
+      conditions: table.conditions.length + (key?.conditions.length ?? 0) === 0 ? NONE : [...new Set([...table.conditions, ...(key?.conditions ?? [])])],
       unknowns,
     };
     if (key) row.key = key;
@@ -149,36 +177,63 @@ class ReportBuilder {
     return row;
   }
 
+  private contextsFor(entry: PrincipalEntry, contextFacts: () => ContextFacts): { table: KnownContext; key: KnownContext } {
+    const signature = (entry.tagSignature ??= tagSignature(entry.tags));
+    let contexts = this.#contexts.get(signature);
+    if (!contexts) {
+      const facts = contextFacts();
+      contexts = { table: tableContext(facts), key: keyContext(facts) };
+      this.#contexts.set(signature, contexts);
+    }
+    return contexts;
+  }
+
   private policySet(entry: PrincipalEntry, resource: SourcedPolicy | undefined): PolicySet {
     return { identity: entry.identity, boundary: entry.boundary, resource };
   }
 
-  private tableLock(entry: PrincipalEntry, subject: Subject, contextFacts: ContextFacts): LockDecision {
+  private tableLock(entry: PrincipalEntry, subject: Subject, context: KnownContext): LockDecision {
     const set = this.policySet(entry, this.facts.tablePolicy);
-    const context = tableContext(contextFacts);
-    const outcomes = TABLE_READ_ACTIONS.map((action) =>
-      this.#evaluator.decide({ principal: entry.arn, userId: entry.userId, action, resource: this.facts.tableArn, context }, set),
-    );
-    const decision = outcomes.reduce<LockVerdict>((best, o) => better(best, o.verdict), 'denied');
-    const chosen = outcomes.find((o) => o.verdict === decision) ?? outcomes[0];
-    const allowed = TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision);
-    const result = decisive(chosen);
-    const details = result.details;
-    return {
+    // When GetItem, Query and Scan meet the same statements everywhere, one evaluation decides all three.
+    const first = this.decideTable(entry, TABLE_READ_ACTIONS[0], context, set);
+    const same = sameStatementsForActions(TABLE_READ_ACTIONS, policiesOf(set));
+    const outcomes: Outcome[] = [first];
+    for (let i = 1; i < TABLE_READ_ACTIONS.length; i++) outcomes.push(same ? first : this.decideTable(entry, TABLE_READ_ACTIONS[i], context, set));
+    let decision: LockVerdict = 'denied';
+    for (const o of outcomes) decision = better(decision, o.verdict);
+    const chosenIndex = Math.max(0, outcomes.findIndex((o) => o.verdict === decision));
+    const lock = {
       lock: 'table',
       decision,
-      actions: TABLE_READ_ACTIONS.map((action, i) => ({ action, decision: outcomes[i].verdict })),
-      via: decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
-      deciding: this.decidingOf(result, set),
-      grants: [],
-      reason: tableReason(subject, chosen, allowed, TABLE_READ_ACTIONS),
-      explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...conditionalSentence(chosen)],
-      conditions: chosen.conditions,
-      context: plain(context),
-    };
+      actions: actionDecisions(TABLE_READ_ACTIONS, outcomes.map((o) => o.verdict)),
+      grants: NONE,
+      conditions: outcomes[chosenIndex].conditions,
+      context,
+    } as unknown as LockDecision;
+    const allowed = TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision);
+    return this.lazyTableWords(lock, entry, subject, context, set, TABLE_READ_ACTIONS[chosenIndex], allowed);
   }
 
-  private keyLock(entry: PrincipalEntry, subject: Subject, contextFacts: ContextFacts): LockDecision {
+  private decideTable(entry: PrincipalEntry, action: string, context: KnownContext, set: PolicySet): Outcome {
+    return this.#evaluator.decide(entry.arn, entry.userId, action, this.facts.tableArn, context, set);
+  }
+
+  /** The words are built on first read, from the same evaluation done again; the closure holds only what it needs. */
+  private lazyTableWords(lock: LockDecision, entry: PrincipalEntry, subject: Subject, context: KnownContext, set: PolicySet, action: string, allowed: string[]): LockDecision {
+    return defineLazy(lock, PRESENTATION, () => {
+      const chosen = this.decideTable(entry, action, context, set);
+      const result = decisive(chosen);
+      const details = result.details;
+      return {
+        via: lock.decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
+        deciding: this.decidingOf(result, set),
+        reason: tableReason(subject, chosen, allowed, TABLE_READ_ACTIONS),
+        explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...conditionalSentence(chosen)],
+      };
+    });
+  }
+
+  private keyLock(entry: PrincipalEntry, subject: Subject, context: KnownContext): LockDecision {
     const base = { lock: 'key' as const, actions: [] as LockDecision['actions'], deciding: [] as DecidingStatement[], grants: [], explanation: [], conditions: [] };
     const key = this.facts.key;
     if (!key || !this.facts.keyArn) {
@@ -192,45 +247,50 @@ class ReportBuilder {
     if (!this.facts.keyPolicy) {
       return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: 'the key policy is not in the snapshot, so the key lock cannot be evaluated' };
     }
+    const keyArn = this.facts.keyArn;
     const set = this.policySet(entry, this.facts.keyPolicy);
-    const context = keyContext(contextFacts);
-    const outcome = this.#evaluator.decide({ principal: entry.arn, userId: entry.userId, action: 'kms:Decrypt', resource: this.facts.keyArn, context }, set);
-    const encryptionContext = dynamoEncryptionContext(contextFacts);
-    const grant = outcome.verdict === 'allowed' ? undefined : key.Grants.find((g) => grantPermits(g, entry.arn, 'Decrypt', encryptionContext, entry.roleArn));
+    const decideNow = () => this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set);
+    const outcome = decideNow();
+    const grant = outcome.verdict === 'allowed' ? undefined : key.Grants.find((g) => grantPermits(g, entry.arn, 'Decrypt', this.#encryptionContext, entry.roleArn));
     let decision: LockVerdict = outcome.verdict;
     if (grant) {
       if (outcome.least.decision === 'implicitly-denied') decision = 'allowed';
       else if (outcome.most.decision !== 'explicitly-denied') decision = 'conditional';
     }
     const ref = grant ? grantRef(grant) : undefined;
-    const result = decisive(outcome);
-    const details = result.details;
-    const viaGrant = !!ref && result.decision !== 'allowed';
-    return {
+    const lock = {
       lock: 'key',
       decision,
-      actions: [{ action: 'kms:Decrypt', decision }],
-      via:
-        decision === 'denied'
-          ? undefined
-          : viaGrant
-            ? 'grant'
-            : details?.resourceAllows.length
-              ? 'key-policy'
-              : entry.kind === 'root' && !details?.identityAllows.length
-                ? 'root'
-                : 'iam-delegation',
-      deciding: viaGrant ? [] : this.decidingOf(result, set),
-      grants: ref && decision !== 'denied' ? [ref] : [],
-      reason: keyReason(subject, outcome, viaGrant ? ref : undefined),
-      explanation: [
-        ...explain(result, { resourceLabel: this.keyLabel(), principalLabel: subject.who }),
-        ...(viaGrant && ref ? [`${capitalise(grantLabel(ref))} gives ${subject.who} Decrypt on this key${ref.constraints ? ' when the encryption context is this table\'s' : ''}, so the key lock opens anyway.`] : []),
-        ...conditionalSentence(outcome),
-      ],
+      actions: actionDecisions(KEY_ACTIONS, [decision]),
+      grants: ref && decision !== 'denied' ? [ref] : NONE,
       conditions: outcome.conditions,
-      context: plain(context),
-    };
+      context,
+    } as unknown as LockDecision;
+    return defineLazy(lock, PRESENTATION, () => {
+      const again = decideNow();
+      const result = decisive(again);
+      const details = result.details;
+      const viaGrant = !!ref && result.decision !== 'allowed';
+      return {
+        via:
+          decision === 'denied'
+            ? undefined
+            : viaGrant
+              ? 'grant'
+              : details?.resourceAllows.length
+                ? 'key-policy'
+                : entry.kind === 'root' && !details?.identityAllows.length
+                  ? 'root'
+                  : 'iam-delegation',
+        deciding: viaGrant ? [] : this.decidingOf(result, set),
+        reason: keyReason(subject, again, viaGrant ? ref : undefined),
+        explanation: [
+          ...explain(result, { resourceLabel: this.keyLabel(), principalLabel: subject.who }),
+          ...(viaGrant && ref ? [`${capitalise(grantLabel(ref))} gives ${subject.who} Decrypt on this key${ref.constraints ? " when the encryption context is this table's" : ''}, so the key lock opens anyway.`] : []),
+          ...conditionalSentence(again),
+        ],
+      };
+    });
   }
 
   private keyLabel(): string {
@@ -261,6 +321,19 @@ class ReportBuilder {
   }
 }
 
+function policiesOf(set: PolicySet): PolicyOfKind[] {
+  const policies: PolicyOfKind[] = set.identity.map((p) => ({ policy: p.policy, kind: 'identity' }));
+  if (set.boundary) policies.push({ policy: set.boundary.policy, kind: 'identity' });
+  if (set.resource) policies.push({ policy: set.resource.policy, kind: 'resource' });
+  return policies;
+}
+
+function tagSignature(tags: Record<string, string>): string {
+  const keys = Object.keys(tags);
+  if (keys.length === 0) return '';
+  return JSON.stringify(keys.sort().map((k) => [k, tags[k]]));
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -274,12 +347,6 @@ function conditionalSentence(outcome: Outcome): string[] {
 /** The evaluation that explains the verdict: the sure one for a denial, the favourable one otherwise. */
 function decisive(outcome: Outcome): EvaluationResult {
   return outcome.verdict === 'denied' ? outcome.least : outcome.most;
-}
-
-function plain(context: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(context)) if (value !== undefined) out[key] = value;
-  return out;
 }
 
 function findTable(snapshot: AccountSnapshot, tableArn: string): TableSnapshot {

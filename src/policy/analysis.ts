@@ -15,7 +15,12 @@ export interface PolicyUnderTest {
   name: string;
   kind: PolicyType;
   compiled: CompiledPolicy;
+  /** How often it was scanned with a frozen context: its scans are shared only once it is seen often. */
+  sharedUses?: number;
 }
+
+/** Scans before a policy's results are kept for sharing; a principal's own policy rarely gets there. */
+const SHARE_AFTER = 16;
 
 export interface Hit {
   policy: PolicyUnderTest;
@@ -64,6 +69,8 @@ interface Matching {
   lookup: VariableLookup;
   /** A NotPrincipal Deny always applies to a caller with a permissions boundary ("Permissions boundaries for IAM entities"). */
   hasBoundary: boolean;
+  /** The request's context when it is frozen, so that scans of caller-independent policies can be shared. */
+  sharedContext?: object;
 }
 
 interface ResourceFacts {
@@ -99,6 +106,9 @@ const NONE: never[] = [];
 function emptyScan(): Scan {
   return { allows: NONE, denies: NONE, nearMisses: NONE, otherPrincipals: NONE, unresolved: NONE };
 }
+
+/** The scan of a policy that is not there: shared, never recorded into. */
+const NOTHING_FOUND: Scan = Object.freeze(emptyScan());
 
 function record<K extends keyof Scan>(scan: Scan, list: K, item: Scan[K][number]): void {
   if (scan[list] === NONE) scan[list] = [] as unknown as Scan[K];
@@ -146,7 +156,60 @@ function scanStatement(policy: PolicyUnderTest, statement: CompiledStatement, m:
   record(into, statement.effect === 'Deny' ? 'denies' : 'allows', hit);
 }
 
+/** Condition keys whose value the engine derives from the caller or the clock, not from the request's context. */
+const CALLER_KEYS = new Set(['aws:principalaccount', 'aws:principalarn', 'aws:principaltype', 'aws:username', 'aws:userid', 'aws:principalservicename', 'kms:calleraccount', 'aws:currenttime', 'aws:epochtime']);
+
+/**
+ * True when a policy without principals reads nothing of the caller: no policy variable and no condition on a key the
+ * engine derives from the caller or the clock. Its statements then match alike for every caller of one request.
+ */
+function callerIndependent(compiled: CompiledPolicy): boolean {
+  return (compiled.callerIndependent ??= compiled.statements.every(
+    (s) => !s.principal && !s.resourcePatterns.some((p) => p.includes('${')) && s.conditions.every((c) => !c.usesVariables && !CALLER_KEYS.has(c.keyLower)),
+  ));
+}
+
+/** Scans of caller-independent policies, by policy, action, resource and frozen context object. */
+const sharedScans = new WeakMap<PolicyUnderTest, Map<string, Map<string, WeakMap<object, Scan>>>>();
+
+function merge(from: Scan, into: Scan): void {
+  for (const list of ['allows', 'denies', 'nearMisses', 'otherPrincipals', 'unresolved'] as const) {
+    for (const item of from[list]) record(into, list, item);
+  }
+}
+
+/**
+ * A policy's statements against the request. When many callers share one request (the same frozen context object,
+ * action and resource), a caller-independent policy is scanned once for all of them.
+ */
 function scan(policy: PolicyUnderTest, m: Matching, into: Scan): void {
+  const context = m.sharedContext;
+  if (!context || policy.kind === 'resource' || (policy.sharedUses = (policy.sharedUses ?? 0) + 1) <= SHARE_AFTER || !callerIndependent(policy.compiled)) {
+    scanStatements(policy, m, into);
+    return;
+  }
+  let byAction = sharedScans.get(policy);
+  if (!byAction) sharedScans.set(policy, (byAction = new Map()));
+  let byResource = byAction.get(m.action);
+  if (!byResource) {
+    if (byAction.size > 64) byAction.clear();
+    byAction.set(m.action, (byResource = new Map()));
+  }
+  let byContext = byResource.get(m.resource);
+  if (!byContext) {
+    if (byResource.size > 64) byResource.clear();
+    byResource.set(m.resource, (byContext = new WeakMap()));
+  }
+  let own = byContext.get(context);
+  if (!own) {
+    own = emptyScan();
+    scanStatements(policy, m, own);
+    byContext.set(context, own);
+  }
+  merge(own, into);
+}
+
+function scanStatements(policy: PolicyUnderTest, m: Matching, into: Scan): void {
   for (const statement of statementsForAction(policy.compiled, m.action)) {
     try {
       scanStatement(policy, statement, m, into);
@@ -183,6 +246,22 @@ function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSid
   return cached;
 }
 
+const resourceUnderTest = new WeakMap<object, PolicyUnderTest & { document: unknown }>();
+
+/** The compiled resource policy; reused while the same NamedPolicy object comes back with the same name and document. */
+function resourcePolicyOf(req: EvaluationRequest, isKmsKey: boolean, isTrust: boolean): PolicyUnderTest {
+  const given = req.resourcePolicy;
+  const name = resourcePolicyName(req, isKmsKey, isTrust);
+  const document = isNamedPolicy(given) ? given.document : (given as PolicyDocument | string);
+  if (!isNamedPolicy(given)) return { name, kind: 'resource', compiled: compiledPolicyOf(document, 'resource') };
+  let cached = resourceUnderTest.get(given);
+  if (!cached || cached.name !== name || cached.document !== document) {
+    cached = { name, kind: 'resource', compiled: compiledPolicyOf(document, 'resource'), document };
+    resourceUnderTest.set(given, cached);
+  }
+  return cached;
+}
+
 function resourcePolicyName(req: EvaluationRequest, isKmsKey: boolean, isTrust: boolean): string {
   if (isNamedPolicy(req.resourcePolicy) && typeof req.resourcePolicy.name === 'string') return req.resourcePolicy.name;
   return isKmsKey ? 'key policy' : isTrust ? 'trust policy' : 'resource policy';
@@ -196,6 +275,7 @@ export function analyse(req: EvaluationRequest): Analysis {
   const context = buildContext(req, caller);
   const hasBoundary = req.permissionsBoundary !== undefined && req.permissionsBoundary !== null;
   const m: Matching = { caller, action, resource, userId: typeof req.userId === 'string' ? req.userId : undefined, context, lookup: variableLookup(context), hasBoundary };
+  if (req.context && typeof req.context === 'object' && Object.isFrozen(req.context)) m.sharedContext = req.context;
 
   const facts = factsOf(resource);
   const isTrust = facts.isRole && /^sts:AssumeRole/i.test(action);
@@ -212,21 +292,15 @@ export function analyse(req: EvaluationRequest): Analysis {
   if (Array.isArray(req.sessionPolicies)) {
     for (let i = 0; i < req.sessionPolicies.length; i++) sessionPolicies.push(callerPolicyOf(req.sessionPolicies[i], i, 'session'));
   }
-  const resourcePolicy: PolicyUnderTest | undefined = hasResourcePolicy
-    ? {
-        name: resourcePolicyName(req, facts.isKmsKey, isTrust),
-        kind: 'resource',
-        compiled: compiledPolicyOf(isNamedPolicy(req.resourcePolicy) ? req.resourcePolicy.document : (req.resourcePolicy as PolicyDocument | string), 'resource'),
-      }
-    : undefined;
+  const resourcePolicy: PolicyUnderTest | undefined = hasResourcePolicy ? resourcePolicyOf(req, facts.isKmsKey, isTrust) : undefined;
 
   const identity = emptyScan();
   for (const policy of identityPolicies) scan(policy, m, identity);
   const onResource = emptyScan();
   if (resourcePolicy) scan(resourcePolicy, m, onResource);
-  const boundary = emptyScan();
+  const boundary = permissionsBoundary ? emptyScan() : NOTHING_FOUND;
   if (permissionsBoundary) scan(permissionsBoundary, m, boundary);
-  const session = emptyScan();
+  const session = sessionPolicies.length > 0 ? emptyScan() : NOTHING_FOUND;
   for (const policy of sessionPolicies) scan(policy, m, session);
 
   return {

@@ -24,7 +24,7 @@ export function describeCaller(principal: string): CallerIdentityInfo {
   let info = cache.get(principal);
   if (!info) {
     info = parseCaller(principal);
-    if (cache.size > 2048) cache.clear();
+    if (cache.size > 32768) cache.clear();
     cache.set(principal, info);
   }
   return info;

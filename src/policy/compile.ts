@@ -35,6 +35,10 @@ export interface CompiledPolicy {
   statements: CompiledStatement[];
   /** Memo: action as requested → well-formed statements whose Action / NotAction covers it (matching ignores case). */
   byAction: Map<string, CompiledStatement[]>;
+  /** Memo of analysis.ts: whether the policy reads nothing of the caller (see callerIndependent there). */
+  callerIndependent?: boolean;
+  /** Memo of reasons.ts: whether neither the policy nor a statement has a problem. */
+  wellFormed?: boolean;
 }
 
 const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);

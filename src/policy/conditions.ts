@@ -15,6 +15,8 @@ export interface CompiledCondition {
   matchesAny(requestValue: string, lookup: VariableLookup): boolean;
   /** For Null: the policy's expectations ("true": absent, "false": present). */
   nullExpectations?: boolean[];
+  /** True when a value holds a policy variable such as ${aws:username}. */
+  usesVariables: boolean;
 }
 
 function conditionValueText(value: unknown): string | undefined {
@@ -74,7 +76,8 @@ function compileCondition(operator: string, key: string, raw: unknown, variables
     values.push(text);
   }
   if (values.length === 0) return `condition ${operator} ${key} has no values`;
-  const base = { operator, key, keyLower: key.toLowerCase(), family: spec.family, negated: spec.negated, ifExists, set };
+  const usesVariables = variables && values.some((v) => v.includes('${'));
+  const base = { operator, key, keyLower: key.toLowerCase(), family: spec.family, negated: spec.negated, ifExists, set, usesVariables };
   if (spec.family === 'Null') {
     const expectations = values.map((v) => v.toLowerCase());
     if (expectations.some((v) => v !== 'true' && v !== 'false')) return `condition Null ${key}: values must be true or false`;

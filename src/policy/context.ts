@@ -13,10 +13,19 @@ const PRINCIPAL_TYPE: Partial<Record<CallerIdentityInfo['kind'], string>> = {
   anonymous: 'Anonymous',
 };
 
-/** The request's context with lower-cased key names. */
+const lowered = new WeakMap<object, Map<string, ContextValue>>();
+
+/**
+ * The request's context with lower-cased key names. A frozen context (Object.freeze) cannot change, so its view is
+ * remembered: callers that evaluate many requests with one context (the access analysis) pay for it once.
+ */
 function requestValues(context: ConditionContext | undefined): Map<string, ContextValue> | undefined {
   if (!context || typeof context !== 'object') return undefined;
+  const frozen = Object.isFrozen(context);
+  const known = frozen ? lowered.get(context) : undefined;
+  if (known) return known;
   const values = new Map<string, ContextValue>();
+  if (frozen) lowered.set(context, values);
   for (const key of Object.keys(context)) {
     const value = context[key];
     if (typeof value === 'string') values.set(key.toLowerCase(), value);

@@ -59,7 +59,7 @@ export function explain(result: EvaluationResult, options: ExplainOptions = {}):
       : result.decision === 'allowed'
         ? explainAllow(details, n)
         : explainImplicitDeny(details, n);
-  for (const reason of result.reasons) if (reason.kind === 'malformed-policy') sentences.push(reason.message);
+  if (details.inputProblems) sentences.push(...details.inputProblems);
   return sentences;
 }
 

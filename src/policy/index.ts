@@ -25,3 +25,4 @@ export {
   PERSISTENT_RESOURCE_ACTIONS,
 } from './defaults';
 export { wildcardMatch } from './wildcard';
+export { sameStatementsForActions, type PolicyOfKind } from './equivalence';

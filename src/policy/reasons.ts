@@ -69,6 +69,8 @@ export function buildDetails(a: Analysis, decision: Decision): EvaluationDetails
     details.sessionAllows = a.session.allows.map(refOf);
   }
   if (decision === 'implicitly-denied') details.noAllowIn = noAllowIn(a);
+  const problems = inputProblems(a);
+  if (problems.length > 0) details.inputProblems = problems.map((r) => r.message);
   return details;
 }
 
@@ -88,7 +90,14 @@ function callerSidePolicies(a: Analysis): PolicyUnderTest[] {
   return policies.concat(a.sessionPolicies);
 }
 
+/** True when neither the policy nor any statement has a problem; remembered per compiled policy. */
+function isWellFormed(policy: PolicyUnderTest): boolean {
+  const compiled = policy.compiled;
+  return (compiled.wellFormed ??= compiled.problems.length === 0 && compiled.statements.every((s) => s.problems.length === 0));
+}
+
 function malformedReasons(policy: PolicyUnderTest): Reason[] {
+  if (isWellFormed(policy)) return [];
   const reasons: Reason[] = [];
   const where = capitalise(policyLabel(policy.kind, policy.name));
   for (const problem of policy.compiled.problems) {
@@ -106,7 +115,16 @@ function malformedReasons(policy: PolicyUnderTest): Reason[] {
   return reasons;
 }
 
+function allWellFormed(a: Analysis): boolean {
+  for (const p of a.identityPolicies) if (!isWellFormed(p)) return false;
+  for (const p of a.sessionPolicies) if (!isWellFormed(p)) return false;
+  if (a.resourcePolicy && !isWellFormed(a.resourcePolicy)) return false;
+  if (a.permissionsBoundary && !isWellFormed(a.permissionsBoundary)) return false;
+  return a.identity.unresolved.length + a.onResource.unresolved.length + a.boundary.unresolved.length + a.session.unresolved.length === 0;
+}
+
 function inputProblems(a: Analysis): Reason[] {
+  if (allWellFormed(a)) return [];
   const reasons = callerSidePolicies(a).flatMap(malformedReasons);
   for (const skipped of [...a.identity.unresolved, ...a.onResource.unresolved, ...a.boundary.unresolved, ...a.session.unresolved]) {
     reasons.push({

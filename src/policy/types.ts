@@ -38,6 +38,7 @@ export interface EvaluationRequest {
   action: string;
   /** Resource ARN. */
   resource: string;
+  /** Condition keys of the request. Freeze it (Object.freeze) when many requests share it: the engine then reads it once. */
   context?: ConditionContext;
   identityPolicies: NamedPolicy[];
   /** The key policy or other resource policy; absent when the resource has none. */
@@ -141,6 +142,8 @@ export interface EvaluationDetails {
   resourceRoleAllows?: StatementRef[];
   /** For an implicit deny: the kind of policy whose missing Allow decided it, as AWS's AccessDenied message names it. */
   noAllowIn?: PolicyType;
+  /** Malformed policies and statements, and statements skipped for a policy variable without a value; absent when none. */
+  inputProblems?: string[];
 }
 
 export interface SourceRange {

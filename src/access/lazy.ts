@@ -1,0 +1,41 @@
+// Report fields that take words to build (reasons, explanations, deciding statements) are computed when first read,
+// so that a report of 10,000 rows costs only its decisions until someone looks. They are enumerable accessors that
+// turn into plain values on first read: JSON.stringify, structuredClone, spreading and deepEqual all see plain data.
+
+type Compute = () => Record<PropertyKey, unknown>;
+
+const pending = new WeakMap<object, { compute: Compute; computed?: Record<PropertyKey, unknown> }>();
+
+/** One accessor descriptor per property name, shared by every object: no closures per object. */
+const descriptors = new Map<PropertyKey, PropertyDescriptor>();
+
+function settle(target: object, key: PropertyKey, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function descriptorFor(key: PropertyKey): PropertyDescriptor {
+  let descriptor = descriptors.get(key);
+  if (!descriptor) {
+    descriptor = {
+      enumerable: true,
+      configurable: true,
+      get(this: object) {
+        const state = pending.get(this);
+        const value = state ? (state.computed ??= state.compute())[key] : undefined;
+        settle(this, key, value);
+        return value;
+      },
+      set(this: object, value: unknown) {
+        settle(this, key, value);
+      },
+    };
+    descriptors.set(key, descriptor);
+  }
+  return descriptor;
+}
+
+export function defineLazy<T extends object, K extends keyof T>(target: T, keys: readonly K[], compute: () => Pick<T, K>): T {
+  pending.set(target, { compute: compute as Compute });
+  for (const key of keys) Object.defineProperty(target, key, descriptorFor(key));
+  return target;
+}
