@@ -25,6 +25,8 @@ export interface PrincipalEntry {
   tags: Record<string, string>;
   /** The tags in one string: principals with the same tags share request contexts. Empty without tags. */
   tagSignature?: string;
+  /** Its identity policies are not in the snapshot (a principal of another account, or one not collected). */
+  unseen?: boolean;
   /** Missing data this principal's answer depends on. */
   unknowns: string[];
 }

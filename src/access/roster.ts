@@ -37,21 +37,26 @@ function accountOf(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
+/**
+ * Stands for identity policies that cannot be seen: it allows everything, so the row shows the most the visible
+ * policies let through, and the report marks it as unknown rather than guessing.
+ */
+function unseenPolicies(name: string): SourcedPolicy {
+  return { policy: { name, document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }, source: { type: 'external' } };
+}
+
 /** A principal outside the account: its own IAM policies decide its side, and they cannot be seen from here. */
 function externalEntry(arn: string): PrincipalEntry {
   const account = accountOf(arn);
-  const theirs: SourcedPolicy = {
-    policy: { name: `the IAM policies of account ${account}`, document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
-    source: { type: 'external' },
-  };
   return {
     arn,
     kind: 'external',
     name: arn,
     account,
     groups: [],
-    identity: [theirs],
+    identity: [unseenPolicies(`the IAM policies of account ${account}`)],
     tags: {},
+    unseen: true,
     unknowns: [`the IAM policies of account ${account} are not visible from this account; the row shows what this account's policies allow`],
   };
 }
@@ -76,12 +81,23 @@ export function resolveEntry(arn: string, index: PrincipalIndex, accountId: stri
       account,
       roleArn: role?.arn ?? `arn:${partition}:iam::${account}:role/${roleName}`,
       groups: [],
-      identity: role?.identity ?? [],
+      identity: role?.identity ?? [unseenPolicies(`the policies of role ${roleName}`)],
+      unseen: !role,
       boundary: role?.boundary,
       tags: role?.tags ?? {},
       unknowns: [...(role?.unknowns ?? []), ...unknowns],
     };
   }
   const kind = type === 'role' ? 'role' : type === 'federated-user' ? 'federated-user' : 'user';
-  return { arn, kind, name: arn.split('/').pop() ?? arn, account, groups: [], identity: [], tags: {}, unknowns: [`${arn} is not in the snapshot, so its policies are not known`] };
+  return {
+    arn,
+    kind,
+    name: arn.split('/').pop() ?? arn,
+    account,
+    groups: [],
+    identity: [unseenPolicies(`the policies of ${arn.split(':').pop()}`)],
+    tags: {},
+    unseen: true,
+    unknowns: [`${arn} is not in the snapshot, so its policies are not known; the row shows what the other policies allow`],
+  };
 }

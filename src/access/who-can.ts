@@ -61,6 +61,7 @@ interface SnapshotCache {
   variants: Map<boolean, ConditionVariants>;
   keyPolicies: Map<string, NamedPolicy | undefined>;
   tablePolicies: Map<string, NamedPolicy | undefined>;
+  sameActions: Map<string, WeakMap<PrincipalEntry, boolean>>;
 }
 
 const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
@@ -68,7 +69,7 @@ const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
 function cacheOf(snapshot: AccountSnapshot): SnapshotCache {
   let cache = caches.get(snapshot);
   if (!cache) {
-    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map() };
+    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map() };
     caches.set(snapshot, cache);
   }
   return cache;
@@ -139,6 +140,8 @@ class ReportBuilder {
   constructor(
     private readonly facts: TableFacts,
     variants: ConditionVariants,
+    /** Per principal: whether GetItem, Query and Scan meet the same statements on this table (then one evaluation decides them). */
+    private readonly sameActions: WeakMap<PrincipalEntry, boolean>,
   ) {
     this.#evaluator = new RequestEvaluator(variants);
     this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
@@ -159,8 +162,8 @@ class ReportBuilder {
     const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, subject, contexts.key);
     const unknowns = key?.decision === 'unknown' && this.facts.keyPolicyUnknown ? [...entry.unknowns, this.facts.keyPolicyUnknown] : entry.unknowns.length > 0 ? [...entry.unknowns] : NONE;
     let read = combine(table.decision, key?.decision);
-    // Outside the account only what this account's policies allow is known; their own account must allow too.
-    if (entry.kind === 'external' && read === 'allowed') read = 'conditional';
+    // With unseen identity policies only what the other policies allow is known: an allow is not sure.
+    if (entry.unseen && read === 'allowed') read = 'conditional';
     const row: AccessRow = {
       principal: entry.arn,
       kind: entry.kind,
@@ -196,7 +199,8 @@ class ReportBuilder {
     const set = this.policySet(entry, this.facts.tablePolicy);
     // When GetItem, Query and Scan meet the same statements everywhere, one evaluation decides all three.
     const first = this.decideTable(entry, TABLE_READ_ACTIONS[0], context, set);
-    const same = sameStatementsForActions(TABLE_READ_ACTIONS, policiesOf(set));
+    let same = this.sameActions.get(entry);
+    if (same === undefined) this.sameActions.set(entry, (same = sameStatementsForActions(TABLE_READ_ACTIONS, policiesOf(set))));
     const outcomes: Outcome[] = [first];
     for (let i = 1; i < TABLE_READ_ACTIONS.length; i++) outcomes.push(same ? first : this.decideTable(entry, TABLE_READ_ACTIONS[i], context, set));
     let decision: LockVerdict = 'denied';
@@ -432,7 +436,9 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
     variants = new ConditionVariants(knownKeyPredicate(tagsKnown));
     cache.variants.set(tagsKnown, variants);
   }
-  const builder = new ReportBuilder(facts, variants);
+  let sameActions = cache.sameActions.get(facts.tableArn);
+  if (!sameActions) cache.sameActions.set(facts.tableArn, (sameActions = new WeakMap()));
+  const builder = new ReportBuilder(facts, variants, sameActions);
   const named = namedPrincipals(facts);
   const root = rootArn(facts.partition, snapshot.accountId);
   const arns = options.principals ?? [...new Set([...cache.index.byArn.keys(), root, ...named.keys()])];

@@ -330,6 +330,18 @@ describe('the rows', () => {
     assert.equal(root.read, 'allowed');
   });
 
+  test('a principal asked for but not in the snapshot: an allow is only conditional, a denial by the visible policies is sure', () => {
+    const { b } = labAccount();
+    const ghost = userArn('ghost');
+    const open = rowOf(whoCan(b.build(), TABLE_ARN, { principals: [ghost] }), ghost);
+    assert.equal(open.read, 'conditional');
+    assert.match(open.unknowns[0], /ghost is not in the snapshot/);
+    const closed = consoleKeyPolicy(ACCOUNT, { users: [userArn(TEST_USER)] });
+    closed.Statement = (closed.Statement as object[]).slice(1) as typeof closed.Statement;
+    const { b: other } = labAccount(closed);
+    assert.equal(rowOf(whoCan(other.build(), TABLE_ARN, { principals: [ghost] }), ghost).read, 'denied', 'the key policy neither names nor delegates');
+  });
+
   test('options.principals computes only the rows asked for', () => {
     const { b, testUser } = labAccount();
     const report = whoCan(b.build(), TABLE_ARN, { principals: [testUser] });
