@@ -1,4 +1,4 @@
-// The panel's Access view ("who can read this table?"): what the table panel hands it, and what it answers.
+// What the table panel hands its Access view ("who can read this table?") with each message.
 import type { DynamoTable } from '../aws/types';
 import type { KeyPolicyDocument } from '../keypolicy';
 import type { PaneSource } from './pane-source';
@@ -16,9 +16,3 @@ export interface AccessContext {
 }
 
 export type AccessMessage = Extract<WebviewMessage, { type: 'whoCanRead' | 'previewAccess' | 'verifyAccess' | 'exportAccess' }>;
-
-export interface AccessController {
-  handle(message: AccessMessage, context: AccessContext): Promise<void>;
-  /** Posts the last report again, for a webview that was reloaded. */
-  replay(context: AccessContext): void;
-}

@@ -192,6 +192,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       return { type, pane: oneOf(o.pane, PANES, 'rendered.pane'), rows: integer(o.rows, 'rendered.rows') };
     case 'previewAccess':
       return { type, version: integer(o.version, 'previewAccess.version'), text: string(o.text, 'previewAccess.text', MAX_TEXT) };
+    case 'showStatement':
+      return { type, statementIndex: integer(o.statementIndex, 'showStatement.statementIndex', 0, 10_000), text: string(o.text, 'showStatement.text', MAX_TEXT) };
     case 'exportAccess':
       return { type, format: oneOf(o.format, ['markdown', 'json'] as const, 'exportAccess.format') };
     case 'discardDraft':

@@ -178,7 +178,9 @@ export type HostMessage =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string }
   | { type: 'access'; access: AccessView }
   | { type: 'accessPreview'; version: number; preview: AccessPreview }
-  | { type: 'verification'; results: VerificationView[] }
+  | { type: 'verification'; state: 'running' | 'done'; results: VerificationView[]; problem?: string }
+  /** Shows the Access view (from "Who can read?"). */
+  | { type: 'showAccess' }
   /** Highlights a statement of the key policy (the range in the editor's current text). */
   | { type: 'revealStatement'; from: number; to: number };
 
@@ -202,7 +204,8 @@ export type WebviewMessage =
   | { type: 'whoCanRead' }
   | { type: 'previewAccess'; version: number; text: string }
   | { type: 'verifyAccess' }
-  | { type: 'exportAccess'; format: 'markdown' | 'json' };
+  | { type: 'exportAccess'; format: 'markdown' | 'json' }
+  | { type: 'showStatement'; statementIndex: number; text: string };
 
 // ---- the Access view (who can read this table) ----
 
@@ -214,14 +217,23 @@ export interface AccessStatementView {
   sid?: string;
   index: number;
   effect: 'Allow' | 'Deny';
-  /** True for a statement of the key policy shown in the editor: selecting it highlights it there. */
+  /** True for a statement of the key policy: selecting it highlights it in the policy editor. */
   inKeyPolicy: boolean;
+  /** Where it comes from, in words: "attached", "inline", "through group devs", "permissions boundary", … */
+  source: string;
 }
 
 export interface AccessLockView {
-  decision: AccessRead | 'not-applicable';
+  decision: AccessRead | 'unknown';
+  /** The plain-words sentence. */
   reason: string;
+  /** How the lock opens, in words, e.g. "the key policy delegates to IAM, and an IAM policy allows it". */
+  via?: string;
   statements: AccessStatementView[];
+  grants: string[];
+  /** The policy engine's explanation, sentence by sentence. */
+  explanation: string[];
+  conditions: string[];
 }
 
 export interface AccessRowView {
@@ -231,29 +243,45 @@ export interface AccessRowView {
   groups: string[];
   read: AccessRead;
   table: AccessLockView;
-  key: AccessLockView;
+  /** Absent for a table under an AWS owned key: there is no key lock. */
+  key?: AccessLockView;
   conditions: string[];
+  unknowns: string[];
   /** Whether KMS Lab holds credentials for this principal (Verify can read as it). */
   verifiable: boolean;
 }
 
 export type AccessView =
-  | { state: 'loading'; message: string }
+  | { state: 'idle' }
+  | { state: 'loading'; message: string; done?: number; total?: number }
   | { state: 'failed'; message: string }
-  | { state: 'ready'; tableArn: string; collectedAt: string; rows: AccessRowView[]; notEvaluated: string[]; missing: string[] };
+  | {
+      state: 'ready';
+      tableName: string;
+      tableArn: string;
+      collectedAt: string;
+      encryption: string;
+      keyLabel?: string;
+      rows: AccessRowView[];
+      notEvaluated: string[];
+      missing: string[];
+    };
 
 export interface AccessPreview {
-  gains: string[];
-  loses: string[];
+  gains: { principal: string; name: string; before: string }[];
+  loses: { principal: string; name: string; after: string }[];
+  changes: { principal: string; name: string; before: string; after: string }[];
   /** Set when the draft could not be evaluated (e.g. invalid JSON). */
   problem?: string;
 }
 
 export interface VerificationView {
   principal: string;
+  /** The identity KMS Lab read as: a profile, the status bar identity, the lab's test user. */
   identity: string;
   predicted: AccessRead;
   observed: 'allowed' | 'denied' | 'error';
   detail: string;
+  /** False when observed and predicted differ: shown loudly. A conditional prediction is never a disagreement. */
   agrees: boolean;
 }

@@ -6,9 +6,9 @@ import { CancelledError, Commands, registerCommand } from '../commands';
 import type { KeyPolicyStore } from '../keypolicy';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
-import type { AccessController } from './access-controller';
 import { PolicyDrafts } from './drafts';
 import { InvalidMessageError, parseWebviewMessage } from './incoming';
+import { analyseAccessSnapshot, exportAccessSnapshot } from './snapshot-commands';
 import { PANEL_VIEW_TYPE, type PanelSubject, type PersistedState } from './protocol';
 import { panelKey, TablePanel, type PanelInfo } from './table-panel';
 
@@ -17,7 +17,6 @@ export interface TablePanelDeps {
   connection: Connection;
   identities: ExtraIdentities;
   keyPolicies: KeyPolicyStore;
-  access?: AccessController;
 }
 
 /** How the lab (and other callers) ask for a panel. */
@@ -60,13 +59,34 @@ export function registerTablePanel(context: vscode.ExtensionContext, deps: Table
     return track(new TablePanel(panel, subject, panelDeps, options));
   };
 
-  registerCommand(context, deps.log, Commands.openTablePanel, async (arg?: unknown) => {
-    const openedAt = Date.now();
+  const activeRegion = (): string => {
     const region = deps.connection.target?.region;
     if (!region || !deps.connection.session) throw new Error('No AWS profile is selected: pick one in the status bar first.');
-    const request = await subjectOf(arg, deps.connection, region);
+    return region;
+  };
+
+  registerCommand(context, deps.log, Commands.openTablePanel, async (arg?: unknown) => {
+    const openedAt = Date.now();
+    const request = await subjectOf(arg, deps.connection, activeRegion());
     await openPanel(request.subject, { readAs: request.readAs, openedAt });
   });
+
+  const whoCan = async (arg: unknown) => {
+    const request = await subjectOf(arg, deps.connection, activeRegion());
+    if (!request.subject.tableName) {
+      throw new Error(`No DynamoDB table in ${request.subject.region} uses this key. "Who can read?" answers for a table's data: create or pick a table encrypted with it.`);
+    }
+    const panel = await openPanel(request.subject, { readAs: request.readAs });
+    await panel.showAccess();
+  };
+  registerCommand(context, deps.log, Commands.whoCanRead, whoCan);
+  registerCommand(context, deps.log, Commands.whoCanDecrypt, whoCan);
+  registerCommand(context, deps.log, Commands.exportAccessSnapshot, async (arg?: unknown) => {
+    const request = await subjectOf(arg, deps.connection, activeRegion());
+    if (!request.subject.tableName) throw new Error('An access snapshot is collected for a table: this key protects none.');
+    return exportAccessSnapshot(deps.connection, request.subject.tableName);
+  });
+  registerCommand(context, deps.log, Commands.analyseAccessSnapshot, (file?: unknown) => analyseAccessSnapshot(file instanceof vscode.Uri ? file : undefined));
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {

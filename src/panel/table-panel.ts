@@ -7,12 +7,14 @@ import type { KeyPolicyDocument, KeyPolicyStore, SaveResult } from '../keypolicy
 import { errorMessage } from '../notify';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
-import type { AccessController } from './access-controller';
+import type { AccessContext } from './access-controller';
 import { explainDenial } from './denial-explanation';
+import { PanelAccess } from './panel-access';
 import type { PolicyDraft, PolicyDrafts } from './drafts';
 import { panelHtml, WEBVIEW_ASSETS } from './html';
 import { InvalidMessageError, parseWebviewMessage } from './incoming';
 import { borrowedSource, disposeSource, identityView, ownedSource, shortPrincipal, type PaneSource } from './pane-source';
+import { parsePolicy } from '../policy';
 import { checkPolicy, editKeyRoles, saveOutcome } from './policy-checks';
 import type { HostMessage, KeyRoleEdit, PaneAction, PaneId, PanelSubject, PersistedState, PolicyView, ReadRequest, TableView, WebviewMessage } from './protocol';
 import { readAsChoices, resolveReadAs } from './read-as';
@@ -25,7 +27,6 @@ export interface PanelDeps {
   keyPolicies: KeyPolicyStore;
   drafts: PolicyDrafts;
   extensionUri: vscode.Uri;
-  access?: AccessController;
 }
 
 export interface PanelInfo {
@@ -70,6 +71,9 @@ export class TablePanel implements vscode.Disposable {
   private readonly openedAt: number;
   private firstRowsMs: number | undefined;
   private maxDomRows = 0;
+  private readonly access: PanelAccess;
+  /** "Who can read?" opened the panel: its webview starts on the Access view. */
+  private accessShown = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -78,6 +82,7 @@ export class TablePanel implements vscode.Disposable {
     options: { readAs?: string; state?: PersistedState; openedAt?: number } = {},
   ) {
     this.openedAt = options.openedAt ?? Date.now();
+    this.access = new PanelAccess({ log: deps.log, connection: deps.connection, identities: deps.identities });
     this.readAsId = options.readAs ?? options.state?.readAs;
     this.pageSize = options.state?.pageSize ?? DEFAULT_PAGE_SIZE;
     if (options.state?.draft) this.draft = { ...options.state.draft, savedAt: new Date().toISOString() };
@@ -426,6 +431,8 @@ export class TablePanel implements vscode.Disposable {
   private adoptSaved(document: KeyPolicyDocument): void {
     this.loaded = document;
     this.draft = undefined;
+    // The report was made with the old policy: answer again with the one now live.
+    if (this.access.analysed) void this.access.refresh(this.accessContext());
     void this.deps.drafts.forget(document.keyArn);
     if (this.policyView.state !== 'loaded') return;
     this.setPolicyView({ ...this.policyView, liveText: document.text, text: document.text, loadedAt: document.loadedAt.toISOString(), restoredDraft: undefined });
@@ -619,11 +626,13 @@ export class TablePanel implements vscode.Disposable {
       case 'previewAccess':
       case 'verifyAccess':
       case 'exportAccess':
-        if (!this.deps.access) {
-          this.post({ type: 'access', access: { state: 'failed', message: 'The access analysis is not available in this version of KMS Lab.' } });
-          return;
-        }
-        return this.deps.access.handle(message, this.accessContext());
+        return this.access.handle(message, this.accessContext());
+      case 'showStatement': {
+        const range = parsePolicy(message.text).statementRanges[message.statementIndex];
+        if (range) this.post({ type: 'revealStatement', from: range.start, to: range.end });
+        else this.post({ type: 'notice', level: 'warning', message: `The key policy in the editor has no statement #${message.statementIndex + 1} any more.` });
+        return;
+      }
     }
   }
 
@@ -649,8 +658,9 @@ export class TablePanel implements vscode.Disposable {
       this.initial.primary = this.firstPage('primary', generation);
       if (this.secondary) this.initial.secondary = this.firstPage('secondary', generation);
     }
+    if (this.accessShown) this.post({ type: 'showAccess' });
+    this.access.replay(this.accessContext());
     await Promise.all([this.postInitial('primary', generation), this.postInitial('secondary', generation)]);
-    this.deps.access?.replay(this.accessContext());
   }
 
   private async runAction(action: PaneAction, pane: PaneId): Promise<void> {
@@ -670,7 +680,15 @@ export class TablePanel implements vscode.Disposable {
     }
   }
 
-  private accessContext() {
+  /** Opens the Access view and answers "who can read this table?". */
+  async showAccess(): Promise<void> {
+    this.panel.reveal();
+    this.accessShown = true;
+    this.post({ type: 'showAccess' });
+    await this.access.handle({ type: 'whoCanRead' }, this.accessContext());
+  }
+
+  private accessContext(): AccessContext {
     return {
       post: (message: HostMessage) => this.post(message),
       admin: this.primary,

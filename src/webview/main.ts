@@ -13,14 +13,32 @@ import './main.css';
 import type { HostMessage } from '../panel/protocol';
 import { el } from './dom';
 import { send, state, updateState } from './host';
+import { AccessView } from './access-view';
 import { ItemsView } from './items-view';
 import { PolicyView } from './policy-view';
 
 performance.mark('kmslab-script-start');
 const items = new ItemsView();
+const access = new AccessView();
 const right = el('div', { class: 'right' });
 const app = document.getElementById('app') as HTMLElement;
-app.append(el('div', { class: 'left' }, [items.element]), right);
+
+type LeftTab = 'items' | 'access';
+const tabs: Record<LeftTab, HTMLElement> = {
+  items: el('button', { class: 'tab', text: 'Items', attrs: { role: 'tab', 'data-tab': 'items' }, on: { click: () => showTab('items') } }),
+  access: el('button', { class: 'tab', text: 'Who can read?', attrs: { role: 'tab', 'data-tab': 'access' }, on: { click: () => showTab('access') } }),
+};
+
+function showTab(tab: LeftTab): void {
+  for (const [name, button] of Object.entries(tabs)) button.setAttribute('aria-selected', String(name === tab));
+  items.element.hidden = tab !== 'items';
+  access.element.hidden = tab !== 'access';
+  updateState({ leftTab: tab });
+  if (tab === 'access') access.ensureAnalysed();
+}
+
+app.append(el('div', { class: 'left' }, [el('div', { class: 'tabs', attrs: { role: 'tablist' } }, [tabs.items, tabs.access]), items.element, access.element]), right);
+const firstTab: LeftTab = state()?.leftTab === 'access' ? 'access' : 'items';
 
 let policy: PolicyView | undefined;
 const waiting: HostMessage[] = [];
@@ -30,6 +48,9 @@ function buildPolicySide(): void {
   if (policy) return;
   policy = new PolicyView();
   policy.setCanOpenInEditor(canOpenInEditor);
+  const view = policy;
+  access.policyText = () => view.text;
+  policy.onTextChange = (text, dirty) => access.policyChanged(text, dirty);
   right.append(policy.element);
   for (const message of waiting.splice(0)) policy.handle(message);
 }
@@ -51,9 +72,15 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     policy?.setCanOpenInEditor(canOpenInEditor);
     return;
   }
+  if (message.type === 'showAccess') {
+    showTab('access');
+    return;
+  }
   items.handle(message);
+  access.handle(message);
   if (policy) policy.handle(message);
   else waiting.push(message);
 });
 
 send({ type: 'ready', state: state() });
+showTab(firstTab);

@@ -45,7 +45,7 @@ export class PolicyView {
   private bannerList: Banner[] = [];
   private saving = false;
   private canOpenInEditor = false;
-  onTextChange: (text: string) => void = () => {};
+  onTextChange: (text: string, dirty: boolean) => void = () => {};
 
   constructor() {
     this.title = el('h2', { class: 'policy-title', text: 'Key policy' });
@@ -214,7 +214,7 @@ export class PolicyView {
     this.checkTimer = window.setTimeout(() => send({ type: 'checkPolicy', version, text }), 120);
     updateState({ draft: text !== policy.liveText && policy.editable ? { keyArn: policy.keyArn, text, base: state()?.draft?.keyArn === policy.keyArn ? state()!.draft!.base : policy.liveText } : undefined });
     show(this.discardButton, policy.editable && this.dirty());
-    this.onTextChange(text);
+    this.onTextChange(text, this.dirty());
   }
 
   private save(overwriteConflict: boolean): void {
@@ -233,6 +233,7 @@ export class PolicyView {
     switch (outcome.kind) {
       case 'saved':
         this.removeBanner('restored');
+        this.rolesNote.textContent = '';
         if (this.diff?.kind === 'theirs') this.setDiffMode(undefined);
         this.banner({ id: 'outcome', level: 'success', message: outcome.message });
         updateState({ draft: undefined });
