@@ -105,7 +105,8 @@ export class AccessCollector {
   }
 
   private async tableNames(options: CollectAccessOptions, progress: Progress): Promise<string[]> {
-    if (options.tables) return options.tables;
+    // DescribeTable takes a name; an ARN given here is reduced to its name, which every DynamoDB endpoint accepts.
+    if (options.tables) return options.tables.map((t) => /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/([^/]+)$/.exec(t)?.[1] ?? t);
     const names: string[] = [];
     let start: string | undefined;
     do {

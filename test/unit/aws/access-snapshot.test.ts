@@ -187,7 +187,7 @@ describe('collecting the access snapshot from the sandbox', () => {
   it('for one principal: a handful of calls, and the row the lab predicts from', async () => {
     let calls = 0;
     const userArn = arn('user', 'test');
-    const snapshot = await collectAccessSnapshot(admin, { tables: ['lab'], principalArns: [userArn], onProgress: (done) => (calls = done) });
+    const snapshot = await collectAccessSnapshot(admin, { tables: [tableArn], principalArns: [userArn], onProgress: (done) => (calls = done) });
     assert.deepEqual(snapshot.principalsCollected, [userArn]);
     assert.deepEqual(snapshot.authorizationDetails.UserDetailList.map((u) => u.UserName), ['test']);
     assert.ok(calls <= 16, `${calls} calls`);
