@@ -92,6 +92,8 @@ export type PolicyView =
       loadedAt: string;
       /** Set when `text` is a draft kept from before (a reload, or a closed panel). */
       restoredDraft?: { savedAt: string };
+      /** Set when the policy could not be read again (e.g. as another identity): the view shows the last one read. */
+      problem?: string;
     };
 
 export interface PolicyMarker {

@@ -16,11 +16,11 @@ const PROFILE = 'profile:';
 const ENVIRONMENT = 'environment';
 const SANDBOX = 'sandbox';
 
-/** Every identity the panel can read as in `region`, except the one the status bar already uses. */
-export async function readAsChoices(connection: Connection, identities: ExtraIdentities, region: string): Promise<ReadAsChoice[]> {
-  const current = connection.target;
+/** Every identity the panel can read as in `region`; the one the status bar already uses only with `includeCurrent`. */
+export async function readAsChoices(connection: Connection, identities: ExtraIdentities, region: string, options: { includeCurrent?: boolean } = {}): Promise<ReadAsChoice[]> {
+  const current = options.includeCurrent ? undefined : connection.target;
   const choices: ReadAsChoice[] = [];
-  const extras = await identities.list(current);
+  const extras = await identities.list(connection.target);
   for (const extra of extras) {
     choices.push({ id: extra.id, label: extra.label, description: extra.description, arn: extra.arn, target: () => extra.target() });
   }
@@ -50,7 +50,8 @@ export async function readAsChoices(connection: Connection, identities: ExtraIde
 
 /** The choice with this id, or an error that says what is offered instead. */
 export async function resolveReadAs(connection: Connection, identities: ExtraIdentities, region: string, id: string): Promise<ReadAsChoice> {
-  const choices = await readAsChoices(connection, identities, region);
+  // A "Read as" profile that has since become the status bar's still reads as itself.
+  const choices = await readAsChoices(connection, identities, region, { includeCurrent: true });
   const found = choices.find((c) => c.id === id);
   if (found) return found;
   const offered = choices.map((c) => c.label).join(', ') || 'none';

@@ -64,6 +64,8 @@ export class TablePanel implements vscode.Disposable {
   /** The key policy as last loaded. */
   private loaded: KeyPolicyDocument | undefined;
   private draft: PolicyDraft | undefined;
+  /** True while the draft is one brought back from before (a closed panel, a reloaded window), until it is shown. */
+  private draftRestored = false;
   private draftTimer: NodeJS.Timeout | undefined;
   private readonly initial: Partial<Record<PaneId, Promise<HostMessage>>> = {};
   private pageSize: number;
@@ -85,7 +87,10 @@ export class TablePanel implements vscode.Disposable {
     this.access = new PanelAccess({ log: deps.log, connection: deps.connection, identities: deps.identities });
     this.readAsId = options.readAs ?? options.state?.readAs;
     this.pageSize = options.state?.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (options.state?.draft) this.draft = { ...options.state.draft, savedAt: new Date().toISOString() };
+    if (options.state?.draft) {
+      this.draft = { ...options.state.draft, savedAt: new Date().toISOString() };
+      this.draftRestored = true;
+    }
     const assets = vscode.Uri.joinPath(deps.extensionUri, ...WEBVIEW_ASSETS);
     panel.webview.options = { enableScripts: true, localResourceRoots: [assets] };
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'kms-lab.svg');
@@ -243,8 +248,13 @@ export class TablePanel implements vscode.Disposable {
       const key = await source.session.kms.describeKey(loaded.keyArn).catch(() => undefined);
       if (generation !== this.generation) return;
       if (this.draft && this.loaded && this.loaded.keyArn !== loaded.keyArn) this.draft = undefined;
-      this.draft ??= this.deps.drafts.get(loaded.keyArn);
+      if (!this.draft) {
+        this.draft = this.deps.drafts.get(loaded.keyArn);
+        this.draftRestored = this.draft !== undefined;
+      }
       if (this.draft?.text === loaded.text) this.draft = undefined;
+      const restored = this.draft && this.draftRestored ? { savedAt: this.draft.savedAt } : undefined;
+      this.draftRestored = false;
       this.loaded = loaded;
       this.setPolicyView({
         state: 'loaded',
@@ -257,11 +267,18 @@ export class TablePanel implements vscode.Disposable {
         editable: loaded.editable,
         readOnlyReason: loaded.readOnlyReason,
         loadedAt: loaded.loadedAt.toISOString(),
-        restoredDraft: this.draft ? { savedAt: this.draft.savedAt } : undefined,
+        restoredDraft: restored,
+        problem: undefined,
       });
     } catch (error) {
       if (generation !== this.generation) return;
-      this.setPolicyView({ state: 'failed', keyArn, message: `The key policy could not be read as ${source.label}: ${errorMessage(error)}` });
+      const problem = `The key policy could not be read as ${source.label}: ${errorMessage(error)}`;
+      // An unsaved edit stays on screen: Save will say whether this identity may change the policy.
+      if (this.draft && this.loaded?.keyArn === keyArn && this.policyView.state === 'loaded') {
+        this.setPolicyView({ ...this.policyView, text: this.draft.text, problem });
+        return;
+      }
+      this.setPolicyView({ state: 'failed', keyArn, message: problem });
     }
   }
 

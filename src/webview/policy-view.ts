@@ -148,6 +148,7 @@ export class PolicyView {
   private setPolicy(policy: PolicyState): void {
     this.policy = policy;
     if (policy.state === 'loaded') {
+      if (policy.text === policy.liveText) this.rolesNote.textContent = '';
       this.editor.setText(policy.text);
       this.editor.setReadOnly(!policy.editable);
       this.removeBanner('restored');
@@ -158,7 +159,10 @@ export class PolicyView {
           message: `Your unsaved edit (from ${new Date(policy.restoredDraft.savedAt).toLocaleString()}) is back in the editor. Save it, or discard it to see the live policy.`,
         });
       }
+      this.removeBanner('load-problem');
+      if (policy.problem) this.banner({ id: 'load-problem', level: 'warning', message: `${policy.problem}. Your unsaved edit is kept below.` });
       if (this.diff?.kind === 'live') this.editor.setDiff(policy.liveText);
+      else if (this.diff && policy.text === policy.liveText) this.setDiffMode(undefined);
       this.changed(policy.text);
     }
     this.render();

@@ -100,7 +100,10 @@ export class VirtualGrid {
 
   setItems(items: ItemJson[]): void {
     this.items = items;
-    this.selection = undefined;
+    if (this.selection) {
+      this.selection = undefined;
+      this.onSelect(undefined);
+    }
     this.element.scrollTop = 0;
     this.resize();
   }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import {
   awsFiles,
@@ -43,6 +44,10 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       await dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: `item-${String(i).padStart(2, '0')}` }, owner: { S: 'admin' }, n: { N: String(i) } } }));
     }
     testUser = await createTestUser(sandbox);
+    // May read key policies (the root statement lets IAM count), though not change them: for the denied-save case.
+    await clients(sandbox).iam.send(
+      new PutUserPolicyCommand({ UserName: 'kms-lab-test-user', PolicyName: 'read-key-policies', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['kms:GetKeyPolicy', 'kms:DescribeKey', 'kms:ListAliases'], Resource: '*' }] }) }),
+    );
     workbench = await openWorkbench({ name: 'panel', files: awsFiles(sandbox, { 'test-user': testUser.credentials }) });
     page = workbench.page;
   }, { timeout: 4 * 60_000 });
@@ -231,6 +236,102 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       }));
       assert.deepEqual(inPage, { pwned: undefined, elements: 0 });
       await page.screenshot({ path: path.join(screenshots, 'panel-hostile-light.png') });
+    });
+  });
+  /** Answers a VS Code modal dialog with one of its buttons. */
+  async function answerDialog(button) {
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: UI_TIMEOUT });
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  }
+
+  /** Switches the status bar's profile, as a person would. */
+  async function switchProfile(profile) {
+    await page.locator('.part.statusbar .statusbar-item[aria-label*="KMS Lab"]').filter({ has: page.locator('.codicon-key') }).click();
+    await pickQuick(page, profile);
+    await pickQuick(page, sandbox.region);
+    await page.locator('.part.statusbar .statusbar-item[aria-label*="KMS Lab"]').filter({ hasText: `${profile} · ${sandbox.region}` }).waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  async function saveAndExpect(frame, kind, pattern) {
+    await frame.locator('vscode-button[data-action="save-policy"]').click();
+    const banner = frame.locator(`.banner-${kind}[data-banner="outcome"]`);
+    await banner.waitFor({ timeout: UI_TIMEOUT });
+    const text = await banner.innerText();
+    assert.match(text, pattern);
+    assert.match(text, /Your text is kept/);
+  }
+
+  it('panel: bad input gets a clear message where it happened, and the text is kept', { timeout: 4 * 60_000 }, async () => {
+    const frame = panelFrame(page);
+    const account = key.keyArn.split(':')[4];
+    const statement = (sid, principal) => ({ Sid: sid, Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:*', Resource: '*' });
+    const policy = (...statements) => `${JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2)}\n`;
+    const root = statement('Enable IAM User Permissions', `arn:aws:iam::${account}:root`);
+    const editorHas = (text) => frame.locator('.cm-content', { hasText: text }).first().waitFor({ timeout: UI_TIMEOUT });
+
+    await step(page, 'panel-bad-discard', async () => {
+      await frame.locator('vscode-button[data-action="discard"]').click();
+      await answerDialog('Discard');
+      await editorHas('Outside change');
+    });
+
+    await step(page, 'panel-bad-too-large', async () => {
+      await setEditorText(page, frame, policy(root, statement('Big' + 'x'.repeat(33_000), `arn:aws:iam::${account}:root`)));
+      await frame.locator('.problems li.problem-error', { hasText: 'KMS accepts at most 32768' }).waitFor({ timeout: UI_TIMEOUT });
+      await saveAndExpect(frame, 'error', /bytes; KMS accepts at most 32768/);
+      await editorHas('Bigxxxx');
+    });
+
+    await step(page, 'panel-bad-unknown-principal', async () => {
+      await setEditorText(page, frame, policy(root, statement('Nobody', `arn:aws:iam::${account}:user/nobody-by-this-name`)));
+      await saveAndExpect(frame, 'error', /invalid principals/i);
+      await editorHas('nobody-by-this-name');
+    });
+
+    await step(page, 'panel-bad-lockout', async () => {
+      await setEditorText(page, frame, policy(statement('Only the test user', testUser.arn)));
+      await saveAndExpect(frame, 'error', /lock you out|will not allow you to update the key policy/);
+      await editorHas('Only the test user');
+      assert.ok((await livePolicy()).Statement.some((s) => s.Sid === 'Enable IAM User Permissions'), 'the lockout policy reached KMS');
+    });
+
+    await step(page, 'panel-bad-denied-put', async () => {
+      // The panel follows the status bar: as the test user (a key user, not an administrator), Save is refused.
+      await switchProfile('test-user');
+      await page.locator('.tabs-container .tab', { hasText: `${TABLE} as kms-lab-test-user` }).waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('[data-pane="primary"] .pane-who', { hasText: 'As test-user' }).waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
+      await editorHas('Only the test user');
+      await setEditorText(page, frame, policy(root, statement('Also the test user', testUser.arn)));
+      await saveAndExpect(frame, 'error', /kms:PutKeyPolicy/);
+      await editorHas('Also the test user');
+    });
+
+    await step(page, 'panel-bad-credentials', async () => {
+      const { iam } = clients(sandbox);
+      const { DeleteAccessKeyCommand } = await import('@aws-sdk/client-iam');
+      await iam.send(new DeleteAccessKeyCommand({ UserName: 'kms-lab-test-user', AccessKeyId: testUser.credentials.accessKeyId }));
+      await frame.locator('vscode-button[data-action="scan"]').click();
+      const failure = frame.locator('[data-pane="primary"] .failure');
+      await failure.waitFor({ timeout: UI_TIMEOUT });
+      assert.match(await failure.innerText(), /rejected[\s\S]*sign in again or pick another profile/);
+      await failure.locator('vscode-button', { hasText: 'Switch Profile…' }).waitFor({ timeout: UI_TIMEOUT });
+      await switchProfile('admin');
+      await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
+    });
+
+    await step(page, 'panel-bad-table-deleted', async () => {
+      const { dynamodb } = clients(sandbox);
+      const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
+      await dynamodb.send(new DeleteTableCommand({ TableName: TABLE }));
+      await frame.locator('vscode-button[data-action="scan"]').click();
+      const failure = frame.locator('[data-pane="primary"] .failure');
+      await failure.waitFor({ timeout: UI_TIMEOUT });
+      assert.match(await failure.innerText(), /does not exist \(any more\)[\s\S]*deleted while the panel was open/);
+      await editorHas('Also the test user');
+      await page.screenshot({ path: path.join(screenshots, 'panel-table-deleted-light.png') });
     });
   });
 });
