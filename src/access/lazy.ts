@@ -4,7 +4,13 @@
 
 type Compute = () => Record<PropertyKey, unknown>;
 
-const pending = new WeakMap<object, { compute: Compute; computed?: Record<PropertyKey, unknown> }>();
+/** Where an object keeps its pending computation: a symbol, not enumerable, so no copy or comparison sees it. */
+const PENDING = Symbol('kmsLab.lazyWords');
+
+interface Pending {
+  compute: Compute;
+  computed?: Record<PropertyKey, unknown>;
+}
 
 /** One accessor descriptor per property name, shared by every object: no closures per object. */
 const descriptors = new Map<PropertyKey, PropertyDescriptor>();
@@ -20,7 +26,7 @@ function descriptorFor(key: PropertyKey): PropertyDescriptor {
       enumerable: true,
       configurable: true,
       get(this: object) {
-        const state = pending.get(this);
+        const state = (this as { [PENDING]?: Pending })[PENDING];
         const value = state ? (state.computed ??= state.compute())[key] : undefined;
         settle(this, key, value);
         return value;
@@ -35,7 +41,7 @@ function descriptorFor(key: PropertyKey): PropertyDescriptor {
 }
 
 export function defineLazy<T extends object, K extends keyof T>(target: T, keys: readonly K[], compute: () => Pick<T, K>): T {
-  pending.set(target, { compute: compute as Compute });
+  Object.defineProperty(target, PENDING, { value: { compute: compute as Compute } satisfies Pending, enumerable: false, writable: true, configurable: true });
   for (const key of keys) Object.defineProperty(target, key, descriptorFor(key));
   return target;
 }

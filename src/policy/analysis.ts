@@ -17,6 +17,8 @@ export interface PolicyUnderTest {
   compiled: CompiledPolicy;
   /** How often it was scanned with a frozen context: its scans are shared only once it is seen often. */
   sharedUses?: number;
+  /** Its shared scans, by action, resource and frozen context object. */
+  sharedScans?: Map<string, Map<string, WeakMap<object, Scan>>>;
 }
 
 /** Scans before a policy's results are kept for sharing; a principal's own policy rarely gets there. */
@@ -169,8 +171,6 @@ function callerIndependent(compiled: CompiledPolicy): boolean {
   ));
 }
 
-/** Scans of caller-independent policies, by policy, action, resource and frozen context object. */
-const sharedScans = new WeakMap<PolicyUnderTest, Map<string, Map<string, WeakMap<object, Scan>>>>();
 
 function merge(from: Scan, into: Scan): void {
   for (const list of ['allows', 'denies', 'nearMisses', 'otherPrincipals', 'unresolved'] as const) {
@@ -188,8 +188,7 @@ function scan(policy: PolicyUnderTest, m: Matching, into: Scan): void {
     scanStatements(policy, m, into);
     return;
   }
-  let byAction = sharedScans.get(policy);
-  if (!byAction) sharedScans.set(policy, (byAction = new Map()));
+  const byAction = (policy.sharedScans ??= new Map());
   let byResource = byAction.get(m.action);
   if (!byResource) {
     if (byAction.size > 64) byAction.clear();

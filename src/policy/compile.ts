@@ -39,6 +39,8 @@ export interface CompiledPolicy {
   callerIndependent?: boolean;
   /** Memo of reasons.ts: whether neither the policy nor a statement has a problem. */
   wellFormed?: boolean;
+  /** Memo of equivalence.ts: action lists → whether they meet the same statements. */
+  sameForActions?: Map<string, boolean>;
 }
 
 const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);

@@ -10,16 +10,13 @@ export interface PolicyOfKind {
   kind: PolicyKind;
 }
 
-const answers = new WeakMap<CompiledPolicy, Map<string, boolean>>();
-
 function documentOf(policy: NamedPolicy | PolicyDocument | string): unknown {
   return typeof policy === 'object' && policy !== null && 'document' in policy && 'name' in policy ? (policy as NamedPolicy).document : policy;
 }
 
 function sameFor(compiled: CompiledPolicy, actions: string[]): boolean {
   const key = actions.join('\n');
-  let memo = answers.get(compiled);
-  if (!memo) answers.set(compiled, (memo = new Map()));
+  const memo = (compiled.sameForActions ??= new Map());
   let same = memo.get(key);
   if (same === undefined) {
     const first = statementsForAction(compiled, actions[0]);
