@@ -4,6 +4,7 @@ import type { GroupDetail, ManagedPolicyDetail, PolicyDetail, RoleDetail, UserDe
 import type { AuthorizationDetails, MissingData } from '../access/types';
 import type { ServiceCaller } from './call';
 import { AwsLayerError } from './errors';
+import { allPages } from './iam';
 
 export interface CollectStep {
   /** Count more work before it starts, so progress has a total. */
@@ -16,17 +17,6 @@ export interface CollectStep {
 }
 
 const next = (out: { IsTruncated?: boolean; Marker?: string }): string | undefined => (out.IsTruncated ? out.Marker : undefined);
-
-async function allPages<T>(fetch: (marker: string | undefined) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await fetch(marker);
-    all.push(...page.items);
-    marker = page.marker;
-  } while (marker);
-  return all;
-}
 
 /** Only a refusal or a missing entity becomes a note in the snapshot; anything else (network, credentials) stops the collection. */
 export function isMissingData(error: unknown): error is AwsLayerError {

@@ -5,6 +5,7 @@ import type { TableDescription, Tag as DynamoTag } from '@aws-sdk/client-dynamod
 import type { AliasListEntry, GrantListEntry, KeyMetadata, Tag as KmsTag } from '@aws-sdk/client-kms';
 import { SNAPSHOT_VERSION, type AccountSnapshot, type KeySnapshot, type MissingData, type TableSnapshot } from '../access/types';
 import { IamCollector, isMissingData, type CollectStep } from './access-iam';
+import { allPages } from './iam';
 import type { ServiceCaller } from './call';
 import { AwsLayerError } from './errors';
 
@@ -107,17 +108,9 @@ export class AccessCollector {
   private async tableNames(options: CollectAccessOptions, progress: Progress): Promise<string[]> {
     // DescribeTable takes a name; an ARN given here is reduced to its name, which every DynamoDB endpoint accepts.
     if (options.tables) return options.tables.map((t) => /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/([^/]+)$/.exec(t)?.[1] ?? t);
-    const names: string[] = [];
-    let start: string | undefined;
-    do {
-      progress.check();
-      progress.plan(1);
-      const page = await this.callers.dynamodb.send('dynamodb:ListTables', (c, sdk) => c.send(new sdk.dynamodb.ListTablesCommand({ ExclusiveStartTableName: start })));
-      progress.done('the list of tables');
-      names.push(...(page.TableNames ?? []));
-      start = page.LastEvaluatedTableName;
-    } while (start);
-    return names;
+    return this.paged(progress, 'the list of tables', (ExclusiveStartTableName) =>
+      this.callers.dynamodb.send('dynamodb:ListTables', (c, sdk) => c.send(new sdk.dynamodb.ListTablesCommand({ ExclusiveStartTableName }))).then((o) => ({ items: o.TableNames ?? [], marker: o.LastEvaluatedTableName })),
+    );
   }
 
   private async tables(options: CollectAccessOptions, progress: Progress): Promise<TableSnapshot[]> {
@@ -144,18 +137,11 @@ export class AccessCollector {
     const snapshot: TableSnapshot = { Table: description };
     const [policy, tags] = await Promise.all([
       this.resourcePolicy(ResourceArn, name, progress),
-      this.optional(progress, { action: 'dynamodb:ListTagsOfResource', what: `the tags of table ${name}`, resource: ResourceArn }, async () => {
-        const all: DynamoTag[] = [];
-        let NextToken: string | undefined;
-        do {
-          progress.plan(1);
-          const out = await dynamodb.send('dynamodb:ListTagsOfResource', (c, sdk) => c.send(new sdk.dynamodb.ListTagsOfResourceCommand({ ResourceArn, NextToken })));
-          progress.done(`the tags of ${name}`);
-          all.push(...(out.Tags ?? []));
-          NextToken = out.NextToken;
-        } while (NextToken);
-        return all;
-      }),
+      this.optional(progress, { action: 'dynamodb:ListTagsOfResource', what: `the tags of table ${name}`, resource: ResourceArn }, () =>
+        this.paged<DynamoTag>(progress, `the tags of ${name}`, (NextToken) =>
+          dynamodb.send('dynamodb:ListTagsOfResource', (c, sdk) => c.send(new sdk.dynamodb.ListTagsOfResourceCommand({ ResourceArn, NextToken }))).then((o) => ({ items: o.Tags ?? [], marker: o.NextToken })),
+        ),
+      ),
     ]);
     if (policy?.Policy) {
       snapshot.ResourcePolicy = policy.Policy;
@@ -192,19 +178,23 @@ export class AccessCollector {
     return found;
   }
 
-  private aliases(progress: Progress): Promise<AliasListEntry[] | undefined> {
-    return this.optional(progress, { action: 'kms:ListAliases', what: 'the aliases of the keys' }, async () => {
-      const all: AliasListEntry[] = [];
-      let Marker: string | undefined;
-      do {
-        progress.plan(1);
-        const out = await this.callers.kms.send('kms:ListAliases', (c, sdk) => c.send(new sdk.kms.ListAliasesCommand({ Marker })));
-        progress.done('the key aliases');
-        all.push(...(out.Aliases ?? []));
-        Marker = next(out);
-      } while (Marker);
-      return all;
+  /** Every page of a list, each page counted in the progress. */
+  private paged<T>(progress: Progress, what: string, page: (marker: string | undefined) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
+    return allPages(async (marker) => {
+      progress.check();
+      progress.plan(1);
+      const out = await page(marker);
+      progress.done(what);
+      return out;
     });
+  }
+
+  private aliases(progress: Progress): Promise<AliasListEntry[] | undefined> {
+    return this.optional(progress, { action: 'kms:ListAliases', what: 'the aliases of the keys' }, () =>
+      this.paged(progress, 'the key aliases', (Marker) =>
+        this.callers.kms.send('kms:ListAliases', (c, sdk) => c.send(new sdk.kms.ListAliasesCommand({ Marker }))).then((o) => ({ items: o.Aliases ?? [], marker: next(o) })),
+      ),
+    );
   }
 
   private async key(KeyId: string, progress: Progress): Promise<KeySnapshot | undefined> {
@@ -226,30 +216,16 @@ export class AccessCollector {
         progress.done('the key policy');
         return out.Policy;
       }),
-      this.optional(progress, { action: 'kms:ListGrants', what: `the grants of ${keyArn}`, resource: keyArn }, async () => {
-        const all: GrantListEntry[] = [];
-        let Marker: string | undefined;
-        do {
-          progress.plan(1);
-          const out = await kms.send('kms:ListGrants', (c, sdk) => c.send(new sdk.kms.ListGrantsCommand({ KeyId: keyArn, Marker })));
-          progress.done('the key grants');
-          all.push(...(out.Grants ?? []));
-          Marker = next(out);
-        } while (Marker);
-        return all;
-      }),
-      this.optional(progress, { action: 'kms:ListResourceTags', what: `the tags of ${keyArn}`, resource: keyArn }, async () => {
-        const all: KmsTag[] = [];
-        let Marker: string | undefined;
-        do {
-          progress.plan(1);
-          const out = await kms.send('kms:ListResourceTags', (c, sdk) => c.send(new sdk.kms.ListResourceTagsCommand({ KeyId: keyArn, Marker })));
-          progress.done('the key tags');
-          all.push(...(out.Tags ?? []));
-          Marker = next(out);
-        } while (Marker);
-        return all;
-      }),
+      this.optional(progress, { action: 'kms:ListGrants', what: `the grants of ${keyArn}`, resource: keyArn }, () =>
+        this.paged<GrantListEntry>(progress, 'the key grants', (Marker) =>
+          kms.send('kms:ListGrants', (c, sdk) => c.send(new sdk.kms.ListGrantsCommand({ KeyId: keyArn, Marker }))).then((o) => ({ items: o.Grants ?? [], marker: next(o) })),
+        ),
+      ),
+      this.optional(progress, { action: 'kms:ListResourceTags', what: `the tags of ${keyArn}`, resource: keyArn }, () =>
+        this.paged<KmsTag>(progress, 'the key tags', (Marker) =>
+          kms.send('kms:ListResourceTags', (c, sdk) => c.send(new sdk.kms.ListResourceTagsCommand({ KeyId: keyArn, Marker }))).then((o) => ({ items: o.Tags ?? [], marker: next(o) })),
+        ),
+      ),
     ]);
     const key: KeySnapshot = {
       KeyMetadata: metadata,

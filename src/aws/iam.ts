@@ -35,7 +35,7 @@ export function prettyPolicy(document: string): string {
   return parsed === undefined ? text : JSON.stringify(parsed, null, 2);
 }
 
-async function allPages<T>(fetch: (marker: string | undefined) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
+export async function allPages<T>(fetch: (marker: string | undefined) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
   const all: T[] = [];
   let marker: string | undefined;
   do {
