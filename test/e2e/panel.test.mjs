@@ -238,6 +238,25 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       await page.screenshot({ path: path.join(screenshots, 'panel-hostile-light.png') });
     });
   });
+  it('panel: a window reload brings the panel back with the unsaved policy text', { timeout: 3 * 60_000 }, async () => {
+    const frame = panelFrame(page);
+    await step(page, 'panel-reload', async () => {
+      const marker = `Draft kept across a reload ${Date.now()}`;
+      const current = await livePolicy();
+      current.Statement.push({ Sid: marker, Effect: 'Allow', Principal: { AWS: testUser.arn }, Action: 'kms:DescribeKey', Resource: '*' });
+      await setEditorText(page, frame, `${JSON.stringify(current, null, 2)}\n`);
+      await frame.locator('.problems li', { hasText: 'No problems found.' }).waitFor({ timeout: UI_TIMEOUT });
+      // VS Code saves a webview's state shortly after it changes.
+      await page.waitForTimeout(1500);
+      await page.reload();
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await page.locator('.tabs-container .tab', { hasText: TABLE }).click({ timeout: 60_000 });
+      await frame.locator('.cm-content', { hasText: marker }).waitFor({ timeout: 60_000 });
+      await frame.locator('.banner[data-banner="restored"]').waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
+    });
+  });
+
   /** Answers a VS Code modal dialog with one of its buttons. */
   async function answerDialog(button) {
     const dialog = page.locator('.monaco-dialog-box');
