@@ -1,0 +1,287 @@
+// The rows of a report: for one principal, the table lock (GetItem, Query, Scan on the table) and the key lock
+// (kms:Decrypt as DynamoDB calls it), each decided now and put into words when first read.
+import { explain, sameStatementsForActions, type EvaluationResult, type PolicyOfKind, type StatementRef } from '../policy';
+import type { ConditionVariants } from './conditional';
+import { dynamoEncryptionContext, keyContext, tableContext, type ContextFacts, type KnownContext } from './context';
+import { RequestEvaluator, type Outcome, type PolicySet } from './evaluation';
+import { grantLabel, grantPermits, grantRef } from './grants';
+import { defineLazy } from './lazy';
+import type { PrincipalEntry, SourcedPolicy } from './principals';
+import type { TableFacts } from './table-facts';
+import type { AccessRow, ActionDecision, DecidingStatement, LockDecision, LockVerdict, ReadVerdict } from './types';
+import { keyReason, tableReason, type Subject } from './words';
+
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+
+const KEY_ACTIONS = ['kms:Decrypt'];
+
+/**
+ * Shared, frozen values for what thousands of rows have in common (no list, the per-action verdicts), so that a large
+ * report holds few objects. They are frozen: a reader that wants to change one makes its own copy.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+const actionLists = new Map<string, ActionDecision[]>();
+
+function actionDecisions(actions: string[], verdicts: LockVerdict[]): ActionDecision[] {
+  const key = `${actions.join(',')}|${verdicts.join(',')}`;
+  let list = actionLists.get(key);
+  if (!list) {
+    list = Object.freeze(actions.map((action, i) => Object.freeze({ action, decision: verdicts[i] }))) as ActionDecision[];
+    actionLists.set(key, list);
+  }
+  return list;
+}
+
+/** The fields of a lock built on first read (see lazy.ts). */
+const PRESENTATION = ['via', 'deciding', 'reason', 'explanation'] as const;
+
+function better(a: LockVerdict, b: LockVerdict): LockVerdict {
+  const rank: Record<LockVerdict, number> = { allowed: 3, conditional: 2, unknown: 1, denied: 0 };
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/** Both locks must open: any denial denies; anything unsure makes the read conditional. */
+function combine(table: LockVerdict, key: LockVerdict | undefined): ReadVerdict {
+  const verdicts = key ? [table, key] : [table];
+  if (verdicts.includes('denied')) return 'denied';
+  if (verdicts.includes('conditional') || verdicts.includes('unknown')) return 'conditional';
+  return 'allowed';
+}
+
+function subjectOf(entry: PrincipalEntry): Subject {
+  switch (entry.kind) {
+    case 'user':
+      return { who: entry.name, self: 'this user' };
+    case 'role':
+      return { who: `role ${entry.name}`, self: 'this role' };
+    case 'root':
+      return { who: 'the account root user', self: 'the root user' };
+    case 'assumed-role':
+      return { who: `session ${entry.name}`, self: 'this session' };
+    default:
+      return { who: entry.arn, self: 'that principal' };
+  }
+}
+
+export class ReportBuilder {
+  readonly #evaluator: RequestEvaluator;
+  /** The encryption context DynamoDB sends for this table's data, for grant constraints. */
+  readonly #encryptionContext: Record<string, string>;
+  /** Principals with the same tags share one context per lock, so the engine reads each once. */
+  readonly #contexts = new Map<string, { table: KnownContext; key: KnownContext }>();
+
+  constructor(
+    private readonly facts: TableFacts,
+    variants: ConditionVariants,
+    /** Per principal: whether GetItem, Query and Scan meet the same statements on this table (then one evaluation decides them). */
+    private readonly sameActions: WeakMap<PrincipalEntry, boolean>,
+  ) {
+    this.#evaluator = new RequestEvaluator(variants);
+    this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
+  }
+
+  row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
+    const subject = subjectOf(entry);
+    const contexts = this.contextsFor(entry, () => ({
+      region: this.facts.snapshot.region,
+      accountId: this.facts.snapshot.accountId,
+      tableName: this.facts.tableName,
+      principalTags: entry.tags,
+      tableTags: this.facts.tableTags,
+      keyTags: this.facts.keyTags,
+      keyAliases: this.facts.keyAliases,
+    }));
+    const table = this.tableLock(entry, subject, contexts.table);
+    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, subject, contexts.key);
+    const unknowns = key?.decision === 'unknown' && this.facts.keyPolicyUnknown ? [...entry.unknowns, this.facts.keyPolicyUnknown] : entry.unknowns.length > 0 ? [...entry.unknowns] : NONE;
+    let read = combine(table.decision, key?.decision);
+    // With unseen identity policies only what the other policies allow is known: an allow is not sure.
+    if (entry.unseen && read === 'allowed') read = 'conditional';
+    const row: AccessRow = {
+      principal: entry.arn,
+      kind: entry.kind,
+      name: entry.name,
+      account: entry.account,
+      groups: entry.groups,
+      read,
+      table,
+      conditions: table.conditions.length + (key?.conditions.length ?? 0) === 0 ? NONE : [...new Set([...table.conditions, ...(key?.conditions ?? [])])],
+      unknowns,
+    };
+    if (key) row.key = key;
+    if (namedIn) row.namedIn = namedIn;
+    return row;
+  }
+
+  private contextsFor(entry: PrincipalEntry, contextFacts: () => ContextFacts): { table: KnownContext; key: KnownContext } {
+    const signature = (entry.tagSignature ??= tagSignature(entry.tags));
+    let contexts = this.#contexts.get(signature);
+    if (!contexts) {
+      const facts = contextFacts();
+      contexts = { table: tableContext(facts), key: keyContext(facts) };
+      this.#contexts.set(signature, contexts);
+    }
+    return contexts;
+  }
+
+  private policySet(entry: PrincipalEntry, resource: SourcedPolicy | undefined): PolicySet {
+    return { identity: entry.identity, boundary: entry.boundary, resource };
+  }
+
+  private tableLock(entry: PrincipalEntry, subject: Subject, context: KnownContext): LockDecision {
+    const set = this.policySet(entry, this.facts.tablePolicy);
+    // When GetItem, Query and Scan meet the same statements everywhere, one evaluation decides all three.
+    const first = this.decideTable(entry, TABLE_READ_ACTIONS[0], context, set);
+    let same = this.sameActions.get(entry);
+    if (same === undefined) this.sameActions.set(entry, (same = sameStatementsForActions(TABLE_READ_ACTIONS, policiesOf(set))));
+    const outcomes: Outcome[] = [first];
+    for (let i = 1; i < TABLE_READ_ACTIONS.length; i++) outcomes.push(same ? first : this.decideTable(entry, TABLE_READ_ACTIONS[i], context, set));
+    let decision: LockVerdict = 'denied';
+    for (const o of outcomes) decision = better(decision, o.verdict);
+    const chosenIndex = Math.max(0, outcomes.findIndex((o) => o.verdict === decision));
+    const lock = {
+      lock: 'table',
+      decision,
+      actions: actionDecisions(TABLE_READ_ACTIONS, outcomes.map((o) => o.verdict)),
+      grants: NONE,
+      conditions: outcomes[chosenIndex].conditions,
+      context,
+    } as unknown as LockDecision;
+    const allowed = TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision);
+    return this.lazyTableWords(lock, entry, subject, context, set, TABLE_READ_ACTIONS[chosenIndex], allowed);
+  }
+
+  private decideTable(entry: PrincipalEntry, action: string, context: KnownContext, set: PolicySet): Outcome {
+    return this.#evaluator.decide(entry.arn, entry.userId, action, this.facts.tableArn, context, set);
+  }
+
+  /** The words are built on first read, from the same evaluation done again; the closure holds only what it needs. */
+  private lazyTableWords(lock: LockDecision, entry: PrincipalEntry, subject: Subject, context: KnownContext, set: PolicySet, action: string, allowed: string[]): LockDecision {
+    return defineLazy(lock, PRESENTATION, () => {
+      const chosen = this.decideTable(entry, action, context, set);
+      const result = decisive(chosen);
+      const details = result.details;
+      return {
+        via: lock.decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
+        deciding: this.decidingOf(result, set),
+        reason: tableReason(subject, chosen, allowed, TABLE_READ_ACTIONS),
+        explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...conditionalSentence(chosen)],
+      };
+    });
+  }
+
+  private keyLock(entry: PrincipalEntry, subject: Subject, context: KnownContext): LockDecision {
+    const base = { lock: 'key' as const, actions: [] as LockDecision['actions'], deciding: [] as DecidingStatement[], grants: [], explanation: [], conditions: [] };
+    const key = this.facts.key;
+    if (!key || !this.facts.keyArn) {
+      return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: `the table's key ${this.facts.keyArn ?? ''} is not in the snapshot, so its lock cannot be evaluated` };
+    }
+    const state = key.KeyMetadata.KeyState ?? 'Enabled';
+    if (state !== 'Enabled') {
+      const words = state === 'PendingDeletion' ? 'pending deletion' : state === 'Disabled' ? 'disabled' : `in state ${state}`;
+      return { ...base, decision: 'denied', actions: [{ action: 'kms:Decrypt', decision: 'denied' }], reason: `the key is ${words}, so no one can decrypt with it and the table is inaccessible` };
+    }
+    if (!this.facts.keyPolicy) {
+      return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: 'the key policy is not in the snapshot, so the key lock cannot be evaluated' };
+    }
+    const keyArn = this.facts.keyArn;
+    const set = this.policySet(entry, this.facts.keyPolicy);
+    const decideNow = () => this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set);
+    const outcome = decideNow();
+    const grant = outcome.verdict === 'allowed' ? undefined : key.Grants.find((g) => grantPermits(g, entry.arn, 'Decrypt', this.#encryptionContext, entry.roleArn));
+    let decision: LockVerdict = outcome.verdict;
+    if (grant) {
+      if (outcome.least.decision === 'implicitly-denied') decision = 'allowed';
+      else if (outcome.most.decision !== 'explicitly-denied') decision = 'conditional';
+    }
+    const ref = grant ? grantRef(grant) : undefined;
+    const lock = {
+      lock: 'key',
+      decision,
+      actions: actionDecisions(KEY_ACTIONS, [decision]),
+      grants: ref && decision !== 'denied' ? [ref] : NONE,
+      conditions: outcome.conditions,
+      context,
+    } as unknown as LockDecision;
+    return defineLazy(lock, PRESENTATION, () => {
+      const again = decideNow();
+      const result = decisive(again);
+      const details = result.details;
+      const viaGrant = !!ref && result.decision !== 'allowed';
+      return {
+        via:
+          decision === 'denied'
+            ? undefined
+            : viaGrant
+              ? 'grant'
+              : details?.resourceAllows.length
+                ? 'key-policy'
+                : entry.kind === 'root' && !details?.identityAllows.length
+                  ? 'root'
+                  : 'iam-delegation',
+        deciding: viaGrant ? [] : this.decidingOf(result, set),
+        reason: keyReason(subject, again, viaGrant ? ref : undefined),
+        explanation: [
+          ...explain(result, { resourceLabel: this.keyLabel(), principalLabel: subject.who }),
+          ...(viaGrant && ref ? [`${capitalise(grantLabel(ref))} gives ${subject.who} Decrypt on this key${ref.constraints ? " when the encryption context is this table's" : ''}, so the key lock opens anyway.`] : []),
+          ...conditionalSentence(again),
+        ],
+      };
+    });
+  }
+
+  private keyLabel(): string {
+    return this.facts.keyAliases[0] ?? this.facts.keyArn ?? 'the key';
+  }
+
+  /** The statements the decision rests on, the root-delegation step included. */
+  private decidingOf(result: EvaluationResult, set: PolicySet): DecidingStatement[] {
+    const d = result.details;
+    if (!d) return [];
+    let refs: StatementRef[];
+    if (result.decision === 'explicitly-denied') refs = d.denies;
+    else if (result.decision === 'allowed') {
+      const direct = d.resourceAllows.length > 0 && !d.crossAccount;
+      refs = direct ? [...d.resourceAllows, ...(d.resourceRoleAllows?.length ? (d.boundaryAllows ?? []) : [])] : [...d.resourceDelegations, ...d.identityAllows, ...(d.boundaryAllows ?? [])];
+    } else {
+      refs = [...d.resourceDelegations, ...(d.resourceRoleAllows ?? []), ...d.identityAllows, ...d.nearMisses];
+    }
+    const seen = new Set<string>();
+    return refs
+      .filter((r) => {
+        const id = `${r.kind}|${r.policy}|${r.index}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      })
+      .map((r) => this.#evaluator.deciding(r, set));
+  }
+}
+
+function policiesOf(set: PolicySet): PolicyOfKind[] {
+  const policies: PolicyOfKind[] = set.identity.map((p) => ({ policy: p.policy, kind: 'identity' }));
+  if (set.boundary) policies.push({ policy: set.boundary.policy, kind: 'identity' });
+  if (set.resource) policies.push({ policy: set.resource.policy, kind: 'resource' });
+  return policies;
+}
+
+function tagSignature(tags: Record<string, string>): string {
+  const keys = Object.keys(tags);
+  if (keys.length === 0) return '';
+  return JSON.stringify(keys.sort().map((k) => [k, tags[k]]));
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function conditionalSentence(outcome: Outcome): string[] {
+  if (outcome.verdict !== 'conditional') return [];
+  const keys = outcome.conditions.join(', ');
+  return [`This depends on ${keys}, which ${outcome.conditions.length > 1 ? 'vary' : 'varies'} with each request: the decision above holds only when the statement's condition on ${keys} does.`];
+}
+
+/** The evaluation that explains the verdict: the sure one for a denial, the favourable one otherwise. */
+function decisive(outcome: Outcome): EvaluationResult {
+  return outcome.verdict === 'denied' ? outcome.least : outcome.most;
+}
