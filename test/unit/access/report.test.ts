@@ -91,6 +91,19 @@ test(`grant matching: grantee (or its role), operation, and encryption-context c
   assert.equal(constraintsHold({}, {}), true);
 });
 
+test('the words built on first read come out alike through JSON, structuredClone and direct reads', () => {
+  const { snapshot, tester } = account();
+  const viaJson = JSON.parse(JSON.stringify(whoCan(snapshot, TABLE_ARN)));
+  const viaClone = structuredClone(whoCan(snapshot, TABLE_ARN));
+  const direct = whoCan(snapshot, TABLE_ARN).rows.find((r) => r.principal === tester);
+  assert.deepEqual(viaClone, viaJson);
+  const row = viaJson.rows.find((r: { principal: string }) => r.principal === tester);
+  assert.equal(row.key.reason, direct?.key?.reason);
+  assert.deepEqual(row.key.explanation, direct?.key?.explanation);
+  assert.deepEqual(row.key.deciding, JSON.parse(JSON.stringify(direct?.key?.deciding)));
+  assert.match(row.key.reason, /does not name kms-lab-test-user/);
+});
+
 test('whoCan is repeatable on the same snapshot and does not change it', () => {
   const { snapshot } = account();
   const copy = JSON.stringify(snapshot);
