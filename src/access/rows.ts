@@ -34,6 +34,12 @@ function actionDecisions(actions: string[], verdicts: LockVerdict[]): ActionDeci
 
 /** The fields of a lock built on first read (see lazy.ts). */
 const PRESENTATION = ['via', 'deciding', 'reason', 'explanation'] as const;
+/** A closed lock has no way through: no `via` at all, rather than an undefined one. */
+const CLOSED_PRESENTATION = ['deciding', 'reason', 'explanation'] as const;
+
+function wordsOf(lock: LockDecision) {
+  return lock.decision === 'denied' ? CLOSED_PRESENTATION : PRESENTATION;
+}
 
 function better(a: LockVerdict, b: LockVerdict): LockVerdict {
   const rank: Record<LockVerdict, number> = { allowed: 3, conditional: 2, unknown: 1, denied: 0 };
@@ -157,7 +163,7 @@ export class ReportBuilder {
 
   /** The words are built on first read, from the same evaluation done again; the closure holds only what it needs. */
   private lazyTableWords(lock: LockDecision, entry: PrincipalEntry, subject: Subject, context: KnownContext, set: PolicySet, action: string, allowed: string[]): LockDecision {
-    return defineLazy(lock, PRESENTATION, () => {
+    return defineLazy(lock, wordsOf(lock), () => {
       const chosen = this.decideTable(entry, action, context, set);
       const result = decisive(chosen);
       const details = result.details;
@@ -203,7 +209,7 @@ export class ReportBuilder {
       conditions: outcome.conditions,
       context,
     } as unknown as LockDecision;
-    return defineLazy(lock, PRESENTATION, () => {
+    return defineLazy(lock, wordsOf(lock), () => {
       const again = decideNow();
       const result = decisive(again);
       const details = result.details;
