@@ -38,6 +38,8 @@ export interface PanelInfo {
   /** The most item rows the webview had in its DOM at once. */
   maxDomRows: number;
   policyState: PolicyView['state'];
+  /** Why there is no key policy to edit (an AWS owned key), or why it is read-only (an AWS managed key). */
+  policyNote?: string;
   visible: boolean;
 }
 
@@ -119,6 +121,7 @@ export class TablePanel implements vscode.Disposable {
       firstRowsMs: this.firstRowsMs,
       maxDomRows: this.maxDomRows,
       policyState: this.policyView.state,
+      policyNote: this.policyView.state === 'none' ? this.policyView.reason : this.policyView.state === 'loaded' ? this.policyView.readOnlyReason : undefined,
       visible: this.panel.visible,
     };
   }

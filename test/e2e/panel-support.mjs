@@ -106,13 +106,19 @@ export async function openWorkbench({ name, files, env = {} }) {
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   const consoleLog = createWriteStream(path.join(logDir, `${name}-console.log`));
-  page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
+  const consoleMessages = [];
+  page.on('console', (message) => {
+    consoleMessages.push(message.text());
+    consoleLog.write(`[${message.type()}] ${message.text()}\n`);
+  });
   await page.goto(workbenchUrl(server, isolated.workspace, { extensionDevelopmentPath: repoRoot }));
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
   await page.locator('.part.statusbar .statusbar-item[aria-label*="KMS Lab"]').filter({ hasText: 'admin' }).waitFor({ timeout: 60_000 });
   return {
     page,
     isolated,
+    /** Every console message of the page and its frames (the webviews' too), in order. */
+    consoleMessages,
     /** Switches the colour theme through the palette, as a person would ("Dark Modern", "Light Modern", …). */
     async setTheme(label) {
       await runCommand(page, 'Preferences: Color Theme');

@@ -235,6 +235,12 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
         elements: document.querySelectorAll('.pane img, .pane script, .pane a, .pane b, .pane [onerror], .pane [onmouseover]').length,
       }));
       assert.deepEqual(inPage, { pwned: undefined, elements: 0 });
+      // The page runs under the strict policy, and nothing it did (editor, components, icons) broke it.
+      const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert.match(csp, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9]+'; style-src /);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      const violations = workbench.consoleMessages.filter((m) => /Content Security Policy/i.test(m));
+      assert.deepEqual(violations, []);
       await page.screenshot({ path: path.join(screenshots, 'panel-hostile-light.png') });
     });
   });
@@ -351,6 +357,25 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       assert.match(await failure.innerText(), /does not exist \(any more\)[\s\S]*deleted while the panel was open/);
       await editorHas('Also the test user');
       await page.screenshot({ path: path.join(screenshots, 'panel-table-deleted-light.png') });
+    });
+  });
+  it('panel: restore from history puts an older key policy back in one click', { timeout: 2 * 60_000 }, async () => {
+    const frame = panelFrame(page);
+    await step(page, 'panel-restore', async () => {
+      const before = await livePolicy();
+      assert.ok(before.Statement.some((s) => s.Sid === 'Allow use of the key'));
+      if (!(await frame.locator('.history').isVisible())) await frame.locator('vscode-button[data-action="history"]').click();
+      const entries = frame.locator('.history-list li');
+      await entries.first().waitFor({ timeout: UI_TIMEOUT });
+      // The oldest entry is the key's default policy, from before the lab's grant.
+      await entries.last().locator('vscode-button[data-action="restore"]').click();
+      // The editor holds an unsaved edit from the last test: restoring asks first, and keeps it as a draft.
+      await answerDialog('Restore');
+      await frame.locator('.banner-success[data-banner="outcome"]', { hasText: 'Saved' }).waitFor({ timeout: UI_TIMEOUT });
+      const after = await livePolicy();
+      assert.deepEqual(after.Statement.map((s) => s.Sid), ['Enable IAM User Permissions']);
+      await frame.locator('.cm-content', { hasText: 'Enable IAM User Permissions' }).waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('.cm-content', { hasText: 'Allow use of the key' }).count(), 0);
     });
   });
 });

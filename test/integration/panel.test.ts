@@ -131,6 +131,29 @@ describe('panel: commands', function () {
     assert.equal(panel.title, `${lonelyKeyArn.split('/').pop()} as admin`);
   });
 
+  it('says why an AWS owned key has no policy to edit, and why an AWS managed key is read-only', async () => {
+    const dynamodb = new DynamoDBClient(sandboxConfig(api));
+    const table = (name: string, managed: boolean) =>
+      dynamodb.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          SSESpecification: managed ? { Enabled: true, SSEType: 'KMS' } : undefined,
+        }),
+      );
+    await table('panel-owned-key', false);
+    await table('panel-managed-key', true);
+    dynamodb.destroy();
+    await vscode.commands.executeCommand('kmsLab.openTablePanel', { tableName: 'panel-owned-key' });
+    const owned = await waitFor(() => api.tablePanels().find((p) => p.subject.tableName === 'panel-owned-key' && p.policyState === 'none' && p.policyNote?.includes('AWS owned')), 20_000);
+    assert.match(owned.policyNote!, /AWS owned key[\s\S]*no key policy to see or edit/);
+    await vscode.commands.executeCommand('kmsLab.openTablePanel', { tableName: 'panel-managed-key' });
+    const managed = await waitFor(() => api.tablePanels().find((p) => p.subject.tableName === 'panel-managed-key' && p.policyState === 'loaded'), 20_000);
+    assert.match(managed.policyNote ?? '', /AWS managed key: its policy is managed by AWS and cannot be changed/);
+  });
+
   it('says what it expects when given something that is neither a table nor a key', async () => {
     const messages = stubMessages();
     await vscode.commands.executeCommand('kmsLab.openTablePanel', 42);
