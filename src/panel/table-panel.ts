@@ -685,9 +685,12 @@ export class TablePanel implements vscode.Disposable {
 
   private async runAction(action: PaneAction, pane: PaneId): Promise<void> {
     switch (action.kind) {
-      case 'ssoLogin':
-        await vscode.commands.executeCommand('kmsLab.ssoLogin', action.profile);
+      case 'ssoLogin': {
+        // Only the pane's own profile: a profile name from the webview is never passed on to a terminal.
+        const target = (pane === 'primary' ? this.primary : this.secondary)?.target;
+        if (target?.kind === 'profile') await vscode.commands.executeCommand('kmsLab.ssoLogin', target.profile);
         return;
+      }
       case 'switchProfile':
         await vscode.commands.executeCommand('kmsLab.switchProfile');
         return;
