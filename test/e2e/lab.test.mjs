@@ -102,9 +102,18 @@ describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
       await treeRow('Observed: denied (AccessDeniedException)').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       await treeRow('Predicted: denied').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       await treeRow('Observed and predicted agree').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-      await treeRow('Predicted: denied').first().hover();
+      // The tree re-renders once more after the step (its state is read again): hover until the tooltip shows.
       const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'kms:Decrypt' });
-      await hover.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      for (let attempt = 1; ; attempt++) {
+        await page.mouse.move(900, 700);
+        await treeRow('Predicted: denied').first().hover();
+        try {
+          await hover.first().waitFor({ state: 'visible', timeout: 5000 });
+          break;
+        } catch (error) {
+          if (attempt === 5) throw error;
+        }
+      }
       await page.screenshot({ path: path.join(screenshots, 'lab-step5-result.png') });
     });
   });
@@ -116,7 +125,7 @@ describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
       await page.keyboard.press('Enter');
       const walkthrough = page.locator('.gettingStartedContainer');
       await walkthrough.getByText('See the test user refused by the key').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-      await page.waitForFunction(() => document.querySelectorAll('.gettingStartedContainer .getting-started-step.complete').length >= 5, undefined, { timeout: UI_TIMEOUT });
+      await page.waitForFunction(() => document.querySelectorAll('.gettingStartedContainer [data-done-step-id].complete').length >= 5, undefined, { timeout: UI_TIMEOUT });
       await page.screenshot({ path: path.join(screenshots, 'lab-walkthrough-progress.png') });
     });
   });

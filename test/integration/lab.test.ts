@@ -85,7 +85,7 @@ describe('the lab', function () {
 
     // The tree shows the lab first, nothing done yet, step 1 next.
     const steps = await waitFor(async () => {
-      const found = await rows(api, (await at(api, /^Lab/)).node);
+      const found = await rows(api, (await at(api, 'Lab')).node);
       return found.length === 9 ? found : undefined;
     });
     assert.equal(steps[0].label, '1. Create the key');
@@ -130,7 +130,7 @@ describe('the lab', function () {
     assert.equal(before.predicted?.decision, 'denied');
     assert.match(before.predicted!.reasons.join(' '), /kms:Decrypt/);
     assert.ok(before.agree);
-    const underStep5 = await rows(api, (await at(api, /^Lab/, '5. Read as the test user')).node);
+    const underStep5 = await rows(api, (await at(api, 'Lab', '5. Read as the test user')).node);
     assert.deepEqual(underStep5.slice(0, 2).map((r) => r.label), ['Observed: denied (AccessDeniedException)', 'Predicted: denied']);
 
     // Step 6: the console's two statements, after a diff and a confirmation.

@@ -91,7 +91,7 @@ describe('resources tree and profile switching (moto)', function () {
 
   it('has the lab, then the three sections', async () => {
     const top = await rows(api);
-    assert.deepEqual(top.map((r) => r.label), ['Lab: encrypt a table with your own key', 'KMS keys', 'DynamoDB tables', 'Principals']);
+    assert.deepEqual(top.map((r) => r.label), ['Lab', 'KMS keys', 'DynamoDB tables', 'Principals']);
   });
 
   it('lists the customer managed key by alias, with its state and rotation', async () => {

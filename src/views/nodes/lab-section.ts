@@ -25,6 +25,8 @@ const STATE_WORDS: Record<string, string> = { done: 'done', failed: 'failed', wa
 /** "Lab": the nine steps with their state; clicking a step runs it. */
 export class LabSection extends ResourceNode {
   private loaded = false;
+  /** Counts fetches: each fetch's step ids are new, so fetches that overlap in VS Code never claim the same id. */
+  private generation = 0;
 
   constructor(
     private readonly lab: Lab,
@@ -35,10 +37,10 @@ export class LabSection extends ResourceNode {
 
   getTreeItem(): vscode.TreeItem {
     const views = this.lab.views();
-    const item = new vscode.TreeItem('Lab: encrypt a table with your own key', vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem('Lab', vscode.TreeItemCollapsibleState.Expanded);
     item.iconPath = new vscode.ThemeIcon('beaker');
     item.contextValue = ContextValues.labSection;
-    item.description = this.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} done` : undefined;
+    item.description = this.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} steps done` : 'encrypt a table with your own key';
     item.tooltip = 'The lab "Encrypt a DynamoDB table with a customer managed KMS key". Click a step to run it.';
     return item;
   }
@@ -52,7 +54,8 @@ export class LabSection extends ResourceNode {
       }
       this.loaded = true;
     }
-    return this.lab.views().map((view) => new LabStepNode(this, view, this.stepCommand(view)));
+    const generation = ++this.generation;
+    return this.lab.views().map((view) => new LabStepNode(this, view, this.stepCommand(view), generation));
   }
 
   override reset(): void {
@@ -65,6 +68,7 @@ export class LabStepNode extends ResourceNode {
     parent: ResourceNode,
     readonly view: StepView,
     private readonly command: string,
+    private readonly generation: number,
   ) {
     super(parent);
   }
@@ -75,7 +79,8 @@ export class LabStepNode extends ResourceNode {
     const expandable = status.detail !== undefined || this.view.read !== undefined || this.view.item !== undefined;
     const collapsed = state === 'failed' || this.view.read !== undefined ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(`${step.number}. ${step.title}`, expandable ? collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `lab-step-${step.id}`;
+    // New on every fetch of the section: VS Code then applies this collapsible state (new results open).
+    item.id = `lab-step-${step.id}#${this.generation}`;
     item.iconPath = STATE_ICONS[state];
     item.description = STATE_WORDS[state] || undefined;
     item.contextValue = ContextValues.labStep(step.id);
