@@ -157,6 +157,16 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       await frame.locator('vscode-button[data-action="add-key-user"]').click();
       await frame.locator('.role-list', { hasText: 'Key users' }).locator('.arn', { hasText: testUser.arn }).waitFor({ timeout: UI_TIMEOUT });
       await frame.locator('.cm-content', { hasText: 'Allow use of the key' }).waitFor({ timeout: UI_TIMEOUT });
+      // Removing one, as the console does, takes it out of both statements.
+      const other = `arn:aws:iam::${account}:user/admin`;
+      await frame.locator('vscode-textfield.role-arn input').fill(other);
+      await frame.locator('vscode-button[data-action="add-key-user"]').click();
+      const listed = frame.locator('.role-list', { hasText: 'Key users' }).locator('li', { hasText: other });
+      await listed.waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('.cm-content', { hasText: other }).count(), 1);
+      await listed.locator('vscode-icon').click();
+      await listed.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('.cm-content', { hasText: other }).count(), 0);
     });
 
     await step(page, 'panel-save', async () => {
