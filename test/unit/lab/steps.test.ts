@@ -99,6 +99,26 @@ describe('lab steps on the local sandbox', () => {
     assert.equal(keys.length, 1);
   });
 
+  it('step 5: refused by the key, observed and predicted, recorded for check()', async () => {
+    assert.equal((await check('readAsTestUser')).state, 'todo');
+    const status = await run('readAsTestUser');
+    assert.equal(status.state, 'done', status.detail);
+    const result = (await h.context()).record.reads.beforeGrant!;
+    assert.equal(result.observed.outcome, 'denied');
+    assert.equal(result.observed.code, 'AccessDeniedException');
+    assert.equal(result.predicted?.decision, 'denied');
+    assert.match(result.predicted!.reasons.join(' '), /does not name kms-lab-test-user, and it delegates to IAM, where no policy of this user allows kms:Decrypt/);
+    assert.equal(status.item, undefined, 'a refused read shows no item');
+    assert.equal((await check('readAsTestUser')).state, 'done');
+    assert.ok(!JSON.stringify([...h.state.values.values()]).includes('Encrypted at rest with the lab key'), 'no attribute value in the record (only the item\'s key)');
+  });
+
+  it('step 7 before the grant: still refused, as predicted, and the step says to grant first', async () => {
+    const status = await run('readAgain');
+    assert.equal(status.state, 'failed');
+    assert.match(status.detail ?? '', /Run step 6 \(Grant\) first/);
+  });
+
   it('step 6: the console\'s two statements after a diff and a confirmation; declined, nothing changes; twice is once', async () => {
     assert.equal((await check('grant')).state, 'todo');
     h.ui.answer(false);
@@ -112,6 +132,32 @@ describe('lab steps on the local sandbox', () => {
     const asked = h.ui.asked.length;
     assert.equal((await run('grant')).state, 'done');
     assert.equal(h.ui.asked.length, asked, 'nothing to confirm when the user is already a key user');
+  });
+
+  it('step 7: the read succeeds as predicted, and the item is shown', async () => {
+    const status = await run('readAgain');
+    assert.equal(status.state, 'done', status.detail);
+    assert.equal(status.item?.id, 'lab-item-1');
+    const result = (await h.context()).record.reads.afterGrant!;
+    assert.equal(result.observed.outcome, 'allowed');
+    assert.equal(result.predicted?.decision, 'allowed');
+    assert.equal((await check('readAgain')).state, 'done');
+  });
+
+  it('step 5 after the grant: the user can read, which the step reports instead of a success', async () => {
+    const status = await run('readAsTestUser');
+    assert.equal(status.state, 'failed');
+    assert.match(status.detail ?? '', /can read the table/);
+  });
+
+  it('step 8: removed from both statements, and the denial comes back', async () => {
+    h.ui.answer('Update Key Policy');
+    const status = await run('revoke');
+    assert.equal(status.state, 'done', status.detail);
+    assert.equal((await h.context()).record.reads.afterRevoke?.observed.outcome, 'denied');
+    assert.equal((await check('grant')).state, 'todo');
+    assert.equal((await check('revoke')).state, 'done');
+    assert.equal((await run('revoke')).state, 'done', 'twice is once: nothing to remove, still refused');
   });
 
   it('step 9: removes only what the lab made, reports it, and leaves the key pending deletion', async () => {
