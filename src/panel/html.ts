@@ -5,6 +5,11 @@ import type * as vscode from 'vscode';
 /** Where the built webview assets live, relative to the extension: the only folder the webview may load from. */
 export const WEBVIEW_ASSETS = ['dist', 'webview'] as const;
 
+/** Scripts on, and nothing loadable but the built assets. */
+export function webviewOptions(extensionUri: vscode.Uri, joinPath: (base: vscode.Uri, ...parts: string[]) => vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [joinPath(extensionUri, ...WEBVIEW_ASSETS)] };
+}
+
 export function newNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }

@@ -134,6 +134,7 @@ function persistedState(value: unknown, path: string): PersistedState {
       keyArn: string(draft.keyArn, `${path}.draft.keyArn`, 2048),
       text: string(draft.text, `${path}.draft.text`, MAX_TEXT),
       base: string(draft.base, `${path}.draft.base`, MAX_TEXT),
+      savedAt: optionalString(draft.savedAt, `${path}.draft.savedAt`, 64),
     };
   }
   if (o.plainJson !== undefined) state.plainJson = boolean(o.plainJson, `${path}.plainJson`);

@@ -140,7 +140,7 @@ export interface PersistedState {
   subject: PanelSubject;
   readAs?: string;
   /** The unsaved key policy text, and the live text it was written against (`base`), so a reload keeps both. */
-  draft?: { keyArn: string; text: string; base: string };
+  draft?: { keyArn: string; text: string; base: string; savedAt?: string };
   plainJson?: boolean;
   hiddenColumns?: string[];
   pageSize?: number;

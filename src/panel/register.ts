@@ -7,6 +7,7 @@ import type { KeyPolicyStore } from '../keypolicy';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
 import { PolicyDrafts } from './drafts';
+import { webviewOptions } from './html';
 import { InvalidMessageError, parseWebviewMessage } from './incoming';
 import { analyseAccessSnapshot, exportAccessSnapshot } from './snapshot-commands';
 import { PANEL_VIEW_TYPE, type PanelSubject, type PersistedState } from './protocol';
@@ -52,9 +53,8 @@ export function registerTablePanel(context: vscode.ExtensionContext, deps: Table
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, subject.tableName ?? 'Key policy', vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(context.extensionUri, vscode.Uri.joinPath),
       retainContextWhenHidden: true,
-      localResourceRoots: [],
     });
     return track(new TablePanel(panel, subject, panelDeps, options));
   };

@@ -11,7 +11,7 @@ import type { AccessContext } from './access-controller';
 import { explainDenial } from './denial-explanation';
 import { PanelAccess } from './panel-access';
 import type { PolicyDraft, PolicyDrafts } from './drafts';
-import { panelHtml, WEBVIEW_ASSETS } from './html';
+import { panelHtml, WEBVIEW_ASSETS, webviewOptions } from './html';
 import { InvalidMessageError, parseWebviewMessage } from './incoming';
 import { borrowedSource, disposeSource, identityView, ownedSource, shortPrincipal, type PaneSource } from './pane-source';
 import { parsePolicy } from '../policy';
@@ -90,11 +90,12 @@ export class TablePanel implements vscode.Disposable {
     this.readAsId = options.readAs ?? options.state?.readAs;
     this.pageSize = options.state?.pageSize ?? DEFAULT_PAGE_SIZE;
     if (options.state?.draft) {
-      this.draft = { ...options.state.draft, savedAt: new Date().toISOString() };
+      const { text, base, savedAt } = options.state.draft;
+      this.draft = { text, base, savedAt: savedAt ?? new Date(0).toISOString() };
       this.draftRestored = true;
     }
     const assets = vscode.Uri.joinPath(deps.extensionUri, ...WEBVIEW_ASSETS);
-    panel.webview.options = { enableScripts: true, localResourceRoots: [assets] };
+    panel.webview.options = webviewOptions(deps.extensionUri, vscode.Uri.joinPath);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'kms-lab.svg');
     panel.webview.html = panelHtml(panel.webview, assets, this.subjectName(), (base, file) => vscode.Uri.joinPath(base, file));
     this.disposables.push(
@@ -251,9 +252,11 @@ export class TablePanel implements vscode.Disposable {
       const key = await source.session.kms.describeKey(loaded.keyArn).catch(() => undefined);
       if (generation !== this.generation) return;
       if (this.draft && this.loaded && this.loaded.keyArn !== loaded.keyArn) this.draft = undefined;
-      if (!this.draft) {
-        this.draft = this.deps.drafts.get(loaded.keyArn);
-        this.draftRestored = this.draft !== undefined;
+      // A draft brought back from before: the newest of the panel's saved state and the drafts kept on disk.
+      const kept = !this.draft || this.draftRestored ? this.deps.drafts.get(loaded.keyArn) : undefined;
+      if (kept && (!this.draft || kept.savedAt > this.draft.savedAt)) {
+        this.draft = kept;
+        this.draftRestored = true;
       }
       if (this.draft?.text === loaded.text) this.draft = undefined;
       const restored = this.draft && this.draftRestored ? { savedAt: this.draft.savedAt } : undefined;
@@ -661,7 +664,7 @@ export class TablePanel implements vscode.Disposable {
     this.deps.log.debug(`Table panel: webview ready ${Date.now() - this.openedAt} ms after opening · ${this.subjectName()}`);
     this.ready = true;
     if (state?.draft && !this.draft && (!this.loaded || state.draft.keyArn === this.loaded.keyArn)) {
-      this.draft = { text: state.draft.text, base: state.draft.base, savedAt: new Date().toISOString() };
+      this.draft = { text: state.draft.text, base: state.draft.base, savedAt: state.draft.savedAt ?? new Date().toISOString() };
       if (this.policyView.state === 'loaded' && this.policyView.text !== state.draft.text) {
         this.policyView = { ...this.policyView, text: state.draft.text, restoredDraft: { savedAt: this.draft.savedAt } };
       }

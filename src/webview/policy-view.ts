@@ -216,7 +216,8 @@ export class PolicyView {
     const version = this.version;
     clearTimeout(this.checkTimer);
     this.checkTimer = window.setTimeout(() => send({ type: 'checkPolicy', version, text }), 120);
-    updateState({ draft: text !== policy.liveText && policy.editable ? { keyArn: policy.keyArn, text, base: state()?.draft?.keyArn === policy.keyArn ? state()!.draft!.base : policy.liveText } : undefined });
+    const base = state()?.draft?.keyArn === policy.keyArn ? state()!.draft!.base : policy.liveText;
+    updateState({ draft: text !== policy.liveText && policy.editable ? { keyArn: policy.keyArn, text, base, savedAt: new Date().toISOString() } : undefined });
     show(this.discardButton, policy.editable && this.dirty());
     this.onTextChange(text, this.dirty());
   }

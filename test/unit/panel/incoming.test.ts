@@ -29,7 +29,7 @@ describe('messages from the webview', () => {
   });
 
   it('restores a saved state only when every field is what the panel wrote', () => {
-    const state = { subject: { region: 'us-east-1', tableName: 't' }, readAs: 'profile:dev', draft: { keyArn: 'arn:k', text: '{}', base: '{}' }, plainJson: true, hiddenColumns: ['a'], pageSize: 500, leftTab: 'access' };
+    const state = { subject: { region: 'us-east-1', tableName: 't' }, readAs: 'profile:dev', draft: { keyArn: 'arn:k', text: '{}', base: '{}', savedAt: '2026-01-01T00:00:00.000Z' }, plainJson: true, hiddenColumns: ['a'], pageSize: 500, leftTab: 'access' };
     assert.deepEqual(parseWebviewMessage({ type: 'ready', state }), { type: 'ready', state: { ...state, subject: { region: 'us-east-1', tableName: 't', keyArn: undefined } } });
     rejects({ type: 'ready', state: { ...state, pageSize: 7 } }, /ready\.state\.pageSize: expected one of 25, 100, 500, 1000/);
     rejects({ type: 'ready', state: { ...state, draft: { keyArn: 'arn:k', text: '{}' } } }, /ready\.state\.draft\.base: expected a string/);
