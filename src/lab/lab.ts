@@ -29,6 +29,8 @@ function isCancellation(error: unknown): boolean {
   return error instanceof StepCancelled || (error instanceof Error && error.name === 'CancelledError') || (error instanceof AwsLayerError && error.kind === 'mfa-cancelled');
 }
 
+const REFRESH_AFTER_RUN_MS = 300;
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class Lab {
@@ -38,6 +40,8 @@ export class Lab {
   private readonly listeners = new Set<() => void>();
   private context: LabContext | undefined;
   private refreshing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `contextFor` builds the context of the active profile, or undefined when there is none. */
   constructor(private readonly contextFor: () => Promise<LabContext | undefined>) {}
@@ -66,16 +70,29 @@ export class Lab {
 
   /** Forgets everything (a new profile or region): the next refresh reads it all again. */
   reset(): void {
+    clearTimeout(this.refreshTimer);
     this.statuses.clear();
     this.items.clear();
     this.context = undefined;
     this.fire();
   }
 
-  /** Runs every step's check against real state. Concurrent calls share one refresh. */
+  /**
+   * Runs every step's check against real state. A call made while a refresh is under way gets one more refresh after
+   * it (shared by every such call), so what it sees is never older than the call.
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.checkAll().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    if (!this.refreshing) {
+      this.refreshing = this.checkAll().finally(() => (this.refreshing = undefined));
+      return this.refreshing;
+    }
+    this.queued ??= this.refreshing
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.refresh();
+      });
+    return this.queued;
   }
 
   /**
@@ -85,7 +102,10 @@ export class Lab {
   async run(id: StepId): Promise<StepStatus> {
     const ctx = await this.requireContext();
     const step = stepById(id);
-    await this.refresh();
+    // A prerequisite known to be done is taken as done (a step that finds otherwise says so); the others are read now.
+    const unknown = step.prerequisites.filter((p) => this.statuses.get(p)?.state !== 'done');
+    const checked = await Promise.all(unknown.map(async (p) => [p, await this.checkOne(ctx, stepById(p))] as const));
+    for (const [prerequisite, status] of checked) this.statuses.set(prerequisite, status);
     for (const prerequisite of step.prerequisites) {
       if (this.statuses.get(prerequisite)?.state === 'done') continue;
       const needed = stepById(prerequisite);
@@ -122,8 +142,16 @@ export class Lab {
     } finally {
       this.running.delete(id);
       this.fire();
-      await this.refresh();
+      // The other steps may have changed too (a clean-up undoes them all): read them again soon, without holding up
+      // the caller, and once for a quick run of several steps.
+      this.scheduleRefresh();
     }
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), REFRESH_AFTER_RUN_MS);
+    this.refreshTimer.unref?.();
   }
 
   private async requireContext(): Promise<LabContext> {
@@ -136,21 +164,20 @@ export class Lab {
 
   private async checkAll(): Promise<void> {
     const ctx = await this.requireContext();
-    const failures = ctx.record.failures;
-    const results = await Promise.all(
-      LAB_STEPS.map(async (step): Promise<[StepId, StepStatus]> => {
-        try {
-          const status = await step.check(ctx);
-          // A failure the last run met stays visible until the step is done.
-          if (status.state === 'todo' && failures[step.id]) return [step.id, { state: 'failed', detail: failures[step.id] }];
-          return [step.id, status];
-        } catch (error) {
-          return [step.id, { state: 'failed', detail: errorText(error) }];
-        }
-      }),
-    );
+    const results = await Promise.all(LAB_STEPS.map(async (step): Promise<[StepId, StepStatus]> => [step.id, await this.checkOne(ctx, step)]));
     this.statuses = new Map(results);
     this.fire();
+  }
+
+  private async checkOne(ctx: LabContext, step: StepDefinition): Promise<StepStatus> {
+    try {
+      const status = await step.check(ctx);
+      // A failure the last run met stays visible until the step is done.
+      const failure = ctx.record.failures[step.id];
+      return status.state === 'todo' && failure ? { state: 'failed', detail: failure } : status;
+    } catch (error) {
+      return { state: 'failed', detail: errorText(error) };
+    }
   }
 
   private fire(): void {

@@ -53,7 +53,8 @@ export class VscodeLabUi implements LabUi {
   async showPolicyDiff(title: string, before: string, after: string): Promise<void> {
     const left = this.diffs.uri('live key policy', before);
     const right = this.diffs.uri('changed key policy', after);
-    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+    // Opened beside the confirmation that follows, not waited for: the question need not wait for the editor.
+    void vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
   }
 
   info(message: string): void {

@@ -26,7 +26,7 @@ export async function benchInVscode({ name, entry, timeoutMs = 10 * 60_000 }) {
   } finally {
     isolated.cleanup();
   }
-  const lines = printed.split('\n').filter((line) => /^[a-z0-9_]+=[\d.]+$/.test(line));
+  const lines = printed.split('\n').filter((line) => /^[a-zA-Z0-9_]+=[\d.]+$/.test(line));
   if (result.failed || lines.length === 0) throw new Error(`${name} bench failed: ${result.problem ?? ''}\n${printed}`);
   return lines;
 }

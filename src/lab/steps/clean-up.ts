@@ -10,6 +10,11 @@ import type { CleanupReport, LabRecord } from '../record';
 import { done, todo, type StepDefinition, type StepStatus } from '../step';
 import { isSameKey, keyIsTagged, labKey } from './shared';
 
+interface Outcome {
+  removed?: string[];
+  left?: CleanupReport['left'];
+}
+
 interface Found {
   user?: IamUser;
   userIsLabs: boolean;
@@ -21,14 +26,20 @@ interface Found {
 }
 
 async function find(ctx: LabContext, record: LabRecord): Promise<Found> {
-  const aliasKey = await labKey(ctx, record);
-  const key = aliasKey ?? (record.keyId ? await ctx.admin.kmsLifecycle.describeFresh(record.keyId) : undefined);
-  const keyIsLabs = !!key && ((record.created.key === true && key.keyId === record.keyId) || (await keyIsTagged(ctx, key.keyId)));
-  const user = await ctx.admin.iamUsers.getUser(record.testUserName);
+  const [keys, user, table] = await Promise.all([
+    (async () => {
+      const aliasKey = await labKey(ctx, record);
+      const key = aliasKey ?? (record.keyId ? await ctx.admin.kmsLifecycle.describeFresh(record.keyId) : undefined);
+      const keyIsLabs = !!key && ((record.created.key === true && key.keyId === record.keyId) || (await keyIsTagged(ctx, key.keyId)));
+      return { key, keyIsLabs, aliasExists: !!aliasKey };
+    })(),
+    ctx.admin.iamUsers.getUser(record.testUserName),
+    ctx.admin.dynamodbData.tableState(record.tableName),
+  ]);
+  const { key, keyIsLabs } = keys;
   const userIsLabs = !!user && (user.tags[LAB_TAG.key] === LAB_TAG.value || (record.created.user === true && user.arn === record.userArn));
-  const table = await ctx.admin.dynamodbData.tableState(record.tableName);
   const tableIsLabs = !!table && ((!!key && keyIsLabs && isSameKey(table.kmsKeyArn, key, record.keyAlias)) || record.created.table === true);
-  return { user, userIsLabs, table, tableIsLabs, key, keyIsLabs, aliasExists: !!aliasKey };
+  return { user, userIsLabs, table, tableIsLabs, ...keys };
 }
 
 function plan(found: Found, record: LabRecord): string[] {
@@ -66,29 +77,39 @@ async function run(ctx: LabContext): Promise<StepStatus> {
     if (!ok) throw new StepCancelled();
   }
 
-  if (found.user && found.userIsLabs) {
-    await removeUser(ctx, record.testUserName);
-    removed.push(`IAM user ${record.testUserName} (access keys, policy attachments)`);
-  } else if (found.user) {
-    left.push({ what: `IAM user ${record.testUserName}`, why: `KMS Lab did not create it (no ${LAB_TAG.key}=${LAB_TAG.value} tag)` });
-  }
-  if (await ctx.services.secrets.get(ctx.scope, record.testUserName)) {
-    await ctx.services.secrets.delete(ctx.scope, record.testUserName);
-    removed.push("the test user's access key in VS Code's secret storage");
-  }
-
-  if (found.table && found.tableIsLabs) {
-    await ctx.admin.dynamodbData.deleteTable(record.tableName);
-    removed.push(`table ${record.tableName}`);
-  } else if (found.table) {
-    left.push({ what: `table ${record.tableName}`, why: `it is not encrypted with the lab key and KMS Lab did not create it` });
+  // The user, the stored secret, the table and the alias do not depend on each other: removed side by side.
+  const outcomes = await Promise.all([
+    (async (): Promise<Outcome> => {
+      if (found.user && found.userIsLabs) {
+        await removeUser(ctx, record.testUserName);
+        return { removed: [`IAM user ${record.testUserName} (access keys, policy attachments)`] };
+      }
+      return found.user ? { left: [{ what: `IAM user ${record.testUserName}`, why: `KMS Lab did not create it (no ${LAB_TAG.key}=${LAB_TAG.value} tag)` }] } : {};
+    })(),
+    (async (): Promise<Outcome> => {
+      if (!(await ctx.services.secrets.get(ctx.scope, record.testUserName))) return {};
+      await ctx.services.secrets.delete(ctx.scope, record.testUserName);
+      return { removed: ["the test user's access key in VS Code's secret storage"] };
+    })(),
+    (async (): Promise<Outcome> => {
+      if (found.table && found.tableIsLabs) {
+        await ctx.admin.dynamodbData.deleteTable(record.tableName);
+        return { removed: [`table ${record.tableName}`] };
+      }
+      return found.table ? { left: [{ what: `table ${record.tableName}`, why: 'it is not encrypted with the lab key and KMS Lab did not create it' }] } : {};
+    })(),
+    (async (): Promise<Outcome> => {
+      if (!found.key || !found.keyIsLabs || !found.aliasExists) return {};
+      await ctx.admin.kmsLifecycle.deleteAlias(record.keyAlias);
+      return { removed: [`alias ${record.keyAlias}`] };
+    })(),
+  ]);
+  for (const outcome of outcomes) {
+    removed.push(...(outcome.removed ?? []));
+    left.push(...(outcome.left ?? []));
   }
 
   if (found.key && found.keyIsLabs) {
-    if (found.aliasExists) {
-      await ctx.admin.kmsLifecycle.deleteAlias(record.keyAlias);
-      removed.push(`alias ${record.keyAlias}`);
-    }
     if (found.key.state === 'PendingDeletion') {
       removed.push(`key ${found.key.keyId} (already pending deletion)`);
     } else {

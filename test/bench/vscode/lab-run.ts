@@ -27,16 +27,21 @@ export async function run(): Promise<void> {
     if (api.currentTarget()?.kind !== 'static') throw new Error('the local sandbox did not become the current profile');
     answerAtOnce();
     const samples: number[] = [];
+    const perStep = new Map<string, number[]>();
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
       for (const step of STEPS) {
+        const stepStarted = performance.now();
         const status = (await vscode.commands.executeCommand(`kmsLab.lab.${step}`)) as { state: string; detail?: string } | undefined;
         if (status?.state !== 'done') throw new Error(`run ${i + 1}, step ${step}: ${status ? `${status.state}: ${status.detail}` : 'failed'}`);
+        perStep.set(step, [...(perStep.get(step) ?? []), performance.now() - stepStarted]);
       }
       samples.push(performance.now() - started);
     }
     samples.sort((a, b) => a - b);
     console.log(`lab_sandbox_ms=${Math.round(samples[Math.floor(samples.length / 2)]!)}`);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    for (const [step, values] of perStep) console.log(`lab_step_${step.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_ms=${Math.round(median(values))}`);
     console.log('integration-counts: 1 0');
   } catch (error) {
     console.log(`lab bench failed: ${error instanceof Error ? error.stack : String(error)}`);
