@@ -14,11 +14,11 @@ export async function readStep(ctx: LabContext, slot: ReadSlot, expect: 'allowed
   if (!credentials) throw new Error(`KMS Lab holds no access key for ${record.testUserName}: run step 4 (Create the test user) first.`);
   const retryMs = expect === 'allowed' && ctx.backend.kind === 'aws' ? WAIT.policyChangeMs.aws : WAIT.policyChangeMs.other;
   const title = `Reading ${record.tableName} as ${record.testUserName}`;
+  // What AWS does and what the policies say are found side by side: neither depends on the other.
   const { live, prediction } = await ctx.ui.progress(title, async (report) => {
-    report('Scan and GetItem with the test user\'s credentials');
-    const read = await readAsTestUser(ctx, credentials, { expect, retryMs, report });
-    report('predicting from the key policy, the user\'s IAM policies and the key\'s grants');
-    return { live: read, prediction: await predictRead(ctx) };
+    report('Scan and GetItem with the test user\'s credentials, and the prediction from the key policy, the user\'s IAM policies and the key\'s grants');
+    const [read, predicted] = await Promise.all([readAsTestUser(ctx, credentials, { expect, retryMs, report }), predictRead(ctx)]);
+    return { live: read, prediction: predicted };
   });
   const { result, status } = conclude(ctx, expect, live, prediction, { afterRevoke: slot === 'afterRevoke' });
   await ctx.update((r) => {
