@@ -120,6 +120,23 @@ describe('the lab', function () {
     assert.equal((await runStep('createTestUser')).state, 'done');
     await waitFor(() => view(api, 'createTestUser').status.state === 'done');
 
+    // The test user is a lab identity in the status bar's picker: the whole view, as that user.
+    const asUser = stubQuickPick([USER]);
+    await vscode.commands.executeCommand('kmsLab.switchProfile');
+    asUser.restore();
+    assert.ok(asUser.calls[0].labels.includes('Lab identities'));
+    await waitFor(() => api.status.text() === `$(key) ${USER} · ${region}`);
+    await waitFor(() => api.status.tooltip().includes(`arn:aws:iam::123456789012:user/${USER}`), 10_000);
+    const users = await waitFor(async () => {
+      const found = await rows(api, (await at(api, 'Principals', 'Users')).node);
+      return found.length > 0 && found[0].label !== 'Loading…' ? found : undefined;
+    }, 20_000);
+    assert.match(users[0].label, /Missing permission iam:ListUsers/);
+    const back = stubQuickPick(['Local sandbox', region]);
+    await vscode.commands.executeCommand('kmsLab.switchProfile');
+    back.restore();
+    await waitFor(() => api.status.text() === `$(key) Local sandbox · ${region}`);
+
     // Step 5: observed and predicted both deny, with AWS's own message and the policy engine's reason.
     const denied = await runStep('readAsTestUser');
     assert.equal(denied.state, 'done', denied.detail);

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ListAliasesCommand, KMSClient, ListKeysCommand, CreateKeyCommand, CreateAliasCommand } from '@aws-sdk/client-kms';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListAccessKeysCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListAccessKeysCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { AwsSession } from '../../../src/aws/session';
+import { LabContext } from '../../../src/lab/context';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { stepById } from '../../../src/lab/steps';
 import type { StepId } from '../../../src/lab/step';
@@ -277,5 +279,29 @@ describe('lab steps resume and refuse what is not theirs', () => {
     });
     assert.equal((await stepById('createKey').run(await h.context(aws))).state, 'done');
     assert.equal(h.ui.asked.length, asked, 'asked once per account');
+  });
+
+  it('a missing permission is named with the action, and nothing is left half-made', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'kms-only' }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'kms-only', PolicyArn: 'arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser' }));
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'kms-only' }));
+    const limited = new AwsSession({
+      kind: 'static',
+      label: 'kms-only',
+      region: h.sandbox.region,
+      endpoint: h.sandbox.endpoint,
+      credentials: { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! },
+    });
+    try {
+      const base = await h.context();
+      const ctx = new LabContext(limited, await limited.sts.getCallerIdentity(), base.backend, base.services);
+      await ctx.update((r) => {
+        r.testUserName = 'kms-lab-denied-user';
+      });
+      await assert.rejects(stepById('createTestUser').run(ctx), /Access denied: iam:CreateUser is not allowed for arn:aws:iam::123456789012:user\/kms-only \(kms-only\)/);
+      assert.equal((await stepById('createTestUser').check(await h.context())).state, 'todo');
+    } finally {
+      limited.dispose();
+    }
   });
 });
