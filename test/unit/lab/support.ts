@@ -15,13 +15,22 @@ import { TestUserSecrets, type SecretStore } from '../../../src/lab/secrets';
 import type { InputRequest, LabUi } from '../../../src/lab/ui';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
 
-export class MemoryStore implements KeyValueStore, SecretStore {
+/** VS Code's global state, in memory. */
+export class MemoryState implements KeyValueStore {
   readonly values = new Map<string, unknown>();
   get<T>(key: string): T | undefined {
     return this.values.get(key) as T | undefined;
   }
   async update(key: string, value: unknown): Promise<void> {
     this.values.set(key, JSON.parse(JSON.stringify(value)));
+  }
+}
+
+/** VS Code's SecretStorage, in memory. */
+export class MemorySecrets implements SecretStore {
+  readonly values = new Map<string, string>();
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
   }
   async store(key: string, value: string): Promise<void> {
     this.values.set(key, value);
@@ -91,8 +100,8 @@ export class ScriptedUi implements LabUi {
 export interface LabHarness {
   sandbox: RunningSandbox;
   admin: AwsSession;
-  state: MemoryStore;
-  secrets: MemoryStore;
+  state: MemoryState;
+  secrets: MemorySecrets;
   ui: ScriptedUi;
   context(backend?: LabBackend): Promise<LabContext>;
   lab(backend?: LabBackend): Lab;
@@ -106,8 +115,8 @@ export async function labHarness(predict: ReadPredictor): Promise<LabHarness> {
   const sandbox = await startSandbox({ dataDir });
   const base = { kind: 'static' as const, label: 'Local sandbox', region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin };
   const admin = new AwsSession(base);
-  const state = new MemoryStore();
-  const secrets = new MemoryStore();
+  const state = new MemoryState();
+  const secrets = new MemorySecrets();
   const ui = new ScriptedUi();
   const sessions: AwsSession[] = [];
   const keyPolicies = new KeyPolicyStore({ historyDir: path.join(dataDir, 'history') });
