@@ -3,7 +3,8 @@
 //   moto_server (CMK table; it checks nothing), and bare dynalite (its own HTTP server, plain table).
 // Prints name=value lines: sandbox_vs_moto_ratio (throughput on the lab mix of item and KMS operations, median of
 // per-slice ratios; goal >= 5), sandbox_vs_dynalite_latency_ratio
-// (median item latency, goal <= 1.3), sandbox_start_ms (goal < 300), and the raw figures.
+// (median item latency, goal <= 1.3), sandbox_start_ms (goal < 300), sandbox_txn_ops_per_s beside moto_txn_ops_per_s
+// (TransactWriteItems of 10 puts each, transactions per second, one at a time), and the raw figures.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -15,7 +16,7 @@ import { createInterface } from 'node:readline';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const require = createRequire(path.join(root, 'package.json'));
 const esbuild = require('esbuild');
-const { DynamoDBClient, CreateTableCommand, DescribeTableCommand, PutItemCommand, GetItemCommand, QueryCommand } = require('@aws-sdk/client-dynamodb');
+const { DynamoDBClient, CreateTableCommand, DescribeTableCommand, PutItemCommand, GetItemCommand, QueryCommand, TransactWriteItemsCommand } = require('@aws-sdk/client-dynamodb');
 const { KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand } = require('@aws-sdk/client-kms');
 const { NodeHttpHandler } = require('@smithy/node-http-handler');
 
@@ -24,6 +25,9 @@ const THROUGHPUT_OPS = 1600; // ops per server and mix in the concurrent phase
 const THROUGHPUT_SLICES = 8;
 const CONCURRENCY = 16;
 const START_RUNS = 5;
+const TXN_SLICES = 4;
+const SANDBOX_TXNS_PER_SLICE = 50;
+const MOTO_TXNS_PER_SLICE = 8;
 
 const outDir = path.join(root, 'out/bench');
 const cliBundle = path.join(outDir, 'sandbox-cli.cjs');
@@ -158,6 +162,16 @@ const itemOps = (target) => [
   (i) => target.ddb.send(new QueryCommand({ TableName: target.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: `p${i % 50}` } }, Limit: 10 })),
 ];
 
+/** One TransactWriteItems of 10 puts under one partition: every item sealed, authorized and KMS-checked. */
+const txnOps = (target) => [
+  (i) =>
+    target.ddb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: Array.from({ length: 10 }, (_, j) => ({ Put: { TableName: target.table, Item: { pk: { S: `txn-${i}` }, sk: { N: String(j) }, body: { S: 'x'.repeat(100) } } } })),
+      }),
+    ),
+];
+
 const kmsOps = (target) => [
   () => target.kms.send(new EncryptCommand({ KeyId: target.keyId, Plaintext: Buffer.from('benchmark payload') })),
   async () => {
@@ -220,6 +234,25 @@ async function throughputs(mixes) {
   return rates;
 }
 
+/**
+ * Transactions per second, one at a time, in TXN_SLICES slices alternating between targets, each on a fresh table.
+ * moto_server copies a table for every transaction (its time and memory grow with every one, and concurrent ones
+ * fail), so it runs fewer per slice; a rate is a rate.
+ */
+async function transactionRates(targets, perSlice) {
+  const rates = targets.map(() => []);
+  const counters = targets.map(() => 0);
+  for (let slice = 0; slice < TXN_SLICES; slice++) {
+    for (const [index, target] of targets.entries()) {
+      const [send] = txnOps(target);
+      const began = performance.now();
+      for (let n = 0; n < perSlice[index]; n++) await send(counters[index]++);
+      rates[index].push(perSlice[index] / ((performance.now() - began) / 1000));
+    }
+  }
+  return rates;
+}
+
 /** Median over slice rounds of one target's rate divided by another's. */
 function medianRatio(numerator, denominator) {
   return median(numerator.map((rate, slice) => rate / denominator[slice]));
@@ -267,6 +300,9 @@ export default async function run() {
     const memoryTarget = await prepare(dynaliteMemory, false);
     const motoTargets = moto ? [await prepare(moto, true)] : [];
 
+    // Transactions first, while moto's tables are small (it copies them for every transaction).
+    const txnTargets = [await prepare(sandbox, true), ...(moto ? [await prepare(moto, true)] : [])];
+    const txnRates = await transactionRates(txnTargets, [SANDBOX_TXNS_PER_SLICE, MOTO_TXNS_PER_SLICE]);
     [results.sandbox_item_median_ms, results.dynalite_item_median_ms, results.dynalite_memory_item_median_ms, results.moto_item_median_ms] =
       await itemLatencies([sandboxTarget, dynaliteTarget, memoryTarget, ...motoTargets]);
     const itemRates = await throughputs([itemOps(sandboxTarget), itemOps(dynaliteTarget), ...motoTargets.map(itemOps)]);
@@ -277,6 +313,7 @@ export default async function run() {
     ]);
     [results.sandbox_item_ops_per_s, results.dynalite_item_ops_per_s, results.moto_item_ops_per_s] = itemRates.map(median);
     [results.sandbox_kms_ops_per_s, results.moto_kms_ops_per_s] = kmsRates.map(median);
+    [results.sandbox_txn_ops_per_s, results.moto_txn_ops_per_s] = txnRates.map(median);
     [results.sandbox_mixed_ops_per_s, results.moto_mixed_ops_per_s] = mixedRates.map(median);
     if (moto) results.sandbox_vs_moto_ratio = medianRatio(mixedRates[0], mixedRates[1]);
     results.sandbox_vs_dynalite_latency_ratio = results.sandbox_item_median_ms / results.dynalite_item_median_ms;
@@ -285,7 +322,7 @@ export default async function run() {
     for (const server of servers) await stop(server).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
-  const order = ['sandbox_vs_moto_ratio', 'sandbox_vs_dynalite_latency_ratio', 'sandbox_start_ms', 'sandbox_vs_dynalite_memory_latency_ratio'];
+  const order = ['sandbox_vs_moto_ratio', 'sandbox_vs_dynalite_latency_ratio', 'sandbox_start_ms', 'sandbox_txn_ops_per_s', 'moto_txn_ops_per_s', 'sandbox_vs_dynalite_memory_latency_ratio'];
   for (const name of [...order, ...Object.keys(results).filter((n) => !order.includes(n))]) {
     if (results[name] !== undefined) console.log(`${name}=${fmt(results[name])}`);
   }
