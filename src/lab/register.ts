@@ -91,12 +91,21 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
       if (status.state === 'failed') throw new Error(status.detail ?? `Step ${step.number} failed`);
       if (status.state === 'waiting') void vscode.window.showInformationMessage(status.detail ?? `Step ${step.number} is waiting for AWS.`);
       if (step.id === 'createTestUser' || step.id === 'cleanUp') identities.changed();
+      if (status.state === 'done' && (step.id === 'readAsTestUser' || step.id === 'readAgain')) offerPanel(step.id, status.detail);
       return status;
     });
   }
+  /** After a read step: its conclusion, and the table panel with the admin and the test user side by side. */
+  const offerPanel = (stepId: StepId, detail: string | undefined) => {
+    const action = 'Open Items and Key Policy';
+    void vscode.window.showInformationMessage(detail ?? 'Done.', action).then((choice) => {
+      if (choice === action) void vscode.commands.executeCommand(Commands.labOpenPanel, stepId);
+    });
+  };
   registerCommand(context, log, Commands.labRefresh, () => lab.refresh());
   registerCommand(context, log, Commands.labOpenWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false));
-  registerCommand(context, log, Commands.labOpenPanel, async (stepId?: StepId) => {
+  registerCommand(context, log, Commands.labOpenPanel, async (arg?: StepId | { view?: { step?: { id?: StepId } } }) => {
+    const stepId = typeof arg === 'string' ? arg : arg?.view?.step?.id;
     const ctx = await contextFor();
     if (!ctx) return;
     const record = ctx.record;

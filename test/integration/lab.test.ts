@@ -147,6 +147,11 @@ describe('the lab', function () {
     assert.equal(before.predicted?.decision, 'denied');
     assert.match(before.predicted!.reasons.join(' '), /kms:Decrypt/);
     assert.ok(before.agree);
+    // From step 5, the table panel opens with the test user as the second identity.
+    await vscode.commands.executeCommand('kmsLab.lab.openPanel', 'readAsTestUser');
+    const panel = await waitFor(() => api.tablePanels().find((p) => p.title.includes(TABLE)));
+    assert.match(panel.readAs ?? '', new RegExp(USER));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const underStep5 = await rows(api, (await at(api, 'Lab', '5. Read as the test user')).node);
     assert.deepEqual(underStep5.slice(0, 2).map((r) => r.label), ['Observed: denied (AccessDeniedException)', 'Predicted: denied']);
 
