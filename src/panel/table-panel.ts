@@ -726,6 +726,7 @@ export class TablePanel implements vscode.Disposable {
   }
 
   private updateTitle(): void {
+    if (this.disposed) return;
     const who = (source: PaneSource | undefined) => (source?.identity ? shortPrincipal(source.identity.arn) : source?.label);
     const primary = who(this.primary) ?? 'no profile';
     const second = this.readAsId ? ` and ${who(this.secondary) ?? this.readAsId}` : '';
