@@ -28,6 +28,7 @@ export async function runUiTests({ files, logDir, timeoutMs, grep, env = process
     '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...(grep ? [`--test-name-pattern=${grep}`] : []),
     ...files,
   ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
