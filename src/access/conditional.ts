@@ -44,8 +44,16 @@ function assumeFails(statement: PolicyStatement): PolicyStatement {
   return { ...rest, Action: NEVER_ACTION };
 }
 
+/** A document's two variants; shared by every policy with that document (copies of one inline policy, say). */
+interface DocumentVariants {
+  most: PolicyDocument;
+  least: PolicyDocument;
+  keysByIndex: Map<number, string[]>;
+}
+
 export class ConditionVariants {
   readonly #cache = new WeakMap<object, PolicyVariants | null>();
+  readonly #byDocument = new WeakMap<object, DocumentVariants | null>();
 
   constructor(private readonly known: (key: string) => boolean) {}
 
@@ -53,15 +61,27 @@ export class ConditionVariants {
   of(policy: NamedPolicy): PolicyVariants | null {
     let variants = this.#cache.get(policy);
     if (variants === undefined) {
-      variants = this.build(policy);
+      const document = typeof policy.document === 'object' && policy.document !== null ? this.ofDocument(policy.document) : null;
+      variants = document && {
+        most: { name: policy.name, document: document.most },
+        least: { name: policy.name, document: document.least },
+        keysByIndex: document.keysByIndex,
+      };
       this.#cache.set(policy, variants);
     }
     return variants;
   }
 
-  private build(policy: NamedPolicy): PolicyVariants | null {
-    const document = policy.document;
-    if (typeof document !== 'object' || document === null) return null;
+  private ofDocument(document: PolicyDocument): DocumentVariants | null {
+    let variants = this.#byDocument.get(document);
+    if (variants === undefined) {
+      variants = this.build(document);
+      this.#byDocument.set(document, variants);
+    }
+    return variants;
+  }
+
+  private build(document: PolicyDocument): DocumentVariants | null {
     const raw = document.Statement;
     const statements = Array.isArray(raw) ? raw : raw ? [raw] : [];
     const keysByIndex = new Map<number, string[]>();
@@ -71,15 +91,14 @@ export class ConditionVariants {
       if (keys.length > 0) keysByIndex.set(index, keys);
     });
     if (keysByIndex.size === 0) return null;
-    const variant = (favour: boolean): NamedPolicy => {
+    const variant = (favour: boolean): PolicyDocument => {
       const changed = statements.map((statement, index) => {
         const keys = keysByIndex.get(index);
         if (!keys) return statement;
         const helps = statement.Effect === 'Allow';
         return helps === favour ? assumeHolds(statement, keys) : assumeFails(statement);
       });
-      const doc: PolicyDocument = { ...document, Statement: changed };
-      return { name: policy.name, document: doc };
+      return { ...document, Statement: changed };
     };
     return { most: variant(true), least: variant(false), keysByIndex };
   }

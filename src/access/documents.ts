@@ -16,6 +16,23 @@ export function decodePolicyDocument(document: unknown): PolicyDocument | string
   }
 }
 
+/**
+ * decodePolicyDocument, once per text: an account's principals often carry copies of one inline policy, and copies
+ * then share one parsed document, which the engine compiles once. Decoded documents are never changed.
+ */
+export function documentDecoder(): (document: unknown) => PolicyDocument | string {
+  const byText = new Map<string, PolicyDocument | string>();
+  return (document) => {
+    if (typeof document !== 'string') return decodePolicyDocument(document);
+    let decoded = byText.get(document);
+    if (decoded === undefined) {
+      decoded = decodePolicyDocument(document);
+      byText.set(document, decoded);
+    }
+    return decoded;
+  };
+}
+
 function parseOr(text: string): PolicyDocument | string {
   try {
     const parsed: unknown = JSON.parse(text);

@@ -1,8 +1,8 @@
 // The account's principals as the policy engine needs them: each user's and role's identity policies (managed,
 // inline, and the user's groups'), permissions boundary and tags, built once per snapshot.
 import type { AttachedPolicy, ManagedPolicyDetail, PolicyDetail, Tag } from '@aws-sdk/client-iam';
-import type { NamedPolicy } from '../policy';
-import { decodePolicyDocument } from './documents';
+import type { NamedPolicy, PolicyDocument } from '../policy';
+import { documentDecoder } from './documents';
 import type { AccountSnapshot, PolicySource, PrincipalKind } from './types';
 
 export interface SourcedPolicy {
@@ -56,7 +56,10 @@ class EntryBuilder {
   readonly #names = new Set<string>();
   readonly #seen = new Set<NamedPolicy>();
 
-  constructor(private readonly managed: Map<string, SourcedPolicy>) {}
+  constructor(
+    private readonly managed: Map<string, SourcedPolicy>,
+    private readonly decode: (document: unknown) => PolicyDocument | string,
+  ) {}
 
   /** Adds a policy once; a name already taken (say an inline policy named like a managed one) gets a suffix. */
   add(entry: SourcedPolicy): void {
@@ -86,7 +89,7 @@ class EntryBuilder {
   addInline(list: PolicyDetail[] | undefined, group?: string): void {
     for (const p of list ?? []) {
       const name = group ? `${group}/${p.PolicyName ?? ''}` : (p.PolicyName ?? '');
-      this.add({ policy: { name, document: decodePolicyDocument(p.PolicyDocument) }, source: group ? { type: 'group-inline', group } : { type: 'inline' } });
+      this.add({ policy: { name, document: this.decode(p.PolicyDocument) }, source: group ? { type: 'group-inline', group } : { type: 'inline' } });
     }
   }
 
@@ -108,10 +111,11 @@ function accountOf(arn: string): string {
 
 export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
   const details = snapshot.authorizationDetails;
+  const decode = documentDecoder();
   const managed = new Map<string, SourcedPolicy>();
   for (const p of details.Policies ?? []) {
     if (!p.Arn) continue;
-    managed.set(p.Arn, { policy: { name: p.PolicyName ?? p.Arn, document: decodePolicyDocument(defaultDocument(p)) }, source: { type: 'managed', arn: p.Arn } });
+    managed.set(p.Arn, { policy: { name: p.PolicyName ?? p.Arn, document: decode(defaultDocument(p)) }, source: { type: 'managed', arn: p.Arn } });
   }
   const groups = new Map((details.GroupDetailList ?? []).map((g) => [g.GroupName ?? '', g]));
   const byArn = new Map<string, PrincipalEntry>();
@@ -119,7 +123,7 @@ export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
 
   for (const user of details.UserDetailList ?? []) {
     if (!user.Arn) continue;
-    const builder = new EntryBuilder(managed);
+    const builder = new EntryBuilder(managed, decode);
     builder.addManaged(user.AttachedManagedPolicies);
     builder.addInline(user.UserPolicyList);
     const groupNames = user.GroupList ?? [];
@@ -148,7 +152,7 @@ export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
   }
   for (const role of details.RoleDetailList ?? []) {
     if (!role.Arn) continue;
-    const builder = new EntryBuilder(managed);
+    const builder = new EntryBuilder(managed, decode);
     builder.addManaged(role.AttachedManagedPolicies);
     builder.addInline(role.RolePolicyList);
     const entry: PrincipalEntry = {
