@@ -22,7 +22,7 @@ export interface PolicyUnderTest {
 }
 
 /** Scans before a policy's results are kept for sharing; a principal's own policy rarely gets there. */
-const SHARE_AFTER = 16;
+export const SHARE_AFTER = 16;
 
 export interface Hit {
   policy: PolicyUnderTest;
@@ -62,7 +62,7 @@ export interface Analysis {
   session: Scan;
 }
 
-interface Matching {
+export interface Matching {
   caller: CallerIdentityInfo;
   action: string;
   resource: string;
@@ -75,7 +75,7 @@ interface Matching {
   sharedContext?: object;
 }
 
-interface ResourceFacts {
+export interface ResourceFacts {
   isKmsKey: boolean;
   isRole: boolean;
   account: string;
@@ -117,7 +117,7 @@ function record<K extends keyof Scan>(scan: Scan, list: K, item: Scan[K][number]
   (scan[list] as Scan[K][number][]).push(item);
 }
 
-function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
+export function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
   let any = false;
   for (const matcher of statement.resourceMatchers) {
     if (matcher(m.resource, m.lookup)) {
@@ -128,7 +128,7 @@ function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
   return any !== statement.resourceNegated;
 }
 
-function principalOf(statement: CompiledStatement, m: Matching): PrincipalMatch | undefined | 'n/a' {
+export function principalOf(statement: CompiledStatement, m: Matching): PrincipalMatch | undefined | 'n/a' {
   if (!statement.principal) return 'n/a';
   if (statement.principalNegated) {
     if (m.hasBoundary && statement.effect === 'Deny') return 'direct';
@@ -137,7 +137,7 @@ function principalOf(statement: CompiledStatement, m: Matching): PrincipalMatch 
   return matchPrincipal(statement.principal, m.caller, m.userId);
 }
 
-function failedCondition(statement: CompiledStatement, m: Matching): CompiledCondition | undefined {
+export function failedCondition(statement: CompiledStatement, m: Matching): CompiledCondition | undefined {
   for (const condition of statement.conditions) if (!conditionHolds(condition, m.context, m.lookup)) return condition;
   return undefined;
 }
@@ -165,12 +165,24 @@ const CALLER_KEYS = new Set(['aws:principalaccount', 'aws:principalarn', 'aws:pr
  * True when a policy without principals reads nothing of the caller: no policy variable and no condition on a key the
  * engine derives from the caller or the clock. Its statements then match alike for every caller of one request.
  */
-function callerIndependent(compiled: CompiledPolicy): boolean {
-  return (compiled.callerIndependent ??= compiled.statements.every(
-    (s) => !s.principal && !s.resourcePatterns.some((p) => p.includes('${')) && s.conditions.every((c) => !c.usesVariables && !CALLER_KEYS.has(c.keyLower)),
-  ));
+export function callerIndependent(compiled: CompiledPolicy): boolean {
+  return (compiled.callerIndependent ??= compiled.statements.every((s) => !s.principal && !readsCallerKeys(s)));
 }
 
+/** A policy variable, or a condition on a key the engine derives from the caller or the clock. */
+export function readsCallerKeys(s: CompiledStatement): boolean {
+  return s.resourcePatterns.some((p) => p.includes('${')) || s.conditions.some((c) => c.usesVariables || CALLER_KEYS.has(c.keyLower));
+}
+
+const CLOCK_KEYS = new Set(['aws:currenttime', 'aws:epochtime']);
+const CLOCK_VARIABLE = /\$\{\s*aws:(currenttime|epochtime)\b/i;
+
+/** True when a policy may read the clock: a condition on the time, or a policy variable that names it or may. */
+export function readsClock(compiled: CompiledPolicy): boolean {
+  return (compiled.readsClock ??= compiled.statements.some(
+    (s) => s.resourcePatterns.some((p) => CLOCK_VARIABLE.test(p)) || s.conditions.some((c) => c.usesVariables || CLOCK_KEYS.has(c.keyLower)),
+  ));
+}
 
 function merge(from: Scan, into: Scan): void {
   for (const list of ['allows', 'denies', 'nearMisses', 'otherPrincipals', 'unresolved'] as const) {
@@ -232,7 +244,7 @@ const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', bound
  * A compiled policy of the caller's side (identity policy, permissions boundary, session policy), reused while the
  * same NamedPolicy object comes back with the same name and document.
  */
-function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSide = 'identity'): PolicyUnderTest {
+export function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSide = 'identity'): PolicyUnderTest {
   if (!isNamedPolicy(p) || typeof p.name !== 'string') {
     return { name: `${UNNAMED[kind]} #${index + 1}`, kind, compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, 'identity') };
   }
@@ -248,7 +260,7 @@ function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSid
 const resourceUnderTest = new WeakMap<object, PolicyUnderTest & { document: unknown }>();
 
 /** The compiled resource policy; reused while the same NamedPolicy object comes back with the same name and document. */
-function resourcePolicyOf(req: EvaluationRequest, isKmsKey: boolean, isTrust: boolean): PolicyUnderTest {
+export function resourcePolicyOf(req: EvaluationRequest, isKmsKey: boolean, isTrust: boolean): PolicyUnderTest {
   const given = req.resourcePolicy;
   const name = resourcePolicyName(req, isKmsKey, isTrust);
   const document = isNamedPolicy(given) ? given.document : (given as PolicyDocument | string);
@@ -266,21 +278,59 @@ function resourcePolicyName(req: EvaluationRequest, isKmsKey: boolean, isTrust: 
   return isKmsKey ? 'key policy' : isTrust ? 'trust policy' : 'resource policy';
 }
 
-export function analyse(req: EvaluationRequest): Analysis {
+/** What a request is apart from its policies' statements: the caller, the resource, and how they relate. */
+export interface Frame {
+  caller: CallerIdentityInfo;
+  action: string;
+  resource: string;
+  userId?: string;
+  facts: ResourceFacts;
+  isTrust: boolean;
+  resourceAccount: string;
+  crossAccount: boolean;
+  hasResourcePolicy: boolean;
+  hasBoundary: boolean;
+  resourcePolicyRequired: boolean;
+  crossAccountActionUnsupported: boolean;
+}
+
+export function frameOf(req: EvaluationRequest): Frame {
   const principal = typeof req?.principal === 'string' ? req.principal : '';
   const action = typeof req?.action === 'string' ? req.action : '';
   const resource = typeof req?.resource === 'string' ? req.resource : '';
   const caller = describeCaller(principal);
-  const context = buildContext(req, caller);
-  const hasBoundary = req.permissionsBoundary !== undefined && req.permissionsBoundary !== null;
-  const m: Matching = { caller, action, resource, userId: typeof req.userId === 'string' ? req.userId : undefined, context, lookup: variableLookup(context), hasBoundary };
-  if (req.context && typeof req.context === 'object' && Object.isFrozen(req.context)) m.sharedContext = req.context;
-
   const facts = factsOf(resource);
   const isTrust = facts.isRole && /^sts:AssumeRole/i.test(action);
   const resourceAccount = (typeof req.resourceAccount === 'string' && req.resourceAccount) || facts.account || caller.account;
   const crossAccount = !!caller.account && !!resourceAccount && caller.account !== resourceAccount;
   const hasResourcePolicy = req.resourcePolicy !== undefined && req.resourcePolicy !== null;
+  return {
+    caller,
+    action,
+    resource,
+    userId: typeof req.userId === 'string' ? req.userId : undefined,
+    facts,
+    isTrust,
+    resourceAccount,
+    crossAccount,
+    hasResourcePolicy,
+    hasBoundary: req.permissionsBoundary !== undefined && req.permissionsBoundary !== null,
+    resourcePolicyRequired: hasResourcePolicy && (req.resourcePolicyRequired ?? (facts.isKmsKey || isTrust)),
+    crossAccountActionUnsupported: facts.isKmsKey && crossAccount && !isCrossAccountKmsAction(action),
+  };
+}
+
+export function matchingOf(req: EvaluationRequest, f: Frame): Matching {
+  const context = buildContext(req, f.caller);
+  const m: Matching = { caller: f.caller, action: f.action, resource: f.resource, userId: f.userId, context, lookup: variableLookup(context), hasBoundary: f.hasBoundary };
+  if (req.context && typeof req.context === 'object' && Object.isFrozen(req.context)) m.sharedContext = req.context;
+  return m;
+}
+
+export function analyse(req: EvaluationRequest): Analysis {
+  const f = frameOf(req);
+  const m = matchingOf(req, f);
+  const { caller, action, resource, facts, isTrust, resourceAccount, crossAccount, hasResourcePolicy, hasBoundary } = f;
 
   const identityPolicies: PolicyUnderTest[] = [];
   if (Array.isArray(req.identityPolicies)) {
@@ -310,8 +360,8 @@ export function analyse(req: EvaluationRequest): Analysis {
     resourceAccount,
     crossAccount,
     isKmsKey: facts.isKmsKey,
-    resourcePolicyRequired: hasResourcePolicy && (req.resourcePolicyRequired ?? (facts.isKmsKey || isTrust)),
-    crossAccountActionUnsupported: facts.isKmsKey && crossAccount && !isCrossAccountKmsAction(action),
+    resourcePolicyRequired: f.resourcePolicyRequired,
+    crossAccountActionUnsupported: f.crossAccountActionUnsupported,
     identityPolicies,
     resourcePolicy,
     permissionsBoundary,
@@ -368,15 +418,45 @@ function explicitlyDenied(a: Analysis): boolean {
  * not need them, one naming a role does.
  */
 export function decide(a: Analysis): Decision {
-  if (explicitlyDenied(a)) return 'explicitly-denied';
-  if (a.crossAccountActionUnsupported) return 'implicitly-denied';
-  const identityOk = identityAllowsWithinLimits(a);
-  if (!a.resourcePolicy) return !a.crossAccount && identityOk ? 'allowed' : 'implicitly-denied';
+  const rules = { hasResourcePolicy: !!a.resourcePolicy, crossAccount: a.crossAccount, resourcePolicyRequired: a.resourcePolicyRequired, crossAccountActionUnsupported: a.crossAccountActionUnsupported };
+  return decideTally(rules, {
+    denied: explicitlyDenied(a),
+    identityAllows: identityAllows(a),
+    boundaryAllows: boundaryAllows(a),
+    sessionAllows: sessionAllows(a),
+    resourceAny: a.onResource.allows.length > 0,
+    resourceDirect: resourceAllowsDirectly(a),
+    resourceRole: resourceAllowsRole(a),
+    resourceAccount: resourceDelegates(a),
+  });
+}
+
+/** What decide() reads of a request's scans: whether each side allows or denies, and how the resource policy names the caller. */
+export interface Tally {
+  denied: boolean;
+  /** An identity policy allows, or the caller is a root user (which needs none). */
+  identityAllows: boolean;
+  boundaryAllows: boolean;
+  sessionAllows: boolean;
+  resourceAny: boolean;
+  resourceDirect: boolean;
+  resourceRole: boolean;
+  resourceAccount: boolean;
+}
+
+type FrameRules = Pick<Frame, 'hasResourcePolicy' | 'crossAccount' | 'resourcePolicyRequired' | 'crossAccountActionUnsupported'>;
+
+/** AWS's evaluation logic (see decide) on what the scans found. */
+export function decideTally(f: FrameRules, t: Tally): Decision {
+  if (t.denied) return 'explicitly-denied';
+  if (f.crossAccountActionUnsupported) return 'implicitly-denied';
+  const identityOk = t.identityAllows && t.boundaryAllows && t.sessionAllows;
+  if (!f.hasResourcePolicy) return !f.crossAccount && identityOk ? 'allowed' : 'implicitly-denied';
   let allowed: boolean;
-  if (a.crossAccount) allowed = identityOk && a.onResource.allows.length > 0;
+  if (f.crossAccount) allowed = identityOk && t.resourceAny;
   else {
-    const named = resourceAllowsDirectly(a) || (resourceAllowsRole(a) && boundaryAllows(a) && sessionAllows(a));
-    if (a.resourcePolicyRequired) allowed = named || (resourceDelegates(a) && identityOk);
+    const named = t.resourceDirect || (t.resourceRole && t.boundaryAllows && t.sessionAllows);
+    if (f.resourcePolicyRequired) allowed = named || (t.resourceAccount && identityOk);
     else allowed = named || identityOk;
   }
   return allowed ? 'allowed' : 'implicitly-denied';

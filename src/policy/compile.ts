@@ -37,6 +37,12 @@ export interface CompiledPolicy {
   byAction: Map<string, CompiledStatement[]>;
   /** Memo of analysis.ts: whether the policy reads nothing of the caller (see callerIndependent there). */
   callerIndependent?: boolean;
+  /** Memo of analysis.ts: whether a condition or policy variable may read the clock. */
+  readsClock?: boolean;
+  /** How often decision.ts met this caller-independent policy under a frozen context: its answers are kept once it is seen often. */
+  quickUses?: number;
+  /** Memo of decision.ts: action → resource → frozen context → what the policy's statements do (Effect bits). */
+  quickBits?: Map<string, Map<string, WeakMap<object, number>>>;
   /** Memo of reasons.ts: whether neither the policy nor a statement has a problem. */
   wellFormed?: boolean;
   /** Memo of equivalence.ts: action lists → whether they meet the same statements. */

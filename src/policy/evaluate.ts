@@ -1,6 +1,8 @@
 // evaluate(): AWS's policy evaluation logic for one request. The decision is computed at once; the reasons and
 // details that explain it are built on first read, so the sandbox pays for sentences only when it shows them.
+// When reading the request later is sure to find the same (a frozen context), even the analysis waits for that read.
 import { analyse, decide, type Analysis } from './analysis';
+import { quickDecision } from './decision';
 import { buildDetails, buildReasons } from './reasons';
 import type { Decision, EvaluationDetails, EvaluationRequest, EvaluationResult, Reason } from './types';
 
@@ -13,22 +15,26 @@ export { describeStatement, refOf } from './reasons';
 class LazyResult implements EvaluationResult {
   readonly decision: Decision;
   readonly request: EvaluationRequest;
-  #analysis: Analysis;
+  #analysis?: Analysis;
   #reasons?: Reason[];
   #details?: EvaluationDetails;
 
-  constructor(decision: Decision, request: EvaluationRequest, analysis: Analysis) {
+  constructor(decision: Decision, request: EvaluationRequest, analysis: Analysis | undefined) {
     this.decision = decision;
     this.request = request;
     this.#analysis = analysis;
   }
 
   get reasons(): Reason[] {
-    return (this.#reasons ??= buildReasons(this.#analysis, this.decision));
+    return (this.#reasons ??= buildReasons(this.analysis(), this.decision));
   }
 
   get details(): EvaluationDetails {
-    return (this.#details ??= buildDetails(this.#analysis, this.decision));
+    return (this.#details ??= buildDetails(this.analysis(), this.decision));
+  }
+
+  private analysis(): Analysis {
+    return (this.#analysis ??= analyse(this.request));
   }
 
   /** A plain EvaluationResult, for spreading, JSON and structured cloning. */
@@ -40,6 +46,8 @@ class LazyResult implements EvaluationResult {
 /** Never throws: malformed input is reported in the reasons and matches nothing. */
 export function evaluate(req: EvaluationRequest): EvaluationResult {
   try {
+    const quick = quickDecision(req);
+    if (quick !== undefined) return new LazyResult(quick, req, undefined);
     const analysis = analyse(req);
     return new LazyResult(decide(analysis), req, analysis);
   } catch (error) {
