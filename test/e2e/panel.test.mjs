@@ -125,12 +125,17 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       assert.equal(await frame.locator('[data-pane="secondary"] .grid-row').count(), 0);
       const tab = page.locator('.tabs-container .tab', { hasText: TABLE });
       assert.match(await tab.innerText(), /as admin and kms-lab-test-user/);
-      await page.screenshot({ path: path.join(screenshots, 'panel-read-as-light.png') });
-      await workbench.setTheme('Dark Modern');
-      await frame.locator('[data-pane="secondary"] .explanation li').first().waitFor({ timeout: UI_TIMEOUT });
-      await page.screenshot({ path: path.join(screenshots, 'panel-read-as-dark.png') });
-      await workbench.setTheme('Dark High Contrast');
-      await page.screenshot({ path: path.join(screenshots, 'panel-read-as-high-contrast.png') });
+      // Each theme's screenshot once the webview itself has taken the theme (its body's class).
+      for (const [theme, bodyClass, file] of [
+        ['Light Modern', 'vscode-light', 'panel-read-as-light.png'],
+        ['Dark Modern', 'vscode-dark', 'panel-read-as-dark.png'],
+        ['Dark High Contrast', 'vscode-high-contrast', 'panel-read-as-high-contrast.png'],
+      ]) {
+        await workbench.setTheme(theme);
+        await frame.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: UI_TIMEOUT });
+        await frame.locator('[data-pane="secondary"] .explanation li').first().waitFor({ timeout: UI_TIMEOUT });
+        await page.screenshot({ path: path.join(screenshots, file) });
+      }
       await workbench.setTheme('Light Modern');
     });
   });
