@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { evaluate, type EvaluationRequest, type NamedPolicy, type PolicyStatement } from '../../../src/policy';
+import { evaluate, type EvaluationRequest, type NamedPolicy, type PolicyStatement, type PrincipalBlock } from '../../../src/policy';
 import { analyse, decide } from '../../../src/policy/analysis';
 import { quickDecision } from '../../../src/policy/decision';
 import { A, ALICE, B, BOB, doc, EXTERNAL_USER, KEY, ROLE, ROOT_A, ROOT_B, SESSION } from './cases/helpers';
@@ -28,7 +28,7 @@ const conditions: (PolicyStatement['Condition'] | undefined)[] = [
   { StringEquals: { 'aws:PrincipalAccount': A } },
   { Null: { 'aws:PrincipalTag/team': 'false' } },
 ];
-const principals = ['*', { AWS: ROOT_A }, { AWS: A }, { AWS: ALICE }, { AWS: ROLE }, { AWS: SESSION }, { AWS: ROOT_B }, { AWS: ALICE_ID }, { Service: 'dynamodb.amazonaws.com' }];
+const principals: PrincipalBlock[] = ['*', { AWS: ROOT_A }, { AWS: A }, { AWS: ALICE }, { AWS: ROLE }, { AWS: SESSION }, { AWS: ROOT_B }, { AWS: ALICE_ID }, { Service: 'dynamodb.amazonaws.com' }];
 
 const identityStatement = fc.record({
   Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
