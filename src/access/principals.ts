@@ -105,6 +105,13 @@ class EntryBuilder {
   }
 }
 
+/** The principal's tags in one string (empty without tags), kept on the entry: principals with the same tags share request contexts. */
+export function tagSignatureOf(entry: PrincipalEntry): string {
+  if (entry.tagSignature !== undefined) return entry.tagSignature;
+  const keys = Object.keys(entry.tags);
+  return (entry.tagSignature = keys.length === 0 ? '' : JSON.stringify(keys.sort().map((k) => [k, entry.tags[k]])));
+}
+
 function accountOf(arn: string): string {
   return arn.split(':')[4] ?? '';
 }

@@ -1,12 +1,13 @@
 // The rows of a report: for one principal, the table lock (GetItem, Query, Scan on the table) and the key lock
 // (kms:Decrypt as DynamoDB calls it), each decided now and put into words when first read.
-import { explain, sameStatementsForActions, type EvaluationResult, type PolicyOfKind, type StatementRef } from '../policy';
+import { explain, sameStatementsForActions, type Decision, type EvaluationResult, type PolicyOfKind, type StatementRef } from '../policy';
+import type { AlikePrincipals } from './alike';
 import type { ConditionVariants } from './conditional';
-import { dynamoEncryptionContext, keyContext, tableContext, type ContextFacts, type KnownContext } from './context';
+import { dynamoEncryptionContext, keyContext, tableContext, type KnownContext } from './context';
 import { RequestEvaluator, type Outcome, type PolicySet } from './evaluation';
 import { grantLabel, grantPermits, grantRef } from './grants';
 import { defineLazy } from './lazy';
-import type { PrincipalEntry, SourcedPolicy } from './principals';
+import { tagSignatureOf, type PrincipalEntry, type SourcedPolicy } from './principals';
 import type { TableFacts } from './table-facts';
 import type { AccessRow, ActionDecision, DecidingStatement, LockDecision, LockVerdict, ReadVerdict } from './types';
 import { keyReason, tableReason, type Subject } from './words';
@@ -30,6 +31,29 @@ function actionDecisions(actions: string[], verdicts: LockVerdict[]): ActionDeci
     actionLists.set(key, list);
   }
   return list;
+}
+
+/** What decides a table lock, shared by the principals of one class (alike.ts). Its lists are frozen. */
+interface TableVerdict {
+  decision: LockVerdict;
+  actions: ActionDecision[];
+  conditions: string[];
+  /** The action whose evaluation explains the lock. */
+  action: string;
+  /** The actions decided as the lock is. */
+  allowed: string[];
+}
+
+/** What decides a key lock apart from grants (which are the principal's own), shared by one class. */
+interface KeyVerdict {
+  verdict: Outcome['verdict'];
+  least: Decision;
+  most: Decision;
+  conditions: string[];
+}
+
+function frozen<T>(list: T[]): T[] {
+  return list.length === 0 ? NONE : Object.freeze(list) as T[];
 }
 
 /** The fields of a lock built on first read (see lazy.ts). */
@@ -75,30 +99,25 @@ export class ReportBuilder {
   readonly #encryptionContext: Record<string, string>;
   /** Principals with the same tags share one context per lock, so the engine reads each once. */
   readonly #contexts = new Map<string, { table: KnownContext; key: KnownContext }>();
+  /** Verdicts by class of principals (alike.ts), decided once for all of a class. */
+  readonly #tableVerdicts = new Map<string, TableVerdict>();
+  readonly #keyVerdicts = new Map<string, KeyVerdict>();
 
   constructor(
     private readonly facts: TableFacts,
     variants: ConditionVariants,
     /** Per principal: whether GetItem, Query and Scan meet the same statements on this table (then one evaluation decides them). */
     private readonly sameActions: WeakMap<PrincipalEntry, boolean>,
+    private readonly alike: AlikePrincipals,
   ) {
     this.#evaluator = new RequestEvaluator(variants);
     this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
   }
 
   row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
-    const subject = subjectOf(entry);
-    const contexts = this.contextsFor(entry, () => ({
-      region: this.facts.snapshot.region,
-      accountId: this.facts.snapshot.accountId,
-      tableName: this.facts.tableName,
-      principalTags: entry.tags,
-      tableTags: this.facts.tableTags,
-      keyTags: this.facts.keyTags,
-      keyAliases: this.facts.keyAliases,
-    }));
-    const table = this.tableLock(entry, subject, contexts.table);
-    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, subject, contexts.key);
+    const contexts = this.contextsFor(entry);
+    const table = this.tableLock(entry, contexts.table);
+    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, contexts.key);
     const unknowns = key?.decision === 'unknown' && this.facts.keyPolicyUnknown ? [...entry.unknowns, this.facts.keyPolicyUnknown] : entry.unknowns.length > 0 ? [...entry.unknowns] : NONE;
     let read = combine(table.decision, key?.decision);
     // With unseen identity policies only what the other policies allow is known: an allow is not sure.
@@ -119,11 +138,19 @@ export class ReportBuilder {
     return row;
   }
 
-  private contextsFor(entry: PrincipalEntry, contextFacts: () => ContextFacts): { table: KnownContext; key: KnownContext } {
-    const signature = (entry.tagSignature ??= tagSignature(entry.tags));
+  private contextsFor(entry: PrincipalEntry): { table: KnownContext; key: KnownContext } {
+    const signature = tagSignatureOf(entry);
     let contexts = this.#contexts.get(signature);
     if (!contexts) {
-      const facts = contextFacts();
+      const facts = {
+        region: this.facts.snapshot.region,
+        accountId: this.facts.snapshot.accountId,
+        tableName: this.facts.tableName,
+        principalTags: entry.tags,
+        tableTags: this.facts.tableTags,
+        keyTags: this.facts.keyTags,
+        keyAliases: this.facts.keyAliases,
+      };
       contexts = { table: tableContext(facts), key: keyContext(facts) };
       this.#contexts.set(signature, contexts);
     }
@@ -134,7 +161,25 @@ export class ReportBuilder {
     return { identity: entry.identity, boundary: entry.boundary, resource };
   }
 
-  private tableLock(entry: PrincipalEntry, subject: Subject, context: KnownContext): LockDecision {
+  private tableLock(entry: PrincipalEntry, context: KnownContext): LockDecision {
+    const kind = this.alike.classOf(entry, this.facts.tablePolicy);
+    let verdict = kind === undefined ? undefined : this.#tableVerdicts.get(kind);
+    if (!verdict) {
+      verdict = this.tableVerdict(entry, context);
+      if (kind !== undefined) this.#tableVerdicts.set(kind, verdict);
+    }
+    const lock = {
+      lock: 'table',
+      decision: verdict.decision,
+      actions: verdict.actions,
+      grants: NONE,
+      conditions: verdict.conditions,
+      context,
+    } as unknown as LockDecision;
+    return this.lazyTableWords(lock, entry, context, verdict);
+  }
+
+  private tableVerdict(entry: PrincipalEntry, context: KnownContext): TableVerdict {
     const set = this.policySet(entry, this.facts.tablePolicy);
     // When GetItem, Query and Scan meet the same statements everywhere, one evaluation decides all three.
     const first = this.decideTable(entry, TABLE_READ_ACTIONS[0], context, set);
@@ -145,60 +190,63 @@ export class ReportBuilder {
     let decision: LockVerdict = 'denied';
     for (const o of outcomes) decision = better(decision, o.verdict);
     const chosenIndex = Math.max(0, outcomes.findIndex((o) => o.verdict === decision));
-    const lock = {
-      lock: 'table',
+    return {
       decision,
       actions: actionDecisions(TABLE_READ_ACTIONS, outcomes.map((o) => o.verdict)),
-      grants: NONE,
-      conditions: outcomes[chosenIndex].conditions,
-      context,
-    } as unknown as LockDecision;
-    const allowed = TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision);
-    return this.lazyTableWords(lock, entry, subject, context, set, TABLE_READ_ACTIONS[chosenIndex], allowed);
+      conditions: frozen(outcomes[chosenIndex].conditions),
+      action: TABLE_READ_ACTIONS[chosenIndex],
+      allowed: frozen(TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision)),
+    };
   }
 
   private decideTable(entry: PrincipalEntry, action: string, context: KnownContext, set: PolicySet): Outcome {
     return this.#evaluator.decide(entry.arn, entry.userId, action, this.facts.tableArn, context, set);
   }
 
-  /** The words are built on first read, from the same evaluation done again; the closure holds only what it needs. */
-  private lazyTableWords(lock: LockDecision, entry: PrincipalEntry, subject: Subject, context: KnownContext, set: PolicySet, action: string, allowed: string[]): LockDecision {
+  /** The words are built on first read, from the principal's own evaluation done again. */
+  private lazyTableWords(lock: LockDecision, entry: PrincipalEntry, context: KnownContext, verdict: TableVerdict): LockDecision {
     return defineLazy(lock, wordsOf(lock), () => {
-      const chosen = this.decideTable(entry, action, context, set);
+      const subject = subjectOf(entry);
+      const set = this.policySet(entry, this.facts.tablePolicy);
+      const chosen = this.decideTable(entry, verdict.action, context, set);
       const result = decisive(chosen);
       const details = result.details;
       return {
         via: lock.decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
         deciding: this.decidingOf(result, set),
-        reason: tableReason(subject, chosen, allowed, TABLE_READ_ACTIONS),
+        reason: tableReason(subject, chosen, verdict.allowed, TABLE_READ_ACTIONS),
         explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...conditionalSentence(chosen)],
       };
     });
   }
 
-  private keyLock(entry: PrincipalEntry, subject: Subject, context: KnownContext): LockDecision {
-    const base = { lock: 'key' as const, actions: [] as LockDecision['actions'], deciding: [] as DecidingStatement[], grants: [], explanation: [], conditions: [] };
+  private keyLock(entry: PrincipalEntry, context: KnownContext): LockDecision {
     const key = this.facts.key;
     if (!key || !this.facts.keyArn) {
-      return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: `the table's key ${this.facts.keyArn ?? ''} is not in the snapshot, so its lock cannot be evaluated` };
+      return unopened('unknown', `the table's key ${this.facts.keyArn ?? ''} is not in the snapshot, so its lock cannot be evaluated`);
     }
     const state = key.KeyMetadata.KeyState ?? 'Enabled';
     if (state !== 'Enabled') {
       const words = state === 'PendingDeletion' ? 'pending deletion' : state === 'Disabled' ? 'disabled' : `in state ${state}`;
-      return { ...base, decision: 'denied', actions: [{ action: 'kms:Decrypt', decision: 'denied' }], reason: `the key is ${words}, so no one can decrypt with it and the table is inaccessible` };
+      return unopened('denied', `the key is ${words}, so no one can decrypt with it and the table is inaccessible`);
     }
     if (!this.facts.keyPolicy) {
-      return { ...base, decision: 'unknown', actions: [{ action: 'kms:Decrypt', decision: 'unknown' }], reason: 'the key policy is not in the snapshot, so the key lock cannot be evaluated' };
+      return unopened('unknown', 'the key policy is not in the snapshot, so the key lock cannot be evaluated');
     }
     const keyArn = this.facts.keyArn;
-    const set = this.policySet(entry, this.facts.keyPolicy);
-    const decideNow = () => this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set);
-    const outcome = decideNow();
+    const decideNow = (set: PolicySet) => this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set);
+    const kind = this.alike.classOf(entry, this.facts.keyPolicy);
+    let outcome = kind === undefined ? undefined : this.#keyVerdicts.get(kind);
+    if (!outcome) {
+      const decided = decideNow(this.policySet(entry, this.facts.keyPolicy));
+      outcome = { verdict: decided.verdict, least: decided.least.decision, most: decided.most.decision, conditions: frozen(decided.conditions) };
+      if (kind !== undefined) this.#keyVerdicts.set(kind, outcome);
+    }
     const grant = outcome.verdict === 'allowed' ? undefined : key.Grants.find((g) => grantPermits(g, entry.arn, 'Decrypt', this.#encryptionContext, entry.roleArn));
     let decision: LockVerdict = outcome.verdict;
     if (grant) {
-      if (outcome.least.decision === 'implicitly-denied') decision = 'allowed';
-      else if (outcome.most.decision !== 'explicitly-denied') decision = 'conditional';
+      if (outcome.least === 'implicitly-denied') decision = 'allowed';
+      else if (outcome.most !== 'explicitly-denied') decision = 'conditional';
     }
     const ref = grant ? grantRef(grant) : undefined;
     const lock = {
@@ -210,7 +258,9 @@ export class ReportBuilder {
       context,
     } as unknown as LockDecision;
     return defineLazy(lock, wordsOf(lock), () => {
-      const again = decideNow();
+      const subject = subjectOf(entry);
+      const set = this.policySet(entry, this.facts.keyPolicy);
+      const again = decideNow(set);
       const result = decisive(again);
       const details = result.details;
       const viaGrant = !!ref && result.decision !== 'allowed';
@@ -271,10 +321,9 @@ function policiesOf(set: PolicySet): PolicyOfKind[] {
   return policies;
 }
 
-function tagSignature(tags: Record<string, string>): string {
-  const keys = Object.keys(tags);
-  if (keys.length === 0) return '';
-  return JSON.stringify(keys.sort().map((k) => [k, tags[k]]));
+/** A key lock that no policy can open: the key is missing, not enabled, or its policy unknown. */
+function unopened(decision: LockVerdict, reason: string): LockDecision {
+  return { lock: 'key', actions: [{ action: 'kms:Decrypt', decision }], deciding: [], grants: [], explanation: [], conditions: [], decision, reason };
 }
 
 function capitalise(text: string): string {

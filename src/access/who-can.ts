@@ -1,4 +1,5 @@
 // whoCan(): one row per principal, with the table lock and the key lock decided as AWS decides them.
+import { AlikePrincipals } from './alike';
 import { ConditionVariants } from './conditional';
 import { knownKeyPredicate } from './context';
 import { indexPrincipals, type PrincipalEntry, type PrincipalIndex } from './principals';
@@ -21,6 +22,7 @@ interface SnapshotCache extends PolicyMemo {
   index: PrincipalIndex;
   variants: Map<boolean, ConditionVariants>;
   sameActions: Map<string, WeakMap<PrincipalEntry, boolean>>;
+  alike: AlikePrincipals;
 }
 
 const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
@@ -28,7 +30,7 @@ const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
 function cacheOf(snapshot: AccountSnapshot): SnapshotCache {
   let cache = caches.get(snapshot);
   if (!cache) {
-    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map() };
+    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map(), alike: new AlikePrincipals() };
     caches.set(snapshot, cache);
   }
   return cache;
@@ -50,7 +52,7 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
   }
   let sameActions = cache.sameActions.get(facts.tableArn);
   if (!sameActions) cache.sameActions.set(facts.tableArn, (sameActions = new WeakMap()));
-  const builder = new ReportBuilder(facts, variants, sameActions);
+  const builder = new ReportBuilder(facts, variants, sameActions, cache.alike);
   const named = namedPrincipals(facts);
   const root = rootArn(facts.partition, snapshot.accountId);
   const arns = options.principals ?? [...new Set([...cache.index.byArn.keys(), root, ...named.keys()])];

@@ -37,6 +37,8 @@ export interface CompiledPolicy {
   byAction: Map<string, CompiledStatement[]>;
   /** Memo of analysis.ts: whether the policy reads nothing of the caller (see callerIndependent there). */
   callerIndependent?: boolean;
+  /** Memo of equivalence.ts: whether a statement reads the caller through a policy variable or a condition key. */
+  readsCaller?: boolean;
   /** Memo of analysis.ts: whether a condition or policy variable may read the clock. */
   readsClock?: boolean;
   /** How often decision.ts met this caller-independent policy under a frozen context: its answers are kept once it is seen often. */

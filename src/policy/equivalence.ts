@@ -1,7 +1,11 @@
-// Whether several actions meet exactly the same statements in a set of policies. When they do, one evaluation
-// decides them all: the action only selects statements (apart from KMS and role-trust specifics, which callers of
-// this keep to one service). Used to decide dynamodb:GetItem, Query and Scan together when nothing tells them apart.
+// When one evaluation decides for several requests. Several actions that meet exactly the same statements in a set of
+// policies: the action only selects statements (apart from KMS and role-trust specifics, which callers of this keep to
+// one service); used to decide dynamodb:GetItem, Query and Scan together when nothing tells them apart. And several
+// callers that no policy tells apart (readsCaller).
+import { readsCallerKeys } from './analysis';
+import { describeCaller } from './caller';
 import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type PolicyKind } from './compile';
+import { namesCallerItself } from './principal';
 import type { NamedPolicy, PolicyDocument } from './types';
 
 export interface PolicyOfKind {
@@ -33,4 +37,23 @@ function sameFor(compiled: CompiledPolicy, actions: string[]): boolean {
 export function sameStatementsForActions(actions: string[], policies: PolicyOfKind[]): boolean {
   if (actions.length < 2) return true;
   return policies.every((p) => sameFor(compiledPolicyOf(documentOf(p.policy), p.kind), actions));
+}
+
+/** Callers whose decisions can be alike: an account's users, roles and role sessions (not its root, a service or anyone). */
+const ALIKE_KINDS = new Set(['user', 'role', 'assumed-role']);
+
+/**
+ * True when a policy reads the caller beyond its kind and account: a policy variable, a condition on a key the engine
+ * derives from the caller or the clock (aws:username, aws:PrincipalArn, aws:CurrentTime, ...), or in a resource policy
+ * a Principal or NotPrincipal that names the caller itself (its ARN, its role, its unique id). Two users (or two roles,
+ * or two sessions) of one account that no policy of a request reads this way get the same decision for it: with the
+ * same action, resource, context and documents, their names change only the words.
+ */
+export function readsCaller(policy: PolicyOfKind, principal: string, userId?: string): boolean {
+  const compiled = compiledPolicyOf(documentOf(policy.policy), policy.kind);
+  const caller = describeCaller(principal);
+  if (!ALIKE_KINDS.has(caller.kind) || !caller.account) return true;
+  if ((compiled.readsCaller ??= compiled.statements.some(readsCallerKeys))) return true;
+  for (const statement of compiled.statements) if (statement.principal && namesCallerItself(statement.principal, caller, userId)) return true;
+  return false;
 }

@@ -129,6 +129,16 @@ export function matchPrincipal(p: CompiledPrincipal, caller: CallerIdentityInfo,
 }
 
 /**
+ * Does the principal element name the caller itself: its ARN, its role (for a role or a session), or its unique id?
+ * Otherwise matchPrincipal and principalChainListed see only the caller's kind and account.
+ */
+export function namesCallerItself(p: CompiledPrincipal, caller: CallerIdentityInfo, userId?: string): boolean {
+  if (p.arns.has(caller.arn) || p.others.has(caller.arn)) return true;
+  if ((caller.kind === 'role' || caller.kind === 'assumed-role') && caller.name && p.roles.has(`${caller.account}/${caller.name}`)) return true;
+  return !!userId && p.uniqueIds.size > 0 && (p.uniqueIds.has(userId) || p.uniqueIds.has(userId.split(':')[0]));
+}
+
+/**
  * For NotPrincipal with Deny: is the caller exempt? AWS may check the account, then the role, then the session
  * or user, so every link of that chain must be listed (the documented advice is to list all of them).
  */

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { whoCan, type AccessReport, type AccessRow } from '../../../src/access';
-import { ACCOUNT, doc, KEY_ARN, REGION, SnapshotBuilder } from './support/snapshot';
+import type { PolicyDocument } from '../../../src/policy';
+import { ACCOUNT, consoleKeyPolicy, doc, dynamoGrant, KEY_ARN, localPolicyArn, REGION, roleArn, SnapshotBuilder, TABLE_ARN, userArn } from './support/snapshot';
 
 function rowOf(report: AccessReport, principal: string): AccessRow {
   const row = report.rows.find((r) => r.principal === principal);
@@ -39,5 +40,113 @@ describe('copies of one policy text', () => {
     b.key();
     const report = whoCan(b.build(), b.table({ keyArn: KEY_ARN }));
     users.forEach((arn, i) => assert.equal(rowOf(report, arn).read, i % 3 === 0 ? 'allowed' : 'denied', arn));
+  });
+});
+
+describe('principals with the same policies', () => {
+  /** Two of each: the principals share their managed policies, and differ in one thing the test names. */
+  function account(options: { keyPolicy?: PolicyDocument; tablePolicy?: PolicyDocument } = {}) {
+    const b = new SnapshotBuilder();
+    const read = b.managedPolicy(localPolicyArn('ReadLabTable'), doc({ Effect: 'Allow', Action: READ, Resource: TABLE_ARN }));
+    const decrypt = b.managedPolicy(localPolicyArn('DecryptLabKey'), doc(DECRYPT));
+    b.key({ policy: options.keyPolicy });
+    b.table({ keyArn: KEY_ARN, resourcePolicy: options.tablePolicy });
+    return { b, managed: [read, decrypt], read };
+  }
+
+  test('a permissions boundary that differs between two users with the same policies decides each user', () => {
+    const { b, managed } = account();
+    const dynamoOnly = b.managedPolicy(localPolicyArn('DynamoOnly'), doc({ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }));
+    const kmsOnly = b.managedPolicy(localPolicyArn('KmsOnly'), doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }));
+    const free = b.user('free', { managed });
+    const noKey = b.user('no-key', { managed, boundary: dynamoOnly });
+    const noTable = b.user('no-table', { managed, boundary: kmsOnly });
+    const noKeyToo = b.user('no-key-too', { managed, boundary: dynamoOnly });
+    const report = whoCan(b.build(), TABLE_ARN);
+    assert.deepEqual([free, noKey, noTable, noKeyToo].map((arn) => [rowOf(report, arn).table.decision, rowOf(report, arn).key?.decision]), [
+      ['allowed', 'allowed'],
+      ['allowed', 'denied'],
+      ['denied', 'allowed'],
+      ['allowed', 'denied'],
+    ]);
+    assert.match(rowOf(report, noKeyToo).key?.reason ?? '', /the permissions boundary DynamoOnly does not allow kms:Decrypt/);
+  });
+
+  test('a key policy that names one of two users with the same policies opens the key lock for that one only', () => {
+    const { b, read } = account({ keyPolicy: consoleKeyPolicy(ACCOUNT, { users: [userArn('named')] }) });
+    const named = b.user('named', { managed: [read] });
+    const other = b.user('other', { managed: [read] });
+    const report = whoCan(b.build(), TABLE_ARN);
+    assert.equal(rowOf(report, named).read, 'allowed');
+    assert.equal(rowOf(report, named).key?.via, 'key-policy');
+    assert.equal(rowOf(report, other).read, 'denied');
+    assert.match(rowOf(report, other).key?.reason ?? '', /does not name other, and it delegates to IAM, where no policy of this user allows kms:Decrypt/);
+  });
+
+  test('a grant to one of two roles with the same policies opens the key lock for that role only', () => {
+    const b = new SnapshotBuilder();
+    const read = b.managedPolicy(localPolicyArn('ReadLabTable'), doc({ Effect: 'Allow', Action: READ, Resource: TABLE_ARN }));
+    const granted = b.role('granted', { managed: [read] });
+    const other = b.role('other', { managed: [read] });
+    b.key({ grants: [dynamoGrant(granted)] });
+    b.table({ keyArn: KEY_ARN });
+    const report = whoCan(b.build(), TABLE_ARN);
+    assert.deepEqual([rowOf(report, granted).read, rowOf(report, granted).key?.via], ['allowed', 'grant']);
+    assert.equal(rowOf(report, other).read, 'denied');
+  });
+
+  test('a table resource policy naming one of two roles with the same policies, and an aws:PrincipalArn condition', () => {
+    const tablePolicy = doc({ Effect: 'Allow', Principal: { AWS: roleArn('reader') }, Action: READ, Resource: TABLE_ARN });
+    const b = new SnapshotBuilder();
+    const admins = b.managedPolicy(localPolicyArn('AdminsDecrypt'), doc({ ...DECRYPT, Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/admin-*` } } }));
+    const reader = b.role('reader', { managed: [admins] });
+    const admin = b.role('admin-1', { managed: [admins] });
+    const bystander = b.role('bystander', { managed: [admins] });
+    b.key();
+    b.table({ keyArn: KEY_ARN, resourcePolicy: tablePolicy });
+    const report = whoCan(b.build(), TABLE_ARN);
+    assert.deepEqual([reader, admin, bystander].map((arn) => [rowOf(report, arn).table.decision, rowOf(report, arn).key?.decision]), [
+      ['allowed', 'denied'],
+      ['denied', 'allowed'],
+      ['denied', 'denied'],
+    ]);
+    assert.equal(rowOf(report, reader).table.via, 'resource-policy');
+  });
+
+  test('every row of a varied account is the row the principal gets when evaluated alone, words included', () => {
+    const b = new SnapshotBuilder();
+    const policies = [
+      b.managedPolicy(localPolicyArn('Read'), doc({ Effect: 'Allow', Action: READ, Resource: TABLE_ARN })),
+      b.managedPolicy(localPolicyArn('ReadFromOffice'), doc({ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+      b.managedPolicy(localPolicyArn('Decrypt'), doc({ ...DECRYPT, Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } } })),
+      b.managedPolicy(localPolicyArn('TeamDecrypt'), doc({ ...DECRYPT, Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } } })),
+      b.managedPolicy(localPolicyArn('OwnTable'), doc({ Effect: 'Allow', Action: READ, Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/\${aws:username}*` })),
+      b.managedPolicy(localPolicyArn('NoScanWithoutMfa'), doc({ Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } })),
+      b.awsManaged('AmazonDynamoDBReadOnlyAccess'),
+    ];
+    const boundary = b.managedPolicy(localPolicyArn('DynamoOnly'), doc({ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }));
+    b.group('data', { managed: [policies[3]] });
+    // 72 principals of 12 kinds: each kind (policies, tags, boundary, group, user or role) is shared by six of them.
+    const principals: string[] = [];
+    const kinds = new Set<string>();
+    for (let i = 0; i < 72; i++) {
+      const k = i % 12;
+      const managed = policies.filter((_, p) => (k >> (p % 4)) % 2 === 1 || p === k % policies.length);
+      const attach = { managed, tags: k % 4 === 0 ? { team: 'data' } : { team: 'ops' }, boundary: k % 5 === 0 ? boundary : undefined };
+      const name = i % 9 === 0 ? `kms-lab-table-${i}` : `principal-${i}`;
+      principals.push(k % 3 === 2 ? b.role(name, attach) : b.user(name, attach, k % 6 === 0 ? ['data'] : []));
+      kinds.add(String(k));
+    }
+    assert.equal(kinds.size, 12);
+    b.key({ policy: consoleKeyPolicy(ACCOUNT, { users: [userArn('principal-1'), roleArn('principal-2')] }), grants: [dynamoGrant(roleArn('principal-14'))] });
+    b.table({ keyArn: KEY_ARN });
+    const snapshot = b.build();
+    const report = JSON.parse(JSON.stringify(whoCan(snapshot, TABLE_ARN))) as AccessReport;
+    const reads = new Set(report.rows.map((r) => r.read));
+    assert.deepEqual([...reads].sort(), ['allowed', 'conditional', 'denied'], 'the account has every kind of answer');
+    for (const arn of principals) {
+      const alone = whoCan(structuredClone(snapshot), TABLE_ARN, { principals: [arn] }).rows[0];
+      assert.deepEqual(rowOf(report, arn), JSON.parse(JSON.stringify(alone)), arn);
+    }
   });
 });

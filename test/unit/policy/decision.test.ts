@@ -1,11 +1,12 @@
 // evaluate() decides a request with a frozen context from a few bits per policy (decision.ts) and analyses it only
 // when the reasons or details are read. That must never change an answer: for random requests over statements that
 // read the caller, its tags, the clock and policy variables, the quick decision is the full analysis's decision, and
-// frozen and unfrozen contexts give the same results, reasons and details.
+// frozen and unfrozen contexts give the same results, reasons and details. And callers that no policy reads get one
+// decision (readsCaller), which lets the access analysis decide once for principals with the same policies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { evaluate, type EvaluationRequest, type NamedPolicy, type PolicyStatement, type PrincipalBlock } from '../../../src/policy';
+import { evaluate, readsCaller, type EvaluationRequest, type NamedPolicy, type PolicyOfKind, type PolicyStatement, type PrincipalBlock } from '../../../src/policy';
 import { analyse, decide } from '../../../src/policy/analysis';
 import { quickDecision } from '../../../src/policy/decision';
 import { A, ALICE, B, BOB, doc, EXTERNAL_USER, KEY, ROLE, ROOT_A, ROOT_B, SESSION } from './cases/helpers';
@@ -111,4 +112,58 @@ test('without `now`, a policy that reads the clock is analysed at once; with it,
   assert.equal(quickDecision({ ...req, now: new Date('2030-01-01T00:00:00Z') }), 'allowed');
   assert.equal(quickDecision({ ...req, now: new Date('2200-01-01T00:00:00Z') }), 'implicitly-denied');
   assert.equal(quickDecision({ ...req, context: { ...contexts[0] }, now: new Date('2030-01-01T00:00:00Z') }), undefined, 'an unfrozen context is analysed at once');
+});
+
+test('callers of one kind and account that no policy reads (readsCaller) get one decision; the others may not', () => {
+  const DEV = `arn:aws:iam::${A}:role/Dev`;
+  const pairs: [string, string | undefined, string, string | undefined][] = [
+    [ALICE, ALICE_ID, BOB, 'AIDABOB000000000000002'],
+    [BOB, undefined, ALICE, undefined],
+    [ROLE, undefined, DEV, undefined],
+    [SESSION, undefined, `arn:aws:sts::${A}:assumed-role/Dev/alice-session`, undefined],
+  ];
+  // Mostly requests whose identity policies read nothing of the caller, so that many pairs are alike.
+  const blind = (p: NamedPolicy) => !readsCaller({ policy: p, kind: 'identity' }, ALICE);
+  const blindRequest = request.map((req) => ({
+    ...req,
+    identityPolicies: req.identityPolicies.filter(blind),
+    permissionsBoundary: req.permissionsBoundary && blind(req.permissionsBoundary) ? req.permissionsBoundary : undefined,
+    sessionPolicies: req.sessionPolicies?.filter(blind),
+  }));
+  let alike = 0;
+  let apart = 0;
+  const decisions = new Set<string>();
+  fc.assert(
+    fc.property(fc.oneof(blindRequest, blindRequest, request), fc.constantFrom(...pairs), (req, [first, firstId, second, secondId]) => {
+      const policies: PolicyOfKind[] = [...req.identityPolicies, ...(req.permissionsBoundary ? [req.permissionsBoundary] : []), ...(req.sessionPolicies ?? [])].map((policy) => ({ policy, kind: 'identity' }));
+      if (req.resourcePolicy) policies.push({ policy: req.resourcePolicy, kind: 'resource' });
+      const one = evaluate({ ...req, principal: first, userId: firstId }).decision;
+      const other = evaluate({ ...req, principal: second, userId: secondId }).decision;
+      if (policies.some((p) => readsCaller(p, first, firstId) || readsCaller(p, second, secondId))) {
+        if (one !== other) apart++;
+        return;
+      }
+      alike++;
+      decisions.add(one);
+      assert.equal(one, other, `${first} and ${second}`);
+    }),
+    { numRuns: 3000, seed: 44 },
+  );
+  assert.ok(alike > 400 && apart > 50, `${alike} pairs alike, ${apart} told apart`);
+  assert.deepEqual([...decisions].sort(), ['allowed', 'explicitly-denied', 'implicitly-denied']);
+});
+
+test('readsCaller: variables, caller keys and a Principal naming the caller itself; not "*" or the account', () => {
+  const resource = (principal: PrincipalBlock): PolicyOfKind => ({ policy: doc({ Effect: 'Allow', Principal: principal, Action: 'kms:Decrypt', Resource: '*' }), kind: 'resource' });
+  const identity = (statement: PolicyStatement): PolicyOfKind => ({ policy: doc(statement), kind: 'identity' });
+  assert.equal(readsCaller(resource({ AWS: ROOT_A }), ALICE), false);
+  assert.equal(readsCaller(resource('*'), ALICE), false);
+  assert.equal(readsCaller(resource({ AWS: ALICE }), ALICE), true);
+  assert.equal(readsCaller(resource({ AWS: ALICE }), BOB), false);
+  assert.equal(readsCaller(resource({ AWS: ROLE }), SESSION), true, 'a session of a named role');
+  assert.equal(readsCaller(resource({ AWS: ALICE_ID }), BOB, ALICE_ID), true, 'a unique id');
+  assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: `arn:aws:s3:::home/\${aws:username}/*` }), ALICE), true);
+  assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': '*' } } }), ALICE), true);
+  assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } } }), ALICE), false, 'tags are in the context');
+  assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: '*' }), ROOT_A), true, 'the root user is never alike another');
 });
