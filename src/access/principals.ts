@@ -108,12 +108,22 @@ class EntryBuilder {
 /** The principal's tags in one string (empty without tags), kept on the entry: principals with the same tags share request contexts. */
 export function tagSignatureOf(entry: PrincipalEntry): string {
   if (entry.tagSignature !== undefined) return entry.tagSignature;
-  const keys = Object.keys(entry.tags);
-  return (entry.tagSignature = keys.length === 0 ? '' : JSON.stringify(keys.sort().map((k) => [k, entry.tags[k]])));
+  const keys = Object.keys(entry.tags).sort();
+  let signature = '';
+  // Tag keys and values are text without control characters; these two separate them.
+  for (const key of keys) signature += `${key}\u0000${entry.tags[key]}\u0001`;
+  return (entry.tagSignature = signature);
 }
 
+/** The account field of an ARN (the fifth), without splitting it all. */
 function accountOf(arn: string): string {
-  return arn.split(':')[4] ?? '';
+  let start = 0;
+  for (let field = 0; field < 4; field++) {
+    start = arn.indexOf(':', start) + 1;
+    if (start === 0) return '';
+  }
+  const end = arn.indexOf(':', start);
+  return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
 export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {

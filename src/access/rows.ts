@@ -1,5 +1,6 @@
 // The rows of a report: for one principal, the table lock (GetItem, Query, Scan on the table) and the key lock
 // (kms:Decrypt as DynamoDB calls it), each decided now and put into words when first read.
+import type { GrantListEntry } from '@aws-sdk/client-kms';
 import { explain, sameStatementsForActions, type Decision, type EvaluationResult, type PolicyOfKind, type StatementRef } from '../policy';
 import type { AlikePrincipals } from './alike';
 import type { ConditionVariants } from './conditional';
@@ -30,6 +31,14 @@ function actionDecisions(actions: string[], verdicts: LockVerdict[]): ActionDeci
     list = Object.freeze(actions.map((action, i) => Object.freeze({ action, decision: verdicts[i] }))) as ActionDecision[];
     actionLists.set(key, list);
   }
+  return list;
+}
+
+const keyActionLists = new Map<LockVerdict, ActionDecision[]>();
+
+function keyActions(decision: LockVerdict): ActionDecision[] {
+  let list = keyActionLists.get(decision);
+  if (!list) keyActionLists.set(decision, (list = actionDecisions(KEY_ACTIONS, [decision])));
   return list;
 }
 
@@ -102,6 +111,8 @@ export class ReportBuilder {
   /** Verdicts by class of principals (alike.ts), decided once for all of a class. */
   readonly #tableVerdicts = new Map<string, TableVerdict>();
   readonly #keyVerdicts = new Map<string, KeyVerdict>();
+  /** Positions of the key's grants by grantee, so that a row looks only at grants for it. */
+  readonly #grantsByGrantee = new Map<string, number[]>();
 
   constructor(
     private readonly facts: TableFacts,
@@ -112,6 +123,13 @@ export class ReportBuilder {
   ) {
     this.#evaluator = new RequestEvaluator(variants);
     this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
+    facts.key?.Grants.forEach((grant, i) => {
+      const grantee = grant.GranteePrincipal;
+      if (!grantee) return;
+      const list = this.#grantsByGrantee.get(grantee);
+      if (list) list.push(i);
+      else this.#grantsByGrantee.set(grantee, [i]);
+    });
   }
 
   row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
@@ -242,7 +260,7 @@ export class ReportBuilder {
       outcome = { verdict: decided.verdict, least: decided.least.decision, most: decided.most.decision, conditions: frozen(decided.conditions) };
       if (kind !== undefined) this.#keyVerdicts.set(kind, outcome);
     }
-    const grant = outcome.verdict === 'allowed' ? undefined : key.Grants.find((g) => grantPermits(g, entry.arn, 'Decrypt', this.#encryptionContext, entry.roleArn));
+    const grant = outcome.verdict === 'allowed' ? undefined : this.grantFor(entry, key.Grants);
     let decision: LockVerdict = outcome.verdict;
     if (grant) {
       if (outcome.least === 'implicitly-denied') decision = 'allowed';
@@ -252,7 +270,7 @@ export class ReportBuilder {
     const lock = {
       lock: 'key',
       decision,
-      actions: actionDecisions(KEY_ACTIONS, [decision]),
+      actions: keyActions(decision),
       grants: ref && decision !== 'denied' ? [ref] : NONE,
       conditions: outcome.conditions,
       context,
@@ -284,6 +302,16 @@ export class ReportBuilder {
         ],
       };
     });
+  }
+
+  /** The first grant (in the key's order) that lets the principal, or its role, decrypt this table's data. */
+  private grantFor(entry: PrincipalEntry, grants: GrantListEntry[]): GrantListEntry | undefined {
+    const own = this.#grantsByGrantee.get(entry.arn);
+    const ofRole = entry.roleArn === undefined ? undefined : this.#grantsByGrantee.get(entry.roleArn);
+    const positions = own && ofRole ? [...own, ...ofRole].sort((a, b) => a - b) : (own ?? ofRole);
+    if (!positions) return undefined;
+    for (const i of positions) if (grantPermits(grants[i], entry.arn, 'Decrypt', this.#encryptionContext, entry.roleArn)) return grants[i];
+    return undefined;
   }
 
   private keyLabel(): string {

@@ -50,10 +50,28 @@ const ALIKE_KINDS = new Set(['user', 'role', 'assumed-role']);
  * same action, resource, context and documents, their names change only the words.
  */
 export function readsCaller(policy: PolicyOfKind, principal: string, userId?: string): boolean {
-  const compiled = compiledPolicyOf(documentOf(policy.policy), policy.kind);
   const caller = describeCaller(principal);
   if (!ALIKE_KINDS.has(caller.kind) || !caller.account) return true;
-  if ((compiled.readsCaller ??= compiled.statements.some(readsCallerKeys))) return true;
+  const compiled = compiledPolicyOf(documentOf(policy.policy), policy.kind);
+  if (readsCallerKeysOf(compiled)) return true;
   for (const statement of compiled.statements) if (statement.principal && namesCallerItself(statement.principal, caller, userId)) return true;
   return false;
+}
+
+/** A user, role or role session of an account: a caller that policies may not tell apart from others of its kind. */
+export function alikeCaller(principal: string): boolean {
+  const caller = describeCaller(principal);
+  return ALIKE_KINDS.has(caller.kind) && !!caller.account;
+}
+
+/**
+ * The part of readsCaller() that does not depend on the caller: a policy variable or a condition on a caller key. For
+ * a policy without Principal elements (an identity policy), readsCaller is alikeCaller(caller) && !readsAnyCaller.
+ */
+export function readsAnyCaller(policy: PolicyOfKind): boolean {
+  return readsCallerKeysOf(compiledPolicyOf(documentOf(policy.policy), policy.kind));
+}
+
+function readsCallerKeysOf(compiled: CompiledPolicy): boolean {
+  return (compiled.readsCaller ??= compiled.statements.some(readsCallerKeys));
 }

@@ -95,6 +95,29 @@ describe('principals with the same policies', () => {
     assert.equal(rowOf(report, other).read, 'denied');
   });
 
+  test('a grant is looked up per principal: the first in the key\'s order for it or, for a session, for its role', () => {
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/reader/s1`;
+    const grantsFor = (order: 'role first' | 'session first') => {
+      const b = new SnapshotBuilder();
+      const read = b.managedPolicy(localPolicyArn('ReadLabTable'), doc({ Effect: 'Allow', Action: READ, Resource: TABLE_ARN }));
+      const reader = b.role('reader', { managed: [read] });
+      b.role('bystander', { managed: [read] });
+      const encryptOnly = dynamoGrant(session, ['Encrypt'], undefined, 'encrypt-only');
+      const forRole = dynamoGrant(reader, ['Decrypt'], undefined, 'role-grant');
+      const forSession = dynamoGrant(session, ['Decrypt'], undefined, 'session-grant');
+      b.key({ grants: order === 'role first' ? [encryptOnly, forRole, forSession] : [encryptOnly, forSession, forRole] });
+      b.table({ keyArn: KEY_ARN });
+      const report = whoCan(b.build(), TABLE_ARN, { principals: [session, reader, roleArn('bystander')] });
+      return report.rows.map((r) => [r.principal.split(/[/:]/).slice(-2).join('/'), r.read, r.key?.grants.map((g) => g.name).join(',')]);
+    };
+    assert.deepEqual(grantsFor('role first'), [
+      ['reader/s1', 'allowed', 'role-grant'],
+      ['role/reader', 'allowed', 'role-grant'],
+      ['role/bystander', 'denied', ''],
+    ]);
+    assert.deepEqual(grantsFor('session first')[0], ['reader/s1', 'allowed', 'session-grant']);
+  });
+
   test('a table resource policy naming one of two roles with the same policies, and an aws:PrincipalArn condition', () => {
     const tablePolicy = doc({ Effect: 'Allow', Principal: { AWS: roleArn('reader') }, Action: READ, Resource: TABLE_ARN });
     const b = new SnapshotBuilder();
