@@ -21,6 +21,14 @@ export interface Outcome {
   conditions: string[];
 }
 
+/** What a lock's words rest on: its verdict, the conditions it hangs on, and the evaluation that explains it. */
+export interface Explained {
+  verdict: Outcome['verdict'];
+  conditions: string[];
+  /** The sure evaluation for a denial, the favourable one otherwise (see Outcome). */
+  result: EvaluationResult;
+}
+
 type Side = 'most' | 'least';
 
 /** Shared by every definite outcome; frozen so that no reader can change it for the others. */
@@ -41,6 +49,12 @@ export class RequestEvaluator {
     const most = evaluate(this.request(principal, userId, action, resource, context, set, 'most'));
     if (least.decision === most.decision) return { verdict: least.decision === 'allowed' ? 'allowed' : 'denied', least, most, conditions: NO_CONDITIONS };
     return { verdict: 'conditional', least, most, conditions: this.conditionsBehind(most, least, set) };
+  }
+
+  /** The evaluation behind a known verdict: only the side that explains it, as decide() would have found it. */
+  explained(principal: string, userId: string | undefined, action: string, resource: string, context: ConditionContext, set: PolicySet, verdict: Outcome['verdict'], conditions: string[]): Explained {
+    const side: Side | undefined = !this.hasVariants(set) ? undefined : verdict === 'denied' ? 'least' : 'most';
+    return { verdict, conditions, result: evaluate(this.request(principal, userId, action, resource, context, set, side)) };
   }
 
   private hasVariants(set: PolicySet): boolean {

@@ -5,7 +5,7 @@ import { explain, sameStatementsForActions, type Decision, type EvaluationResult
 import type { AlikePrincipals } from './alike';
 import type { ConditionVariants } from './conditional';
 import { dynamoEncryptionContext, keyContext, tableContext, type KnownContext } from './context';
-import { RequestEvaluator, type Outcome, type PolicySet } from './evaluation';
+import { RequestEvaluator, type Explained, type Outcome, type PolicySet } from './evaluation';
 import { grantLabel, grantPermits, grantRef } from './grants';
 import { defineLazy } from './lazy';
 import { tagSignatureOf, type PrincipalEntry, type SourcedPolicy } from './principals';
@@ -226,8 +226,8 @@ export class ReportBuilder {
     return defineLazy(lock, wordsOf(lock), () => {
       const subject = subjectOf(entry);
       const set = this.policySet(entry, this.facts.tablePolicy);
-      const chosen = this.decideTable(entry, verdict.action, context, set);
-      const result = decisive(chosen);
+      const chosen = this.#evaluator.explained(entry.arn, entry.userId, verdict.action, this.facts.tableArn, context, set, verdict.decision as Outcome['verdict'], verdict.conditions);
+      const result = chosen.result;
       const details = result.details;
       return {
         via: lock.decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
@@ -252,11 +252,10 @@ export class ReportBuilder {
       return unopened('unknown', 'the key policy is not in the snapshot, so the key lock cannot be evaluated');
     }
     const keyArn = this.facts.keyArn;
-    const decideNow = (set: PolicySet) => this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set);
     const kind = this.alike.classOf(entry, this.facts.keyPolicy);
     let outcome = kind === undefined ? undefined : this.#keyVerdicts.get(kind);
     if (!outcome) {
-      const decided = decideNow(this.policySet(entry, this.facts.keyPolicy));
+      const decided = this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, this.policySet(entry, this.facts.keyPolicy));
       outcome = { verdict: decided.verdict, least: decided.least.decision, most: decided.most.decision, conditions: frozen(decided.conditions) };
       if (kind !== undefined) this.#keyVerdicts.set(kind, outcome);
     }
@@ -278,8 +277,8 @@ export class ReportBuilder {
     return defineLazy(lock, wordsOf(lock), () => {
       const subject = subjectOf(entry);
       const set = this.policySet(entry, this.facts.keyPolicy);
-      const again = decideNow(set);
-      const result = decisive(again);
+      const again = this.#evaluator.explained(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set, outcome.verdict, outcome.conditions);
+      const result = again.result;
       const details = result.details;
       const viaGrant = !!ref && result.decision !== 'allowed';
       return {
@@ -358,13 +357,9 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function conditionalSentence(outcome: Outcome): string[] {
-  if (outcome.verdict !== 'conditional') return [];
-  const keys = outcome.conditions.join(', ');
-  return [`This depends on ${keys}, which ${outcome.conditions.length > 1 ? 'vary' : 'varies'} with each request: the decision above holds only when the statement's condition on ${keys} does.`];
+function conditionalSentence(explained: Explained): string[] {
+  if (explained.verdict !== 'conditional') return [];
+  const keys = explained.conditions.join(', ');
+  return [`This depends on ${keys}, which ${explained.conditions.length > 1 ? 'vary' : 'varies'} with each request: the decision above holds only when the statement's condition on ${keys} does.`];
 }
 
-/** The evaluation that explains the verdict: the sure one for a denial, the favourable one otherwise. */
-function decisive(outcome: Outcome): EvaluationResult {
-  return outcome.verdict === 'denied' ? outcome.least : outcome.most;
-}

@@ -2,7 +2,7 @@
 // delegates to IAM, where no policy of this user allows kms:Decrypt".
 import type { EvaluationDetails, StatementRef } from '../policy';
 import { grantLabel } from './grants';
-import type { Outcome } from './evaluation';
+import type { Explained } from './evaluation';
 import type { GrantRef } from './types';
 
 export interface Subject {
@@ -57,13 +57,13 @@ function limitText(d: EvaluationDetails, action: string): string {
   return `no session policy allows ${action}`;
 }
 
-function conditionalText(outcome: Outcome): string {
-  return outcome.verdict === 'conditional' ? `, but only when ${listOf(outcome.conditions)} ${outcome.conditions.length > 1 ? 'hold' : 'holds'} as the statement requires` : '';
+function conditionalText(explained: Explained): string {
+  return explained.verdict === 'conditional' ? `, but only when ${listOf(explained.conditions)} ${explained.conditions.length > 1 ? 'hold' : 'holds'} as the statement requires` : '';
 }
 
-export function keyReason(s: Subject, outcome: Outcome, grant: GrantRef | undefined): string {
+export function keyReason(s: Subject, explained: Explained, grant: GrantRef | undefined): string {
   const action = 'kms:Decrypt';
-  const result = outcome.verdict === 'denied' ? outcome.least : outcome.most;
+  const result = explained.result;
   const d = result.details;
   if (grant && result.decision !== 'allowed') {
     const constrained = grant.constraints ? ' for this table\'s encryption context' : '';
@@ -71,9 +71,9 @@ export function keyReason(s: Subject, outcome: Outcome, grant: GrantRef | undefi
   }
   if (!d) return result.reasons.map((r) => r.message).join(' ');
   if (result.decision === 'allowed') {
-    if (d.resourceAllows.length > 0 && !d.crossAccount) return `the key policy allows ${action} to ${s.who} in ${listOf(d.resourceAllows.map(statementName))}${conditionalText(outcome)}`;
-    if (d.rootUser && d.identityAllows.length === 0) return `the key policy names the account, which lets its root user use the key${conditionalText(outcome)}`;
-    return `the key policy delegates to IAM (${listOf(d.resourceDelegations.map(statementName))}), and ${cited(d.identityAllows, 'the key policy')} of ${s.self} ${d.identityAllows.length > 1 ? 'allow' : 'allows'} ${action}${conditionalText(outcome)}`;
+    if (d.resourceAllows.length > 0 && !d.crossAccount) return `the key policy allows ${action} to ${s.who} in ${listOf(d.resourceAllows.map(statementName))}${conditionalText(explained)}`;
+    if (d.rootUser && d.identityAllows.length === 0) return `the key policy names the account, which lets its root user use the key${conditionalText(explained)}`;
+    return `the key policy delegates to IAM (${listOf(d.resourceDelegations.map(statementName))}), and ${cited(d.identityAllows, 'the key policy')} of ${s.self} ${d.identityAllows.length > 1 ? 'allow' : 'allows'} ${action}${conditionalText(explained)}`;
   }
   if (result.decision === 'explicitly-denied') return `${cited(d.denies, 'the key policy')} explicitly ${d.denies.length > 1 ? 'deny' : 'denies'} ${action} to ${s.who}`;
   const delegates = d.resourceDelegations.length > 0;
@@ -95,17 +95,17 @@ export function keyReason(s: Subject, outcome: Outcome, grant: GrantRef | undefi
   }
 }
 
-export function tableReason(s: Subject, outcome: Outcome, allowedActions: string[], allActions: string[]): string {
-  const result = outcome.verdict === 'denied' ? outcome.least : outcome.most;
+export function tableReason(s: Subject, explained: Explained, allowedActions: string[], allActions: string[]): string {
+  const result = explained.result;
   const d = result.details;
   if (!d) return result.reasons.map((r) => r.message).join(' ');
   const tablePolicy = "the table's resource policy";
   if (result.decision === 'allowed') {
     const actions = actionsText(allowedActions);
-    if (d.resourceAllows.length > 0 && !d.crossAccount) return `${tablePolicy} allows ${actions} to ${s.who} (${listOf(d.resourceAllows.map(statementName))})${conditionalText(outcome)}`;
-    if (d.rootUser && d.identityAllows.length === 0) return `the account root user may read the table: no policy denies it${conditionalText(outcome)}`;
+    if (d.resourceAllows.length > 0 && !d.crossAccount) return `${tablePolicy} allows ${actions} to ${s.who} (${listOf(d.resourceAllows.map(statementName))})${conditionalText(explained)}`;
+    if (d.rootUser && d.identityAllows.length === 0) return `the account root user may read the table: no policy denies it${conditionalText(explained)}`;
     const within = d.boundaryName ? `, within the permissions boundary ${d.boundaryName}` : '';
-    return `${cited(d.identityAllows, tablePolicy)} ${d.identityAllows.length > 1 ? 'allow' : 'allows'} ${actions} on the table${within}${conditionalText(outcome)}`;
+    return `${cited(d.identityAllows, tablePolicy)} ${d.identityAllows.length > 1 ? 'allow' : 'allows'} ${actions} on the table${within}${conditionalText(explained)}`;
   }
   if (result.decision === 'explicitly-denied') return `${cited(d.denies, tablePolicy)} explicitly ${d.denies.length > 1 ? 'deny' : 'denies'} ${actionsText(allActions)} to ${s.who}`;
   const any = actionsText(allActions, 'or');
