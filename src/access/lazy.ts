@@ -1,6 +1,8 @@
 // Report fields that take words to build (reasons, explanations, deciding statements) are computed when first read,
-// so that a report of 10,000 rows costs only its decisions until someone looks. They are enumerable accessors that
-// turn into plain values on first read: JSON.stringify, structuredClone, spreading and deepEqual all see plain data.
+// so that a report of 10,000 rows costs only its decisions until someone looks. They are enumerable accessors whose
+// values are built together on the first read and kept: JSON.stringify, structuredClone, spreading and deepEqual all
+// see plain data. They stay accessors (turning each into a data property on read cost more than reading the words);
+// assigning one makes it a plain property.
 
 type Compute = () => Record<PropertyKey, unknown>;
 
@@ -8,7 +10,8 @@ type Compute = () => Record<PropertyKey, unknown>;
 const PENDING = Symbol('kmsLab.lazyWords');
 
 interface Pending {
-  compute: Compute;
+  /** Dropped once computed, with what it holds. */
+  compute?: Compute;
   computed?: Record<PropertyKey, unknown>;
 }
 
@@ -27,9 +30,12 @@ function descriptorFor(key: PropertyKey): PropertyDescriptor {
       configurable: true,
       get(this: object) {
         const state = (this as { [PENDING]?: Pending })[PENDING];
-        const value = state ? (state.computed ??= state.compute())[key] : undefined;
-        settle(this, key, value);
-        return value;
+        if (!state) return undefined;
+        if (!state.computed) {
+          state.computed = state.compute?.() ?? {};
+          state.compute = undefined;
+        }
+        return state.computed[key];
       },
       set(this: object, value: unknown) {
         settle(this, key, value);

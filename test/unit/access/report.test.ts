@@ -111,3 +111,16 @@ test('whoCan is repeatable on the same snapshot and does not change it', () => {
   assert.equal(JSON.stringify(whoCan(snapshot, TABLE_ARN)), first);
   assert.equal(JSON.stringify(snapshot), copy);
 });
+
+test('the words are built once, read alike every time, and can be replaced like plain fields', () => {
+  const { snapshot, tester } = account();
+  const row = whoCan(snapshot, TABLE_ARN).rows.find((r) => r.principal === tester);
+  assert.ok(row?.key);
+  const deciding = row.key.deciding;
+  assert.equal(row.key.deciding, deciding, 'the same list on every read');
+  assert.deepEqual({ ...row.key }, JSON.parse(JSON.stringify(row.key)));
+  row.key.reason = 'edited';
+  assert.equal(row.key.reason, 'edited');
+  assert.equal(JSON.parse(JSON.stringify(row.key)).reason, 'edited');
+  assert.match(row.table.reason, /AmazonDynamoDBFullAccess/, 'the other lock keeps its own words');
+});
