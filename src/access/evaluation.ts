@@ -31,6 +31,8 @@ export interface Explained {
 
 type Side = 'most' | 'least';
 
+const EXPLAINING = { explaining: true };
+
 /** Shared by every definite outcome; frozen so that no reader can change it for the others. */
 const NO_CONDITIONS = Object.freeze([]) as unknown as string[];
 
@@ -54,7 +56,7 @@ export class RequestEvaluator {
   /** The evaluation behind a known verdict: only the side that explains it, as decide() would have found it. */
   explained(principal: string, userId: string | undefined, action: string, resource: string, context: ConditionContext, set: PolicySet, verdict: Outcome['verdict'], conditions: string[]): Explained {
     const side: Side | undefined = !this.hasVariants(set) ? undefined : verdict === 'denied' ? 'least' : 'most';
-    return { verdict, conditions, result: evaluate(this.request(principal, userId, action, resource, context, set, side)) };
+    return { verdict, conditions, result: evaluate(this.request(principal, userId, action, resource, context, set, side), EXPLAINING) };
   }
 
   private hasVariants(set: PolicySet): boolean {

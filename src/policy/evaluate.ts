@@ -43,10 +43,15 @@ class LazyResult implements EvaluationResult {
   }
 }
 
+export interface EvaluateOptions {
+  /** The caller will read the reasons or details: analyse at once rather than deciding first and analysing on the read. */
+  explaining?: boolean;
+}
+
 /** Never throws: malformed input is reported in the reasons and matches nothing. */
-export function evaluate(req: EvaluationRequest): EvaluationResult {
+export function evaluate(req: EvaluationRequest, options?: EvaluateOptions): EvaluationResult {
   try {
-    const quick = quickDecision(req);
+    const quick = options?.explaining ? undefined : quickDecision(req);
     if (quick !== undefined) return new LazyResult(quick, req, undefined);
     const analysis = analyse(req);
     return new LazyResult(decide(analysis), req, analysis);

@@ -1,7 +1,7 @@
 // The policy engine's public face: parse, validate, evaluate, explain and edit IAM and KMS key policies.
 // Pure TypeScript: no vscode, no AWS SDK.
 export * from './types';
-export { evaluate } from './evaluate';
+export { evaluate, type EvaluateOptions } from './evaluate';
 export { explain, type ExplainOptions } from './explain';
 export { accessDeniedMessage } from './denial';
 export { parsePolicy, rangeOfPath } from './parse';
