@@ -23,6 +23,8 @@ export async function run(): Promise<void> {
   try {
     const extension = vscode.extensions.getExtension<KmsLabApi>('kms-lab.kms-lab')!;
     const api = await extension.activate();
+    // Activation picks its first profile in the background: let it finish before choosing the sandbox.
+    await api.whenIdle();
     await vscode.commands.executeCommand('kmsLab.sandbox.start');
     if (api.currentTarget()?.kind !== 'static') throw new Error('the local sandbox did not become the current profile');
     answerAtOnce();

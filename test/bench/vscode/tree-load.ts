@@ -49,6 +49,7 @@ export async function run(): Promise<void> {
 async function measure(): Promise<void> {
   const extension = vscode.extensions.getExtension<KmsLabApi>('kms-lab.kms-lab')!;
   const api = await extension.activate();
+  await api.whenIdle();
   await vscode.commands.executeCommand('kmsLab.sandbox.start');
   const target = api.currentTarget();
   if (target?.kind !== 'static') throw new Error('the local sandbox did not become the current profile');
