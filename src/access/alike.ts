@@ -1,61 +1,66 @@
 // Principals that a lock's policies cannot tell apart are decided once: users (or roles) of the account with the same
-// policy documents in the same order, the same boundary and the same tags, that no policy reads by name (readsCaller
-// in src/policy: no ${aws:username}, no aws:PrincipalArn condition, no Principal naming them). Most principals of an
-// account share a few managed policies. Only the verdicts are shared: each row's words come from its own evaluation.
-import { alikeCaller, readsAnyCaller, readsCaller, type NamedPolicy } from '../policy';
+// tags and boundary whose policies meet the same statements for the lock's actions on its resource (decidingStatements
+// in src/policy), none of which reads them by name (no ${aws:username}, no aws:PrincipalArn condition), and that the
+// resource policy does not name (readsCaller). Most principals of an account share a few managed policies; their own
+// policies for other things (an S3 home folder, their own credentials) do not keep them apart. Only the verdicts are
+// shared: each row's words come from its own evaluation.
+import { alikeCaller, decidingStatements, readsCaller } from '../policy';
 import { tagSignatureOf, type PrincipalEntry, type SourcedPolicy } from './principals';
 
-/** A document's number, and whether it reads the caller beyond its kind and account (policy/readsAnyCaller). */
-interface Known {
-  id: number;
-  readsCaller: boolean;
+/** A lock's request apart from who makes it: its actions (the same array every time) and its resource. */
+export interface LockRequest {
+  actions: readonly string[];
+  resource: string;
+  /** The table's resource policy or the key policy. */
+  resourcePolicy?: SourcedPolicy;
 }
 
 export class AlikePrincipals {
-  readonly #documents = new WeakMap<object, Known>();
-  readonly #texts = new Map<string, Known>();
-  #count = 0;
-  /** Per principal: what its own policies and tags make of its class; null when one of them reads it by name. */
-  readonly #own = new WeakMap<PrincipalEntry, string | null>();
+  /** Per action list and resource: each principal's class as its own policies and tags make it (null: decided alone). */
+  readonly #own = new Map<readonly string[], Map<string, WeakMap<PrincipalEntry, string | null>>>();
 
-  /**
-   * The class of the principal for a lock with this resource policy: principals of one class get one decision.
-   * Undefined when the principal must be decided alone.
-   */
-  classOf(entry: PrincipalEntry, resource: SourcedPolicy | undefined): string | undefined {
-    let own = this.#own.get(entry);
-    if (own === undefined) this.#own.set(entry, (own = this.ownClass(entry)));
+  /** The class of the principal for the lock: principals of one class get one decision. Undefined: decide it alone. */
+  classOf(entry: PrincipalEntry, lock: LockRequest): string | undefined {
+    const byEntry = this.ownClasses(lock);
+    let own = byEntry.get(entry);
+    if (own === undefined) byEntry.set(entry, (own = ownClass(entry, lock)));
     if (own === null) return undefined;
-    if (resource && readsCaller({ policy: resource.policy, kind: 'resource' }, entry.arn, entry.userId)) return undefined;
+    if (lock.resourcePolicy && readsCaller({ policy: lock.resourcePolicy.policy, kind: 'resource' }, entry.arn, entry.userId)) return undefined;
     return own;
   }
 
-  private ownClass(entry: PrincipalEntry): string | null {
-    if ((entry.kind !== 'user' && entry.kind !== 'role') || entry.unseen || !alikeCaller(entry.arn)) return null;
-    let documents = '';
-    for (const p of entry.identity) {
-      const known = this.known(p.policy);
-      if (known.readsCaller) return null;
-      documents += `${known.id},`;
-    }
-    let boundary = '';
-    if (entry.boundary) {
-      const known = this.known(entry.boundary.policy);
-      if (known.readsCaller) return null;
-      boundary = String(known.id);
-    }
-    return `${entry.kind}|${entry.account}|${documents}|${boundary}|${tagSignatureOf(entry)}`;
+  private ownClasses(lock: LockRequest): WeakMap<PrincipalEntry, string | null> {
+    let byResource = this.#own.get(lock.actions);
+    if (!byResource) this.#own.set(lock.actions, (byResource = new Map()));
+    let byEntry = byResource.get(lock.resource);
+    if (!byEntry) byResource.set(lock.resource, (byEntry = new WeakMap()));
+    return byEntry;
   }
+}
 
-  /** One number per document (copies of a policy text share a parsed document, hence a number). */
-  private known(policy: NamedPolicy): Known {
-    const document = policy.document;
-    let known = typeof document === 'string' ? this.#texts.get(document) : this.#documents.get(document);
-    if (!known) {
-      known = { id: ++this.#count, readsCaller: readsAnyCaller({ policy, kind: 'identity' }) };
-      if (typeof document === 'string') this.#texts.set(document, known);
-      else this.#documents.set(document, known);
-    }
-    return known;
+/** The statement numbers of decidingStatements as text, once per list (the engine keeps one list per policy and request). */
+const texts = new WeakMap<readonly number[], string>();
+
+function textOf(ids: readonly number[]): string {
+  let text = texts.get(ids);
+  if (text === undefined) texts.set(ids, (text = `${ids.join(',')},`));
+  return text;
+}
+
+function ownClass(entry: PrincipalEntry, lock: LockRequest): string | null {
+  if ((entry.kind !== 'user' && entry.kind !== 'role') || entry.unseen || !alikeCaller(entry.arn)) return null;
+  let statements = '';
+  for (const p of entry.identity) {
+    const ids = decidingStatements(p.policy, lock.actions, lock.resource);
+    if (ids === null) return null;
+    if (ids.length > 0) statements += textOf(ids);
   }
+  // A boundary bounds even when none of its statements meets the request: it then allows nothing.
+  let boundary = '-';
+  if (entry.boundary) {
+    const ids = decidingStatements(entry.boundary.policy, lock.actions, lock.resource);
+    if (ids === null) return null;
+    boundary = `[${textOf(ids)}]`;
+  }
+  return `${entry.kind}|${entry.account}|${tagSignatureOf(entry)}|${boundary}|${statements}`;
 }

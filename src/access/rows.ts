@@ -2,7 +2,7 @@
 // (kms:Decrypt as DynamoDB calls it), each decided now and put into words when first read.
 import type { GrantListEntry } from '@aws-sdk/client-kms';
 import { explain, sameStatementsForActions, type Decision, type EvaluationResult, type PolicyOfKind, type StatementRef } from '../policy';
-import type { AlikePrincipals } from './alike';
+import type { AlikePrincipals, LockRequest } from './alike';
 import type { ConditionVariants } from './conditional';
 import { dynamoEncryptionContext, keyContext, tableContext, type KnownContext } from './context';
 import { RequestEvaluator, type Explained, type Outcome, type PolicySet } from './evaluation';
@@ -111,6 +111,9 @@ export class ReportBuilder {
   /** Verdicts by class of principals (alike.ts), decided once for all of a class. */
   readonly #tableVerdicts = new Map<string, TableVerdict>();
   readonly #keyVerdicts = new Map<string, KeyVerdict>();
+  /** The locks' requests, for classes of principals. */
+  readonly #tableRequest: LockRequest;
+  #keyRequest?: LockRequest;
   /** Positions of the key's grants by grantee, so that a row looks only at grants for it. */
   readonly #grantsByGrantee = new Map<string, number[]>();
 
@@ -122,6 +125,7 @@ export class ReportBuilder {
     private readonly alike: AlikePrincipals,
   ) {
     this.#evaluator = new RequestEvaluator(variants);
+    this.#tableRequest = { actions: TABLE_READ_ACTIONS, resource: facts.tableArn, resourcePolicy: facts.tablePolicy };
     this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
     facts.key?.Grants.forEach((grant, i) => {
       const grantee = grant.GranteePrincipal;
@@ -180,7 +184,7 @@ export class ReportBuilder {
   }
 
   private tableLock(entry: PrincipalEntry, context: KnownContext): LockDecision {
-    const kind = this.alike.classOf(entry, this.facts.tablePolicy);
+    const kind = this.alike.classOf(entry, this.#tableRequest);
     let verdict = kind === undefined ? undefined : this.#tableVerdicts.get(kind);
     if (!verdict) {
       verdict = this.tableVerdict(entry, context);
@@ -252,7 +256,7 @@ export class ReportBuilder {
       return unopened('unknown', 'the key policy is not in the snapshot, so the key lock cannot be evaluated');
     }
     const keyArn = this.facts.keyArn;
-    const kind = this.alike.classOf(entry, this.facts.keyPolicy);
+    const kind = this.alike.classOf(entry, (this.#keyRequest ??= { actions: KEY_ACTIONS, resource: keyArn, resourcePolicy: this.facts.keyPolicy }));
     let outcome = kind === undefined ? undefined : this.#keyVerdicts.get(kind);
     if (!outcome) {
       const decided = this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, this.policySet(entry, this.facts.keyPolicy));

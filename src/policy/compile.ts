@@ -37,6 +37,8 @@ export interface CompiledPolicy {
   byAction: Map<string, CompiledStatement[]>;
   /** Memo of analysis.ts: whether the policy reads nothing of the caller (see callerIndependent there). */
   callerIndependent?: boolean;
+  /** Memo of equivalence.ts: action list → resource → the statements that can decide such requests (decidingStatements). */
+  decidingFor?: Map<readonly string[], Map<string, readonly number[] | null>>;
   /** Memo of equivalence.ts: whether a statement reads the caller through a policy variable or a condition key. */
   readsCaller?: boolean;
   /** Memo of analysis.ts: whether a condition or policy variable may read the clock. */

@@ -1,10 +1,10 @@
 // When one evaluation decides for several requests. Several actions that meet exactly the same statements in a set of
 // policies: the action only selects statements (apart from KMS and role-trust specifics, which callers of this keep to
 // one service); used to decide dynamodb:GetItem, Query and Scan together when nothing tells them apart. And several
-// callers that no policy tells apart (readsCaller).
+// callers that no policy tells apart (readsCaller), or whose policies meet the same statements (decidingStatements).
 import { readsCallerKeys } from './analysis';
 import { describeCaller } from './caller';
-import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type PolicyKind } from './compile';
+import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
 import { namesCallerItself } from './principal';
 import type { NamedPolicy, PolicyDocument } from './types';
 
@@ -64,14 +64,56 @@ export function alikeCaller(principal: string): boolean {
   return ALIKE_KINDS.has(caller.kind) && !!caller.account;
 }
 
-/**
- * The part of readsCaller() that does not depend on the caller: a policy variable or a condition on a caller key. For
- * a policy without Principal elements (an identity policy), readsCaller is alikeCaller(caller) && !readsAnyCaller.
- */
-export function readsAnyCaller(policy: PolicyOfKind): boolean {
-  return readsCallerKeysOf(compiledPolicyOf(documentOf(policy.policy), policy.kind));
-}
-
 function readsCallerKeysOf(compiled: CompiledPolicy): boolean {
   return (compiled.readsCaller ??= compiled.statements.some(readsCallerKeys));
+}
+
+const statementIds = new WeakMap<CompiledStatement, number>();
+let statementCount = 0;
+
+function statementId(statement: CompiledStatement): number {
+  let id = statementIds.get(statement);
+  if (id === undefined) statementIds.set(statement, (id = ++statementCount));
+  return id;
+}
+
+/** No policy variable is read where this is used: a statement with one reads the caller and is never asked to match. */
+const NO_VARIABLES = () => undefined;
+
+/**
+ * The statements of a caller-side policy (an identity policy or a boundary) that can decide a request for one of the
+ * actions on the resource: those whose Action or NotAction covers one of them and whose Resource or NotResource matches
+ * it, one number each, in document order. Nothing else of the policy counts for such a request (no other statement is
+ * even scanned), so callers of one kind, account and context whose policies meet the same statements, in the same order,
+ * get the same decision. Null when one of those statements reads the caller (see readsCaller). Remembered per compiled
+ * policy, for action lists passed as the same array.
+ */
+export function decidingStatements(policy: NamedPolicy | PolicyDocument | string, actions: readonly string[], resource: string): readonly number[] | null {
+  const compiled = compiledPolicyOf(documentOf(policy), 'identity');
+  const byActions = (compiled.decidingFor ??= new Map());
+  let byResource = byActions.get(actions);
+  if (!byResource) {
+    if (byActions.size > 16) byActions.clear();
+    byActions.set(actions, (byResource = new Map()));
+  }
+  let found = byResource.get(resource);
+  if (found === undefined) {
+    found = meetingStatements(compiled, actions, resource);
+    if (byResource.size > 64) byResource.clear();
+    byResource.set(resource, found);
+  }
+  return found;
+}
+
+function meetingStatements(compiled: CompiledPolicy, actions: readonly string[], resource: string): readonly number[] | null {
+  const covering = new Set<CompiledStatement>();
+  for (const action of actions) for (const statement of statementsForAction(compiled, action)) covering.add(statement);
+  const ids: number[] = [];
+  for (const statement of compiled.statements) {
+    if (!covering.has(statement)) continue;
+    if (readsCallerKeys(statement)) return null;
+    const any = statement.resourceMatchers.some((matches) => matches(resource, NO_VARIABLES));
+    if (any !== statement.resourceNegated) ids.push(statementId(statement));
+  }
+  return Object.freeze(ids);
 }

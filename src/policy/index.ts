@@ -25,4 +25,4 @@ export {
   PERSISTENT_RESOURCE_ACTIONS,
 } from './defaults';
 export { wildcardMatch } from './wildcard';
-export { sameStatementsForActions, readsCaller, readsAnyCaller, alikeCaller, type PolicyOfKind } from './equivalence';
+export { sameStatementsForActions, readsCaller, alikeCaller, decidingStatements, type PolicyOfKind } from './equivalence';

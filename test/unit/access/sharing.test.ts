@@ -3,7 +3,9 @@
 // variable, its tags, its boundary, its ARN in a key policy or a grant) stays the principal's own.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { whoCan, type AccessReport, type AccessRow } from '../../../src/access';
+import { TABLE_READ_ACTIONS, whoCan, type AccessReport, type AccessRow } from '../../../src/access';
+import { AlikePrincipals } from '../../../src/access/alike';
+import { indexPrincipals } from '../../../src/access/principals';
 import type { PolicyDocument } from '../../../src/policy';
 import { ACCOUNT, consoleKeyPolicy, doc, dynamoGrant, KEY_ARN, localPolicyArn, REGION, roleArn, SnapshotBuilder, TABLE_ARN, userArn } from './support/snapshot';
 
@@ -155,8 +157,11 @@ describe('principals with the same policies', () => {
     for (let i = 0; i < 72; i++) {
       const k = i % 12;
       const managed = policies.filter((_, p) => (k >> (p % 4)) % 2 === 1 || p === k % policies.length);
-      const attach = { managed, tags: k % 4 === 0 ? { team: 'data' } : { team: 'ops' }, boundary: k % 5 === 0 ? boundary : undefined };
-      const name = i % 9 === 0 ? `kms-lab-table-${i}` : `principal-${i}`;
+      // Policies of their own for other things (a home folder by ${aws:username}, a queue) do not keep principals apart.
+      const inline: Record<string, PolicyDocument> = { home: doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*' }) };
+      if (i % 2) inline[`queue-${i}`] = doc({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:queue-${i}` });
+      const attach = { managed, inline, tags: k % 4 === 0 ? { team: 'data' } : { team: 'ops' }, boundary: k % 5 === 0 ? boundary : undefined };
+      const name = i === 9 ? 'kms-lab-table' : i % 9 === 0 ? `kms-lab-table-${i}` : `principal-${i}`;
       principals.push(k % 3 === 2 ? b.role(name, attach) : b.user(name, attach, k % 6 === 0 ? ['data'] : []));
       kinds.add(String(k));
     }
@@ -164,12 +169,21 @@ describe('principals with the same policies', () => {
     b.key({ policy: consoleKeyPolicy(ACCOUNT, { users: [userArn('principal-1'), roleArn('principal-2')] }), grants: [dynamoGrant(roleArn('principal-14'))] });
     b.table({ keyArn: KEY_ARN });
     const snapshot = b.build();
+    // Most principals share a class with others (OwnTable reads the name for the table's actions: those are decided alone).
+    const alike = new AlikePrincipals();
+    const entries = [...indexPrincipals(snapshot).byArn.values()];
+    const classes = entries.map((entry) => alike.classOf(entry, { actions: TABLE_READ_ACTIONS, resource: TABLE_ARN }));
+    const readsName = entries.map((entry) => entry.identity.some((p) => p.policy.name === 'OwnTable'));
+    assert.deepEqual(classes.map((c) => c === undefined), readsName, 'decided alone exactly when a policy for the table reads the name');
+    const shared = classes.filter((c) => c !== undefined);
+    assert.ok(shared.length >= 24 && new Set(shared).size * 4 <= shared.length, `${shared.length} principals in ${new Set(shared).size} classes`);
     const report = JSON.parse(JSON.stringify(whoCan(snapshot, TABLE_ARN))) as AccessReport;
     const reads = new Set(report.rows.map((r) => r.read));
     assert.deepEqual([...reads].sort(), ['allowed', 'conditional', 'denied'], 'the account has every kind of answer');
+    assert.ok(rowOf(report, userArn('kms-lab-table')).table.deciding.some((d) => d.policy === 'OwnTable'), 'its own name opens the table too');
     for (const arn of principals) {
-      const alone = whoCan(structuredClone(snapshot), TABLE_ARN, { principals: [arn] }).rows[0];
-      assert.deepEqual(rowOf(report, arn), JSON.parse(JSON.stringify(alone)), arn);
+      const row = whoCan(structuredClone(snapshot), TABLE_ARN, { principals: [arn] }).rows[0];
+      assert.deepEqual(rowOf(report, arn), JSON.parse(JSON.stringify(row)), arn);
     }
   });
 });

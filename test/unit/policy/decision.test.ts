@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { evaluate, readsCaller, type EvaluationRequest, type NamedPolicy, type PolicyOfKind, type PolicyStatement, type PrincipalBlock } from '../../../src/policy';
+import { decidingStatements, evaluate, readsCaller, type EvaluationRequest, type NamedPolicy, type PolicyOfKind, type PolicyStatement, type PrincipalBlock } from '../../../src/policy';
 import { analyse, decide } from '../../../src/policy/analysis';
 import { quickDecision } from '../../../src/policy/decision';
 import { A, ALICE, B, BOB, doc, EXTERNAL_USER, KEY, ROLE, ROOT_A, ROOT_B, SESSION } from './cases/helpers';
@@ -166,4 +166,40 @@ test('readsCaller: variables, caller keys and a Principal naming the caller itse
   assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': '*' } } }), ALICE), true);
   assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } } }), ALICE), false, 'tags are in the context');
   assert.equal(readsCaller(identity({ Effect: 'Allow', Action: '*', Resource: '*' }), ROOT_A), true, 'the root user is never alike another');
+});
+
+test('callers whose policies meet the same statements for the request (decidingStatements) get one decision', () => {
+  const irrelevant: NamedPolicy[] = [
+    { name: 'home', document: doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::home/${aws:username}/*' }) },
+    { name: 'own-keys', document: doc({ Effect: 'Allow', Action: 'iam:*AccessKey*', Resource: `arn:aws:iam::${A}:user/\${aws:username}` }) },
+    { name: 'queue', document: doc({ Effect: 'Deny', Action: 'sqs:*', Resource: '*', Condition: { StringEquals: { 'aws:username': 'bob' } } }) },
+    { name: 'other-table', document: doc({ Effect: 'Deny', Action: 'dynamodb:*', Resource: `arn:aws:dynamodb:us-east-1:${A}:table/other` }) },
+    { name: 'other-key', document: doc({ Effect: 'Deny', Action: 'kms:*', Resource: `arn:aws:kms:us-east-1:${A}:key/other` }) },
+  ];
+  /** The request's policies in their order, with others slotted in between: mostly ones that cannot meet the request. */
+  const mixed = (relevant: NamedPolicy[]) => fc.array(fc.tuple(fc.nat({ max: relevant.length }), fc.oneof(fc.constantFrom(...irrelevant), fc.constantFrom(...irrelevant), fc.constantFrom(...identityPool))), { maxLength: 3 }).map((extra) => {
+    const list = [...relevant];
+    for (const [at, p] of extra.sort((x, y) => y[0] - x[0])) list.splice(at, 0, p);
+    return list;
+  });
+  const pair = request.chain((req) => fc.tuple(fc.constant(req), mixed(req.identityPolicies), mixed(req.identityPolicies)));
+  const key = (list: NamedPolicy[], req: EvaluationRequest) => {
+    const ids = list.map((p) => decidingStatements(p, [req.action], req.resource));
+    return ids.some((i) => i === null) ? null : JSON.stringify(ids.flatMap((i) => i ?? []));
+  };
+  let alike = 0;
+  fc.assert(
+    fc.property(pair, ([req, first, second]) => {
+      const single = { ...req, principal: ALICE, userId: undefined, resourcePolicy: undefined, sessionPolicies: undefined };
+      const k = key(first, single);
+      const boundary = single.permissionsBoundary ? key([single.permissionsBoundary], single) : '';
+      if (k === null || boundary === null || k !== key(second, single)) return;
+      alike++;
+      const one = evaluate({ ...single, identityPolicies: first });
+      const other = evaluate({ ...single, principal: BOB, identityPolicies: second });
+      assert.equal(one.decision, other.decision);
+    }),
+    { numRuns: 3000, seed: 45 },
+  );
+  assert.ok(alike > 400, `${alike} pairs alike`);
 });
