@@ -50,54 +50,95 @@ function tagsOf(tags: Tag[] | undefined): Record<string, string> {
   return out;
 }
 
+/** No unknowns: one frozen list shared by every entry that has none. */
+const NO_UNKNOWNS = Object.freeze([]) as unknown as string[];
+
+/**
+ * The policies of an account, each turned into what the engine reads once: managed policies by ARN, and for each group
+ * its policies as its members have them. Entries share these objects; only what is a principal's own is its own.
+ */
+class AccountPolicies {
+  readonly managed = new Map<string, SourcedPolicy>();
+  readonly #groupPolicies = new Map<string, SourcedPolicy>();
+
+  constructor(readonly decode: (document: unknown) => PolicyDocument | string) {}
+
+  /** A managed policy attached to a group, as the group's members have it. */
+  groupManaged(found: SourcedPolicy, group: string): SourcedPolicy {
+    const key = `${group}\u0000${found.source.arn}`;
+    let sourced = this.#groupPolicies.get(key);
+    if (!sourced) this.#groupPolicies.set(key, (sourced = { policy: found.policy, source: { type: 'group-managed', arn: found.source.arn, group } }));
+    return sourced;
+  }
+
+  /** An inline policy of a group, as the group's members have it. */
+  groupInline(p: PolicyDetail, group: string): SourcedPolicy {
+    const key = `${group}\u0001${p.PolicyName ?? ''}\u0001${typeof p.PolicyDocument === 'string' ? p.PolicyDocument : ''}`;
+    let sourced = typeof p.PolicyDocument === 'string' ? this.#groupPolicies.get(key) : undefined;
+    if (!sourced) {
+      sourced = { policy: { name: `${group}/${p.PolicyName ?? ''}`, document: this.decode(p.PolicyDocument) }, source: { type: 'group-inline', group } };
+      if (typeof p.PolicyDocument === 'string') this.#groupPolicies.set(key, sourced);
+    }
+    return sourced;
+  }
+}
+
 class EntryBuilder {
   readonly identity: SourcedPolicy[] = [];
-  readonly unknowns: string[] = [];
-  readonly #names = new Set<string>();
-  readonly #seen = new Set<NamedPolicy>();
+  unknowns = NO_UNKNOWNS;
+  /** The managed policies added, before any renaming: each counts once, however it is attached. */
+  readonly #seen: NamedPolicy[] = [];
 
-  constructor(
-    private readonly managed: Map<string, SourcedPolicy>,
-    private readonly decode: (document: unknown) => PolicyDocument | string,
-  ) {}
+  constructor(private readonly account: AccountPolicies) {}
 
-  /** Adds a policy once; a name already taken (say an inline policy named like a managed one) gets a suffix. */
-  add(entry: SourcedPolicy): void {
-    if (this.#seen.has(entry.policy)) return;
-    this.#seen.add(entry.policy);
-    let policy = entry.policy;
-    if (this.#names.has(policy.name)) {
-      let n = 2;
-      while (this.#names.has(`${policy.name} #${n}`)) n++;
-      policy = { name: `${policy.name} #${n}`, document: policy.document };
+  unknown(text: string): void {
+    if (this.unknowns === NO_UNKNOWNS) this.unknowns = [];
+    this.unknowns.push(text);
+  }
+
+  /** Adds a policy; a name already taken (say an inline policy named like a managed one) gets a suffix. */
+  add(entry: SourcedPolicy, once: boolean): void {
+    if (once) {
+      if (this.#seen.includes(entry.policy)) return;
+      this.#seen.push(entry.policy);
     }
-    this.#names.add(policy.name);
-    this.identity.push({ policy, source: entry.source });
+    const name = entry.policy.name;
+    if (!this.taken(name)) {
+      this.identity.push(entry);
+      return;
+    }
+    let n = 2;
+    while (this.taken(`${name} #${n}`)) n++;
+    this.identity.push({ policy: { name: `${name} #${n}`, document: entry.policy.document }, source: entry.source });
+  }
+
+  private taken(name: string): boolean {
+    for (const p of this.identity) if (p.policy.name === name) return true;
+    return false;
   }
 
   addManaged(attached: AttachedPolicy[] | undefined, group?: string): void {
     for (const a of attached ?? []) {
-      const found = a.PolicyArn ? this.managed.get(a.PolicyArn) : undefined;
+      const found = a.PolicyArn ? this.account.managed.get(a.PolicyArn) : undefined;
       if (!found) {
-        this.unknowns.push(`the document of managed policy ${a.PolicyArn ?? a.PolicyName} is not in the snapshot`);
+        this.unknown(`the document of managed policy ${a.PolicyArn ?? a.PolicyName} is not in the snapshot`);
         continue;
       }
-      this.add(group ? { policy: found.policy, source: { type: 'group-managed', arn: found.source.arn, group } } : found);
+      this.add(group ? this.account.groupManaged(found, group) : found, true);
     }
   }
 
   addInline(list: PolicyDetail[] | undefined, group?: string): void {
     for (const p of list ?? []) {
-      const name = group ? `${group}/${p.PolicyName ?? ''}` : (p.PolicyName ?? '');
-      this.add({ policy: { name, document: this.decode(p.PolicyDocument) }, source: group ? { type: 'group-inline', group } : { type: 'inline' } });
+      this.add(group ? this.account.groupInline(p, group) : { policy: { name: p.PolicyName ?? '', document: this.account.decode(p.PolicyDocument) }, source: { type: 'inline' } }, false);
     }
   }
 
   boundary(arn: string | undefined): SourcedPolicy | undefined {
     if (!arn) return undefined;
-    const found = this.managed.get(arn);
+    const found = this.account.managed.get(arn);
     if (!found) {
-      this.unknowns.push(`the document of the permissions boundary ${arn} is not in the snapshot`);
+      this.unknown(`the document of the permissions boundary ${arn} is not in the snapshot`);
       // A boundary that cannot be read still bounds: it allows nothing we can see.
       return { policy: { name: arn.split('/').pop() ?? arn, document: { Version: '2012-10-17', Statement: [] } }, source: { type: 'boundary', arn } };
     }
@@ -128,11 +169,10 @@ function accountOf(arn: string): string {
 
 export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
   const details = snapshot.authorizationDetails;
-  const decode = documentDecoder();
-  const managed = new Map<string, SourcedPolicy>();
+  const account = new AccountPolicies(documentDecoder());
   for (const p of details.Policies ?? []) {
     if (!p.Arn) continue;
-    managed.set(p.Arn, { policy: { name: p.PolicyName ?? p.Arn, document: decode(defaultDocument(p)) }, source: { type: 'managed', arn: p.Arn } });
+    account.managed.set(p.Arn, { policy: { name: p.PolicyName ?? p.Arn, document: account.decode(defaultDocument(p)) }, source: { type: 'managed', arn: p.Arn } });
   }
   const groups = new Map((details.GroupDetailList ?? []).map((g) => [g.GroupName ?? '', g]));
   const byArn = new Map<string, PrincipalEntry>();
@@ -140,14 +180,14 @@ export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
 
   for (const user of details.UserDetailList ?? []) {
     if (!user.Arn) continue;
-    const builder = new EntryBuilder(managed, decode);
+    const builder = new EntryBuilder(account);
     builder.addManaged(user.AttachedManagedPolicies);
     builder.addInline(user.UserPolicyList);
     const groupNames = user.GroupList ?? [];
     for (const name of groupNames) {
       const group = groups.get(name);
       if (!group) {
-        builder.unknowns.push(`group ${name} is not in the snapshot`);
+        builder.unknown(`group ${name} is not in the snapshot`);
         continue;
       }
       builder.addManaged(group.AttachedManagedPolicies, name);
@@ -169,7 +209,7 @@ export function indexPrincipals(snapshot: AccountSnapshot): PrincipalIndex {
   }
   for (const role of details.RoleDetailList ?? []) {
     if (!role.Arn) continue;
-    const builder = new EntryBuilder(managed, decode);
+    const builder = new EntryBuilder(account);
     builder.addManaged(role.AttachedManagedPolicies);
     builder.addInline(role.RolePolicyList);
     const entry: PrincipalEntry = {

@@ -45,6 +45,28 @@ describe('copies of one policy text', () => {
   });
 });
 
+describe('policies shared through groups', () => {
+  test('each member has its groups\' policies under the group\'s name; a name taken gets a suffix; a managed policy counts once', () => {
+    const b = new SnapshotBuilder();
+    const read = b.managedPolicy(localPolicyArn('Read'), doc({ Effect: 'Allow', Action: READ, Resource: TABLE_ARN }));
+    b.group('readers', { managed: [read], inline: { Decrypt: doc(DECRYPT) } });
+    b.group('auditors', { inline: { Decrypt: doc({ Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }) } });
+    const reader = b.user('reader', { managed: [read], inline: { 'readers/Decrypt': doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) } }, ['readers']);
+    const both = b.user('both', {}, ['readers', 'auditors']);
+    const plain = b.user('plain', {}, ['readers']);
+    b.key();
+    const report = whoCan(b.build(), b.table({ keyArn: KEY_ARN }));
+    assert.deepEqual(rowOf(report, reader).key?.deciding.map((d) => [d.policy, d.source.type, d.source.group]), [
+      ['key policy', 'key-policy', undefined],
+      ['readers/Decrypt #2', 'group-inline', 'readers'],
+    ]);
+    assert.deepEqual(rowOf(report, reader).table.deciding.map((d) => [d.policy, d.source.type]), [['Read', 'managed']]);
+    assert.deepEqual(rowOf(report, plain).table.deciding.map((d) => [d.policy, d.source.type, d.source.group]), [['Read', 'group-managed', 'readers']]);
+    assert.deepEqual([rowOf(report, plain).read, rowOf(report, both).read], ['allowed', 'denied']);
+    assert.deepEqual(rowOf(report, both).key?.deciding.map((d) => [d.policy, d.effect, d.source.group]), [['auditors/Decrypt', 'Deny', 'auditors']]);
+  });
+});
+
 describe('principals with the same policies', () => {
   /** Two of each: the principals share their managed policies, and differ in one thing the test names. */
   function account(options: { keyPolicy?: PolicyDocument; tablePolicy?: PolicyDocument } = {}) {
