@@ -7,6 +7,7 @@ import { conditionHolds, type CompiledCondition } from './conditions';
 import { buildContext, variableLookup } from './context';
 import type { RequestContextView, VariableLookup } from './context-types';
 import { isCrossAccountKmsAction } from './kms-data';
+import { childOf } from './memo';
 import { matchPrincipal, principalChainListed, type PrincipalMatch } from './principal';
 import type { Decision, EvaluationRequest, NamedPolicy, PolicyDocument, PolicyType } from './types';
 import { UnresolvedVariableError } from './variables';
@@ -200,17 +201,8 @@ function scan(policy: PolicyUnderTest, m: Matching, into: Scan): void {
     scanStatements(policy, m, into);
     return;
   }
-  const byAction = (policy.sharedScans ??= new Map());
-  let byResource = byAction.get(m.action);
-  if (!byResource) {
-    if (byAction.size > 64) byAction.clear();
-    byAction.set(m.action, (byResource = new Map()));
-  }
-  let byContext = byResource.get(m.resource);
-  if (!byContext) {
-    if (byResource.size > 64) byResource.clear();
-    byResource.set(m.resource, (byContext = new WeakMap()));
-  }
+  const byResource = childOf(policy.sharedScans ??= new Map(), m.action, Map<string, WeakMap<object, Scan>>);
+  const byContext = childOf(byResource, m.resource, WeakMap<object, Scan>);
   let own = byContext.get(context);
   if (!own) {
     own = emptyScan();

@@ -7,6 +7,7 @@ import {
   type Frame, type Matching, type PolicyUnderTest,
 } from './analysis';
 import { statementsForAction, type CompiledPolicy } from './compile';
+import { childOf } from './memo';
 import type { Decision, EvaluationRequest } from './types';
 import { UnresolvedVariableError } from './variables';
 
@@ -64,17 +65,8 @@ class QuickRequest {
     if (!callerIndependent(compiled)) return !this.clockFixed && readsClock(compiled) ? undefined : bitsOf(compiled, this.matching);
     // Many callers of one frozen context meet the same policies: what a policy does is then kept, once seen often.
     if ((compiled.quickUses = (compiled.quickUses ?? 0) + 1) <= SHARE_AFTER) return bitsOf(compiled, this.matching);
-    const byAction = (compiled.quickBits ??= new Map());
-    let byResource = byAction.get(action);
-    if (!byResource) {
-      if (byAction.size > 64) byAction.clear();
-      byAction.set(action, (byResource = new Map()));
-    }
-    let byContext = byResource.get(resource);
-    if (!byContext) {
-      if (byResource.size > 64) byResource.clear();
-      byResource.set(resource, (byContext = new WeakMap()));
-    }
+    const byResource = childOf(compiled.quickBits ??= new Map(), action, Map<string, WeakMap<object, number>>);
+    const byContext = childOf(byResource, resource, WeakMap<object, number>);
     let bits = byContext.get(this.contextKey);
     if (bits === undefined) {
       bits = bitsOf(compiled, this.matching);

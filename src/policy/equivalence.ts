@@ -5,6 +5,7 @@
 import { readsCallerKeys } from './analysis';
 import { describeCaller } from './caller';
 import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
+import { childOf } from './memo';
 import { namesCallerItself } from './principal';
 import type { NamedPolicy, PolicyDocument } from './types';
 
@@ -90,12 +91,7 @@ const NO_VARIABLES = () => undefined;
  */
 export function decidingStatements(policy: NamedPolicy | PolicyDocument | string, actions: readonly string[], resource: string): readonly number[] | null {
   const compiled = compiledPolicyOf(documentOf(policy), 'identity');
-  const byActions = (compiled.decidingFor ??= new Map());
-  let byResource = byActions.get(actions);
-  if (!byResource) {
-    if (byActions.size > 16) byActions.clear();
-    byActions.set(actions, (byResource = new Map()));
-  }
+  const byResource = childOf(compiled.decidingFor ??= new Map(), actions, Map<string, readonly number[] | null>, 16);
   let found = byResource.get(resource);
   if (found === undefined) {
     found = meetingStatements(compiled, actions, resource);
