@@ -57,7 +57,9 @@ describe('the local sandbox', function () {
 
     await vscode.workspace.getConfiguration('kmsLab').update('pageSize', 5, vscode.ConfigurationTarget.Global);
     const firstPage = await waitForRows(api, ['KMS keys'], (r) => r.some((k) => k.label === 'Load more…'));
-    assert.equal(firstPage.length, 6);
+    // At most a page of 5 keys (fewer when AWS managed keys other tests made fall in it: they are not listed), then "Load more…".
+    assert.ok(firstPage.length >= 2 && firstPage.length <= 6, `first page: ${firstPage.map((k) => k.label).join(', ')}`);
+    assert.equal(firstPage.at(-1)!.label, 'Load more…');
     const more = firstPage.at(-1)!;
     await vscode.commands.executeCommand(more.command!.command, ...(more.command!.arguments ?? []));
     const all = await waitForRows(api, ['KMS keys'], (r) => !r.some((k) => k.label === 'Load more…'));
