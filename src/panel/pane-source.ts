@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { AwsSession } from '../aws/session';
 import type { CallerIdentity, ConnectionTarget } from '../aws/types';
-import { CancelledError } from '../commands';
 import { describeTarget } from '../status/targets';
 import type { IdentityView } from './protocol';
+import { askMfaCode } from '../status/mfa-prompt';
 
 export interface PaneSource {
   session: AwsSession;
@@ -43,14 +43,3 @@ export function identityView(source: PaneSource | undefined, region: string, fal
   return { label: source.label, arn: source.identity?.arn, region, problem: source.identityProblem };
 }
 
-async function askMfaCode(serial: string, label: string): Promise<string> {
-  const code = await vscode.window.showInputBox({
-    title: `KMS Lab: MFA code for ${label}`,
-    prompt: `Enter the MFA code for ${serial}`,
-    placeHolder: '123456',
-    ignoreFocusOut: true,
-    validateInput: (value) => (/^\d{6}$/.test(value.trim()) ? undefined : 'The code is the 6 digits your MFA device shows.'),
-  });
-  if (code === undefined) throw new CancelledError('MFA code entry was cancelled');
-  return code.trim();
-}

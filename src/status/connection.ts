@@ -5,11 +5,11 @@ import { loadConfigFiles, profileSection } from '../aws/config-files';
 import { configFilePaths, loadProfiles } from '../aws/profiles';
 import { AwsSession } from '../aws/session';
 import type { CallerIdentity, ConnectionTarget, ProfileLoadResult } from '../aws/types';
-import { CancelledError } from '../commands';
 import { presentError } from '../notify';
 import type { Settings } from '../config';
 import { isSandboxTarget, type LocalSandbox } from './local-sandbox';
 import { describeTarget } from './targets';
+import { askMfaCode } from './mfa-prompt';
 
 const STORED_TARGET = 'kmsLab.target';
 
@@ -83,7 +83,7 @@ export class Connection implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'kmsLab.hasTarget', true);
     this.currentSession = new AwsSession(target, {
       logger: this.log,
-      mfaCodeProvider: (serial) => this.askMfaCode(serial),
+      mfaCodeProvider: (serial) => askMfaCode(serial),
       maxConcurrency: this.settings.maxConcurrentRequests,
     });
     this.persist(target);
@@ -145,18 +145,6 @@ export class Connection implements vscode.Disposable {
   private setIdentity(state: IdentityState): void {
     this.identityState = state;
     this.identityEmitter.fire(state);
-  }
-
-  private async askMfaCode(serial: string): Promise<string> {
-    const code = await vscode.window.showInputBox({
-      title: 'KMS Lab: MFA code',
-      prompt: `Enter the MFA code for ${serial}`,
-      placeHolder: '123456',
-      ignoreFocusOut: true,
-      validateInput: (value) => (/^\d{6}$/.test(value.trim()) ? undefined : 'The code is the 6 digits your MFA device shows.'),
-    });
-    if (code === undefined) throw new CancelledError('MFA code entry was cancelled');
-    return code.trim();
   }
 
   private reportProblems(result: ProfileLoadResult): void {
