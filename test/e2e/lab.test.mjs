@@ -2,50 +2,24 @@
 // first start, in the local sandbox; the steps run from the tree; step 5 shows the denial, observed next to predicted.
 // Saves screenshots to test-results/screenshots/ (lab-*.png).
 import assert from 'node:assert/strict';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchChromium } from '../harness/browser.mjs';
-import { ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../harness/code-server.mjs';
-import { createIsolatedEnv } from '../harness/isolated-env.mjs';
+import { launchWorkbench, screenshots } from './workbench.mjs';
 
-const screenshots = path.join(repoRoot, 'test-results/screenshots');
-const logDir = path.join(repoRoot, 'test-results/integration');
 const UI_TIMEOUT = 30_000;
 
 describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
-  let isolated;
-  let server;
-  let browser;
+  let workbench;
   let page;
 
   before(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    mkdirSync(logDir, { recursive: true });
-    ensureCodeServer();
     // No AWS profile at all: KMS Lab starts the local sandbox. A first start opens the walkthrough, as `npm start` does.
-    isolated = createIsolatedEnv({ name: 'ui-lab' });
-    const serverLog = createWriteStream(path.join(logDir, 'ui-lab-code-server.log'));
-    server = await startCodeServer({
-      env: isolated.env,
-      userDataDir: isolated.userDataDir,
-      extensionsDir: isolated.extensionsDir,
-      folder: isolated.workspace,
-      settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true },
-      onOutput: (text) => serverLog.write(text),
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    const consoleLog = createWriteStream(path.join(logDir, 'ui-lab-console.log'));
-    page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
-    await page.goto(workbenchUrl(server, isolated.workspace, { extensionDevelopmentPath: repoRoot }));
-    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    workbench = await launchWorkbench({ name: 'ui-lab', settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } });
+    page = workbench.page;
   }, { timeout: 3 * 60_000 });
 
   after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-    if (!process.env.KMS_LAB_KEEP_TMP) isolated?.cleanup();
+    await workbench?.close();
   });
 
   async function step(name, fn) {

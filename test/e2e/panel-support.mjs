@@ -1,18 +1,16 @@
 // What the table panel's Playwright tests and its bench share: the standalone local sandbox (the real one, on loopback),
 // AWS files whose profiles reach it, code-server with KMS Lab, and ways to reach the panel's webview.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { launchChromium } from '../harness/browser.mjs';
-import { ensureCodeServer, repoRoot, startCodeServer, stopProcessGroup, workbenchUrl } from '../harness/code-server.mjs';
-import { createIsolatedEnv } from '../harness/isolated-env.mjs';
+import { repoRoot, stopProcessGroup } from '../harness/code-server.mjs';
+import { launchWorkbench, logDir, screenshots } from './workbench.mjs';
 
-export const screenshots = path.join(repoRoot, 'test-results/screenshots');
-export const logDir = path.join(repoRoot, 'test-results/integration');
+export { screenshots, logDir };
 export const UI_TIMEOUT = 30_000;
 
 /** `npm run sandbox`'s bundle on a free loopback port, with its own data folder. */
@@ -88,48 +86,19 @@ export function awsFiles(sandbox, others = {}) {
   return { config, credentials };
 }
 
-/** code-server with KMS Lab, opened in Chromium. */
+/** code-server with KMS Lab, opened in Chromium, with the `admin` profile selected. */
 export async function openWorkbench({ name, files, env = {} }) {
-  mkdirSync(screenshots, { recursive: true });
-  mkdirSync(logDir, { recursive: true });
-  ensureCodeServer();
-  const isolated = createIsolatedEnv({ name, ...files, extraEnv: { AWS_PROFILE: 'admin', ...env } });
-  const serverLog = createWriteStream(path.join(logDir, `${name}-code-server.log`));
-  const server = await startCodeServer({
-    env: isolated.env,
-    userDataDir: isolated.userDataDir,
-    extensionsDir: isolated.extensionsDir,
-    folder: isolated.workspace,
-    settings: { 'workbench.editor.enablePreview': false },
-    onOutput: (text) => serverLog.write(text),
-  });
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  const consoleLog = createWriteStream(path.join(logDir, `${name}-console.log`));
-  const consoleMessages = [];
-  page.on('console', (message) => {
-    consoleMessages.push(message.text());
-    consoleLog.write(`[${message.type()}] ${message.text()}\n`);
-  });
-  await page.goto(workbenchUrl(server, isolated.workspace, { extensionDevelopmentPath: repoRoot }));
-  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+  const workbench = await launchWorkbench({ name, files, env: { AWS_PROFILE: 'admin', ...env }, settings: { 'workbench.editor.enablePreview': false } });
+  const { page } = workbench;
   await page.locator('.part.statusbar .statusbar-item[aria-label*="KMS Lab"]').filter({ hasText: 'admin' }).waitFor({ timeout: 60_000 });
   return {
-    page,
-    isolated,
-    /** Every console message of the page and its frames (the webviews' too), in order. */
-    consoleMessages,
+    ...workbench,
     /** Switches the colour theme through the palette, as a person would ("Dark Modern", "Light Modern", …). */
     async setTheme(label) {
       await runCommand(page, 'Preferences: Color Theme');
       await pickQuick(page, label);
       const wanted = /high contrast/i.test(label) ? (/light/i.test(label) ? 'hc-light' : 'hc-black') : /dark/i.test(label) ? 'vs-dark' : 'vs';
       await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), wanted, { timeout: UI_TIMEOUT });
-    },
-    async close() {
-      await browser.close().catch(() => {});
-      await server.stop();
-      if (!process.env.KMS_LAB_KEEP_TMP) isolated.cleanup();
     },
   };
 }
