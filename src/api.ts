@@ -11,6 +11,7 @@ export interface KmsLabApi {
   /** Resolves once loads in flight have finished. */
   whenIdle(): Promise<void>;
   status: { text(): string; tooltip(): string };
+  /** The active target; a lab identity's comes without its secret access key. */
   currentTarget(): ConnectionTarget | undefined;
   /** The nodes selected in the resources view. */
   selection(): readonly unknown[];
@@ -22,7 +23,5 @@ export interface KmsLabApi {
     refresh(): Promise<void>;
     /** The extension's log folder; the KMS Lab output channel's file is in its parent's output_logging_* folder. */
     logUri: vscode.Uri;
-    /** The raw SecretStorage entry of a lab test user (for tests that check where the secret lives). */
-    secretKeyFor(scope: string, userName: string): Thenable<string | undefined>;
   };
 }

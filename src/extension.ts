@@ -15,7 +15,6 @@ import { registerTablePanel } from './panel/register';
 import { registerLab } from './lab/register';
 import { predictReadWithPolicies } from './lab/predict';
 import { labSection } from './views/lab';
-import { TestUserSecrets } from './lab/secrets';
 
 export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const started = performance.now();
@@ -57,14 +56,17 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
       await resources.provider.whenIdle();
     },
     status: { text: () => status.text, tooltip: () => status.tooltipText },
-    currentTarget: () => connection.target,
+    // Other extensions can read this API: the lab test user's secret (a derived target's) never leaves secret storage.
+    currentTarget: () => {
+      const target = connection.target;
+      return target?.kind === 'derived' ? { ...target, credentials: { accessKeyId: target.credentials.accessKeyId, secretAccessKey: '' } } : target;
+    },
     selection: () => resources.view.selection,
     tablePanels: () => panels.list(),
     lab: {
       views: () => lab.views(),
       refresh: () => lab.refresh(),
       logUri: context.logUri,
-      secretKeyFor: (scope: string, userName: string) => context.secrets.get(TestUserSecrets.keyFor(scope, userName)),
     },
   };
 }
