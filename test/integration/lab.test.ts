@@ -126,6 +126,9 @@ describe('the lab', function () {
     asUser.restore();
     assert.ok(asUser.calls[0].labels.includes('Lab identities'));
     await waitFor(() => api.status.text() === `$(key) ${USER} · ${region}`);
+    const asUserTarget = api.currentTarget() as unknown as { kind: string; credentials: { secretAccessKey: string } };
+    assert.equal(asUserTarget.kind, 'derived');
+    assert.equal(asUserTarget.credentials.secretAccessKey, '', "the API does not hand out the test user's secret");
     await waitFor(() => api.status.tooltip().includes(`arn:aws:iam::123456789012:user/${USER}`), 10_000);
     const users = await waitFor(async () => {
       const found = await rows(api, (await at(api, 'Principals', 'Users')).node);
