@@ -69,7 +69,8 @@ export async function exportProfile(request: ExportRequest): Promise<void> {
       modal: true,
       detail:
         `The secret access key is written in plain text to ${credentialsFile} (readable by your user only). ` +
-        'Until now KMS Lab kept it only in VS Code\'s secret storage. Clean up (lab step 9) deletes the key in IAM, but not this file\'s copy: remove the profile yourself.',
+        'Until now KMS Lab kept it only in VS Code\'s secret storage. Clean up (lab step 9) deletes the key in IAM, but not this file\'s copy: remove the profile yourself.' +
+        (request.endpoint ? ` The profile points at ${request.endpoint}; the local sandbox takes a new port each time it starts, so export again after a restart.` : ''),
     },
     action,
   );
