@@ -1,4 +1,4 @@
-// Creating and removing tables, and reading and writing items. Item values pass through here but are never logged:
+// Creating and removing tables, and writing and reading single items (pages of items: DynamoService.readItems). Item values pass through here but are never logged:
 // ServiceCaller logs the action and its timing only.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { ServiceCaller } from './call';
@@ -13,12 +13,6 @@ export interface NewTable {
   /** Key id, key ARN, alias name or alias ARN of a customer managed key; absent means the AWS owned key. */
   kmsKeyId?: string;
   tags?: Record<string, string>;
-}
-
-export interface ItemPage {
-  items: Item[];
-  /** Present when there are more items: pass it back as `startKey`. */
-  lastEvaluatedKey?: Item;
 }
 
 export interface TableState {
@@ -92,12 +86,5 @@ export class DynamoData {
   async getItem(tableName: string, key: Item): Promise<Item | undefined> {
     const out = await this.caller.send('dynamodb:GetItem', (c, sdk) => c.send(new sdk.dynamodb.GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true })));
     return out.Item;
-  }
-
-  async scan(tableName: string, options: { limit?: number; startKey?: Item } = {}): Promise<ItemPage> {
-    const out = await this.caller.send('dynamodb:Scan', (c, sdk) =>
-      c.send(new sdk.dynamodb.ScanCommand({ TableName: tableName, Limit: options.limit, ExclusiveStartKey: options.startKey })),
-    );
-    return { items: out.Items ?? [], lastEvaluatedKey: out.LastEvaluatedKey };
   }
 }

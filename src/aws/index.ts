@@ -11,7 +11,7 @@ export type { KmsService } from './kms';
 export type { DynamoService } from './dynamodb';
 export type { IamService } from './iam';
 export type { StsService } from './sts';
-export type { DynamoData, Item, ItemPage, NewTable, TableState } from './dynamodb-data';
+export type { DynamoData, Item, NewTable, TableState } from './dynamodb-data';
 export type { IamUsers, IamUser, AccessKeyInfo } from './iam-users';
 export type { KmsLifecycle } from './kms-lifecycle';
 export { collectAccessSnapshot, type AccessCollector, type CollectAccessOptions } from './access-snapshot';

@@ -40,7 +40,7 @@ async function readOnce(session: AwsSession, table: string, itemId: string): Pro
   let scan: OperationResult;
   let itemCount: number | undefined;
   try {
-    itemCount = (await session.dynamodbData.scan(table, { limit: 25 })).items.length;
+    itemCount = (await session.dynamodb.readItems(table, { kind: 'scan', limit: 25 })).items.length;
     scan = { outcome: 'allowed', retryable: false };
   } catch (err) {
     scan = failureOf(err);
