@@ -1,5 +1,5 @@
 // The life of one IAM user: create it with tags and a managed policy, give it an access key, and remove it again
-// with everything attached to it. The secret access key is returned once and never logged.
+// with everything attached to it (IamService lists what is attached). The secret access key is returned once and never logged.
 import type { ServiceCaller } from './call';
 import type { RefreshCache } from './cache';
 import { AwsLayerError } from './errors';
@@ -50,17 +50,6 @@ export class IamUsers {
     return { name: user.UserName ?? UserName, arn: user.Arn, id: user.UserId ?? '', tags: tagsOf(user.Tags ?? Tags) };
   }
 
-  async attachedPolicyArns(UserName: string): Promise<string[]> {
-    const arns: string[] = [];
-    let Marker: string | undefined;
-    do {
-      const out = await this.caller.send('iam:ListAttachedUserPolicies', (c, sdk) => c.send(new sdk.iam.ListAttachedUserPoliciesCommand({ UserName, Marker })));
-      arns.push(...(out.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? '').filter((a) => a !== ''));
-      Marker = out.IsTruncated ? out.Marker : undefined;
-    } while (Marker);
-    return arns;
-  }
-
   async attachPolicy(UserName: string, PolicyArn: string): Promise<void> {
     await this.caller.send('iam:AttachUserPolicy', (c, sdk) => c.send(new sdk.iam.AttachUserPolicyCommand({ UserName, PolicyArn })));
     this.cache.clear();
@@ -71,30 +60,8 @@ export class IamUsers {
     this.cache.clear();
   }
 
-  async inlinePolicyNames(UserName: string): Promise<string[]> {
-    const names: string[] = [];
-    let Marker: string | undefined;
-    do {
-      const out = await this.caller.send('iam:ListUserPolicies', (c, sdk) => c.send(new sdk.iam.ListUserPoliciesCommand({ UserName, Marker })));
-      names.push(...(out.PolicyNames ?? []));
-      Marker = out.IsTruncated ? out.Marker : undefined;
-    } while (Marker);
-    return names;
-  }
-
   async deleteInlinePolicy(UserName: string, PolicyName: string): Promise<void> {
     await this.caller.send('iam:DeleteUserPolicy', (c, sdk) => c.send(new sdk.iam.DeleteUserPolicyCommand({ UserName, PolicyName })));
-  }
-
-  async groupNames(UserName: string): Promise<string[]> {
-    const names: string[] = [];
-    let Marker: string | undefined;
-    do {
-      const out = await this.caller.send('iam:ListGroupsForUser', (c, sdk) => c.send(new sdk.iam.ListGroupsForUserCommand({ UserName, Marker })));
-      names.push(...(out.Groups ?? []).map((g) => g.GroupName ?? '').filter((n) => n !== ''));
-      Marker = out.IsTruncated ? out.Marker : undefined;
-    } while (Marker);
-    return names;
   }
 
   async removeFromGroup(UserName: string, GroupName: string): Promise<void> {

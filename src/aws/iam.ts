@@ -116,14 +116,16 @@ export class IamService {
     }
   }
 
-  private attachedUserPolicies(UserName: string): Promise<AttachedPolicy[]> {
+  /** A user's attached managed policies (every page, never cached). */
+  attachedUserPolicies(UserName: string): Promise<AttachedPolicy[]> {
     return allPages(async (Marker) => {
       const out = await this.caller.send('iam:ListAttachedUserPolicies', (c, sdk) => c.send(new sdk.iam.ListAttachedUserPoliciesCommand({ UserName, Marker })));
       return { items: (out.AttachedPolicies ?? []).map((a) => ({ name: a.PolicyName ?? '', arn: a.PolicyArn, kind: 'managed' as const })), marker: next(out) };
     });
   }
 
-  private inlineUserPolicies(UserName: string): Promise<AttachedPolicy[]> {
+  /** A user's inline policy names (every page, never cached). */
+  inlineUserPolicies(UserName: string): Promise<AttachedPolicy[]> {
     return allPages(async (Marker) => {
       const out = await this.caller.send('iam:ListUserPolicies', (c, sdk) => c.send(new sdk.iam.ListUserPoliciesCommand({ UserName, Marker })));
       return { items: (out.PolicyNames ?? []).map((name) => ({ name, kind: 'inline' as const })), marker: next(out) };
@@ -144,7 +146,8 @@ export class IamService {
     });
   }
 
-  private groupsOf(UserName: string): Promise<string[]> {
+  /** The groups a user is in (every page, never cached). */
+  groupsOf(UserName: string): Promise<string[]> {
     return allPages(async (Marker) => {
       const out = await this.caller.send('iam:ListGroupsForUser', (c, sdk) => c.send(new sdk.iam.ListGroupsForUserCommand({ UserName, Marker })));
       return { items: (out.Groups ?? []).map((g) => g.GroupName ?? '').filter((g) => g !== ''), marker: next(out) };

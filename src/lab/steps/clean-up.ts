@@ -55,10 +55,11 @@ function plan(found: Found, record: LabRecord): string[] {
 
 async function removeUser(ctx: LabContext, name: string): Promise<void> {
   const users = ctx.admin.iamUsers;
+  const iam = ctx.admin.iam;
   for (const key of await users.accessKeys(name)) await users.deleteAccessKey(name, key.accessKeyId);
-  for (const arn of await users.attachedPolicyArns(name)) await users.detachPolicy(name, arn);
-  for (const policy of await users.inlinePolicyNames(name)) await users.deleteInlinePolicy(name, policy);
-  for (const group of await users.groupNames(name)) await users.removeFromGroup(name, group);
+  for (const policy of await iam.attachedUserPolicies(name)) if (policy.arn) await users.detachPolicy(name, policy.arn);
+  for (const policy of await iam.inlineUserPolicies(name)) await users.deleteInlinePolicy(name, policy.name);
+  for (const group of await iam.groupsOf(name)) await users.removeFromGroup(name, group);
   await users.deleteUser(name);
 }
 

@@ -10,6 +10,10 @@ import { chooseAnotherName, ensureCostConfirmed } from './shared';
 
 const isLabUser = (user: IamUser, ctx: LabContext) => user.tags[LAB_TAG.key] === LAB_TAG.value || (ctx.record.created.user === true && user.arn === ctx.record.userArn);
 
+async function hasFullDynamoAccess(ctx: LabContext, userName: string): Promise<boolean> {
+  return (await ctx.admin.iam.attachedUserPolicies(userName)).some((policy) => policy.arn === DYNAMODB_FULL_ACCESS_ARN);
+}
+
 const masked = (accessKeyId: string) => `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
 
 /** The stored key, when it is one of the user's active keys. */
@@ -29,7 +33,7 @@ async function check(ctx: LabContext): Promise<StepStatus> {
   const user = await ctx.admin.iamUsers.getUser(name);
   if (!user) return todo();
   if (!isLabUser(user, ctx)) return failed(`A user named ${name} exists and KMS Lab did not create it (no ${LAB_TAG.key}=${LAB_TAG.value} tag). Run this step to choose another name.`);
-  if (!(await ctx.admin.iamUsers.attachedPolicyArns(name)).includes(DYNAMODB_FULL_ACCESS_ARN)) {
+  if (!(await hasFullDynamoAccess(ctx, name))) {
     return todo(`${name} exists but AmazonDynamoDBFullAccess is not attached yet: run this step to finish.`);
   }
   const credentials = await heldKey(ctx, name);
@@ -97,7 +101,7 @@ async function run(ctx: LabContext): Promise<StepStatus> {
       r.userArn = existing.arn;
     });
   }
-  if (!(await ctx.admin.iamUsers.attachedPolicyArns(name)).includes(DYNAMODB_FULL_ACCESS_ARN)) {
+  if (!(await hasFullDynamoAccess(ctx, name))) {
     await ctx.admin.iamUsers.attachPolicy(name, DYNAMODB_FULL_ACCESS_ARN);
   }
   let credentials = await heldKey(ctx, name);
