@@ -1,5 +1,4 @@
 // Everything a step needs: the admin's session, where it runs, what the lab remembers, and how to ask a person.
-import type { Logger } from '../aws/log';
 import type { AwsSession } from '../aws/session';
 import type { CallerIdentity, StaticCredentials } from '../aws/types';
 import type { KeyPolicyStore } from '../keypolicy/store';
@@ -17,7 +16,6 @@ export interface LabServices {
   keyPolicies: KeyPolicyStore;
   predict: ReadPredictor;
   ui: LabUi;
-  logger: Logger;
   /** A session with the test user's credentials on the admin session's endpoints. */
   sessionAs(userName: string, credentials: StaticCredentials): AwsSession;
 }
@@ -54,9 +52,5 @@ export class LabContext {
   /** The lab's test user as a principal ARN (IAM users have no path here). */
   userArn(record = this.record): string {
     return record.userArn ?? `arn:aws:iam::${this.identity.account}:user/${record.testUserName}`;
-  }
-
-  tableArn(record = this.record): string {
-    return `arn:aws:dynamodb:${this.region}:${this.identity.account}:table/${record.tableName}`;
   }
 }

@@ -47,7 +47,6 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
     keyPolicies: deps.keyPolicies,
     predict: deps.predict,
     ui: new VscodeLabUi(diffs),
-    logger: log,
     sessionAs: (userName: string, credentials: StaticCredentials) => {
       const base = adminTarget(connection.target);
       if (!base) throw new Error('No AWS profile is selected.');

@@ -19,5 +19,4 @@ export interface LabUi {
   progress<T>(title: string, task: (report: (message: string) => void) => Promise<T>): Promise<T>;
   /** Shows the key policy before and after a change, side by side. */
   showPolicyDiff(title: string, before: string, after: string): Promise<void>;
-  info(message: string): void;
 }

@@ -56,8 +56,4 @@ export class VscodeLabUi implements LabUi {
     // Opened beside the confirmation that follows, not waited for: the question need not wait for the editor.
     void vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
   }
-
-  info(message: string): void {
-    void vscode.window.showInformationMessage(message);
-  }
 }

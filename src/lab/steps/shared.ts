@@ -74,7 +74,3 @@ export async function chooseAnotherName(
   await ctx.update((record) => remember(record, name.trim()));
   return name.trim();
 }
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

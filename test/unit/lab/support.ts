@@ -3,7 +3,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { silentLogger } from '../../../src/aws/log';
 import { AwsSession } from '../../../src/aws/session';
 import type { StaticCredentials } from '../../../src/aws/types';
 import { KeyPolicyStore } from '../../../src/keypolicy/store';
@@ -91,10 +90,6 @@ export class ScriptedUi implements LabUi {
   async showPolicyDiff(title: string, before: string, after: string): Promise<void> {
     this.diffs.push({ title, before, after });
   }
-
-  info(message: string): void {
-    this.asked.push({ kind: 'info', message });
-  }
 }
 
 export interface LabHarness {
@@ -126,7 +121,6 @@ export async function labHarness(predict: ReadPredictor): Promise<LabHarness> {
     keyPolicies,
     predict,
     ui,
-    logger: silentLogger,
     sessionAs(userName: string, credentials: StaticCredentials) {
       const session = new AwsSession({ kind: 'derived', label: userName, region: sandbox.region, base, credentials });
       sessions.push(session);
