@@ -69,7 +69,8 @@ describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       assert.match(await input.inputValue(), /"id":"lab-item-1"/);
-      await page.keyboard.press('Enter');
+      // Press Enter in the box itself: the click on the tree row may still hold the keyboard focus.
+      await input.press('Enter');
       await page.waitForFunction(() => [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some((r) => (r.textContent ?? '').includes('3. Add an item') && (r.getAttribute('aria-label') ?? '').includes('done')), undefined, { timeout: UI_TIMEOUT });
       await runFromTree('4. Create the test user');
       await runFromTree('5. Read as the test user');
