@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchWorkbench, screenshots } from './workbench.mjs';
+import { launchWorkbench, runCommand, screenshots } from './workbench.mjs';
 
 const UI_TIMEOUT = 30_000;
 
@@ -95,9 +95,7 @@ describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
 
   it('the walkthrough follows the steps\' real checks', { timeout: 60_000 }, async () => {
     await step('walkthrough-progress', async () => {
-      await page.keyboard.press('F1');
-      await page.keyboard.type('KMS Lab: Open the Lab Walkthrough');
-      await page.keyboard.press('Enter');
+      await runCommand(page, 'KMS Lab: Open the Lab Walkthrough');
       const walkthrough = page.locator('.gettingStartedContainer');
       await walkthrough.getByText('See the test user refused by the key').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       await page.waitForFunction(() => document.querySelectorAll('.gettingStartedContainer [data-done-step-id].complete').length >= 5, undefined, { timeout: UI_TIMEOUT });

@@ -8,9 +8,9 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { repoRoot, stopProcessGroup } from '../harness/code-server.mjs';
-import { launchWorkbench, logDir, screenshots } from './workbench.mjs';
+import { launchWorkbench, logDir, runCommand, screenshots } from './workbench.mjs';
 
-export { screenshots, logDir };
+export { screenshots, logDir, runCommand };
 export const UI_TIMEOUT = 30_000;
 
 /** `npm run sandbox`'s bundle on a free loopback port, with its own data folder. */
@@ -101,15 +101,6 @@ export async function openWorkbench({ name, files, env = {} }) {
       await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), wanted, { timeout: UI_TIMEOUT });
     },
   };
-}
-
-/** Runs a command from the palette by its title. */
-export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().click({ timeout: UI_TIMEOUT });
 }
 
 /** Answers the open quick pick with the row whose label is `label`. */

@@ -46,3 +46,12 @@ export async function launchWorkbench({ name, files = {}, env = {}, settings = {
     },
   };
 }
+
+/** Runs a command from the palette by its title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first().click({ timeout: 30_000 });
+}
