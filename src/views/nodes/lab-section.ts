@@ -108,8 +108,9 @@ function readNodes(parent: ResourceNode, read: ReadResult): ResourceNode[] {
   const observedTip = observed.message ?? (observed.outcome === 'allowed' ? `Scan returned ${observed.itemCount ?? 0} item(s); GetItem succeeded.` : observed.outcome);
   const nodes: ResourceNode[] = [new InfoNode(parent, observedLabel, 'eye', ContextValues.labObserved, observedTip)];
   if (read.predicted) {
-    const reasons = read.predicted.reasons.join(' ');
-    nodes.push(new InfoNode(parent, `Predicted: ${read.predicted.decision}`, 'lightbulb', ContextValues.labPredicted, [read.predicted.tableLock, read.predicted.keyLock, reasons].filter(Boolean).join('\n\n')));
+    // Each lock says its own verdict and reason; of the reasons, only what the locks do not already say is added.
+    const others = read.predicted.reasons.filter((reason) => !/^(Table|Key) lock: /.test(reason));
+    nodes.push(new InfoNode(parent, `Predicted: ${read.predicted.decision}`, 'lightbulb', ContextValues.labPredicted, [read.predicted.tableLock, read.predicted.keyLock, ...others].filter(Boolean).join('\n\n')));
   } else {
     nodes.push(new InfoNode(parent, 'Predicted: unknown', 'question', ContextValues.labPredicted, read.predictionProblem));
   }
