@@ -18,12 +18,13 @@ function lockText(lock: LockDecision | undefined): string {
   const statements = lock.deciding.map((s) => `${s.policy}${s.sid ? ` '${s.sid}'` : ` #${s.index + 1}`}`);
   const grants = lock.grants.map(grantLabel);
   const cited = [...statements, ...grants];
-  return `**${lock.decision}**: ${lock.reason}${cited.length ? ` (${cited.join('; ')})` : ''}`;
+  const when = lock.decision === 'conditional' && lock.opensWhen ? `, opens ${lock.opensWhen}` : '';
+  return `**${lock.decision}**${when}: ${lock.reason}${cited.length ? ` (${cited.join('; ')})` : ''}`;
 }
 
 function rowLine(row: AccessRow): string {
   const who = row.kind === 'external' ? row.principal : `${row.name} (${row.kind})`;
-  const notes = [...row.conditions.map((c) => `depends on ${c}`), ...row.unknowns].join('; ');
+  const notes = [...(row.opensWhen ? [`reads ${row.opensWhen}`] : row.conditions.map((c) => `depends on ${c}`)), ...row.unknowns].join('; ');
   return `| ${cell(who)} | ${cell(row.groups.join(', '))} | **${row.read}** | ${cell(lockText(row.table))} | ${cell(lockText(row.key))} | ${cell(notes)} |`;
 }
 

@@ -128,6 +128,8 @@ export interface LockDecision {
   explanation: string[];
   /** Request-dependent condition keys that make the lock conditional. */
   conditions: string[];
+  /** For a conditional lock: the requests that open it, e.g. "only from 10.0.0.0/8 and with MFA". */
+  opensWhen?: string;
   /** The evaluation's request context, as the engine saw it (no secrets: ARNs, names and condition values). */
   context?: Record<string, string | string[]>;
 }
@@ -145,8 +147,10 @@ export interface AccessRow {
   table: LockDecision;
   /** Absent when the table uses the AWS owned key: there is no key lock. */
   key?: LockDecision;
-  /** Request-dependent condition keys behind a 'conditional' read. */
+  /** Request-dependent condition keys behind a 'conditional' read: changing one alone changes the answer. */
   conditions: string[];
+  /** For a conditional read: the requests that can read, e.g. "only from 10.0.0.0/8" or "only with MFA". */
+  opensWhen?: string;
   /** Data missing from the snapshot that this row's answer depends on. */
   unknowns: string[];
   /** Why the principal is in the report, for principals that are not the account's users and roles. */

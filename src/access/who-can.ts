@@ -1,9 +1,10 @@
 // whoCan(): one row per principal, with the table lock and the key lock decided as AWS decides them.
 import { AlikePrincipals } from './alike';
-import { ConditionVariants } from './conditional';
 import { knownKeyPredicate } from './context';
+import { RequestEvaluator } from './evaluation';
 import { indexPrincipals, type PrincipalEntry, type PrincipalIndex } from './principals';
 import { resolveEntry, rootArn } from './roster';
+import { RowContexts } from './row-contexts';
 import { ReportBuilder } from './rows';
 import { namedPrincipals, tableFacts, type PolicyMemo } from './table-facts';
 import type { AccessReport, AccountSnapshot, WhoCanOptions } from './types';
@@ -20,7 +21,8 @@ const CACHE_NOTE = 'DynamoDB caches the table key for up to 5 minutes per caller
 
 interface SnapshotCache extends PolicyMemo {
   index: PrincipalIndex;
-  variants: Map<boolean, ConditionVariants>;
+  evaluators: Map<boolean, RequestEvaluator>;
+  rowContexts: RowContexts;
   sameActions: Map<string, WeakMap<PrincipalEntry, boolean>>;
   alike: AlikePrincipals;
 }
@@ -30,7 +32,7 @@ const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
 function cacheOf(snapshot: AccountSnapshot): SnapshotCache {
   let cache = caches.get(snapshot);
   if (!cache) {
-    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map(), alike: new AlikePrincipals() };
+    cache = { index: indexPrincipals(snapshot), evaluators: new Map(), rowContexts: new RowContexts(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map(), alike: new AlikePrincipals() };
     caches.set(snapshot, cache);
   }
   return cache;
@@ -45,14 +47,14 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
   const cache = cacheOf(snapshot);
   const facts = tableFacts(snapshot, cache, tableArn, options);
   const tagsKnown = facts.tableTags !== undefined && (facts.encryption === 'aws-owned' || facts.keyTags !== undefined);
-  let variants = cache.variants.get(tagsKnown);
-  if (!variants) {
-    variants = new ConditionVariants(knownKeyPredicate(tagsKnown));
-    cache.variants.set(tagsKnown, variants);
+  let evaluator = cache.evaluators.get(tagsKnown);
+  if (!evaluator) {
+    evaluator = new RequestEvaluator(knownKeyPredicate(tagsKnown), timeOf(snapshot));
+    cache.evaluators.set(tagsKnown, evaluator);
   }
   let sameActions = cache.sameActions.get(facts.tableArn);
   if (!sameActions) cache.sameActions.set(facts.tableArn, (sameActions = new WeakMap()));
-  const builder = new ReportBuilder(facts, variants, sameActions, cache.alike);
+  const builder = new ReportBuilder(facts, evaluator, cache.rowContexts, sameActions, cache.alike);
   const named = namedPrincipals(facts);
   const root = rootArn(facts.partition, snapshot.accountId);
   const arns = options.principals ?? [...new Set([...cache.index.byArn.keys(), root, ...named.keys()])];
@@ -78,4 +80,10 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
   if (facts.keyArn) report.keyArn = facts.keyArn;
   if (facts.key?.KeyMetadata.KeyState) report.keyState = facts.key.KeyMetadata.KeyState;
   return report;
+}
+
+/** The time of the snapshot, which every request of its report is evaluated at (aws:CurrentTime itself is enumerated). */
+function timeOf(snapshot: AccountSnapshot): Date | undefined {
+  const time = new Date(snapshot.collectedAt);
+  return Number.isNaN(time.getTime()) ? undefined : time;
 }

@@ -58,7 +58,7 @@ function limitText(d: EvaluationDetails, action: string): string {
 }
 
 function conditionalText(explained: Explained): string {
-  return explained.verdict === 'conditional' ? `, but only when ${listOf(explained.conditions)} ${explained.conditions.length > 1 ? 'hold' : 'holds'} as the statement requires` : '';
+  return explained.opening.verdict === 'conditional' && explained.opening.text ? `, but ${explained.opening.text}` : '';
 }
 
 export function keyReason(s: Subject, explained: Explained, grant: GrantRef | undefined): string {

@@ -26,3 +26,7 @@ export {
 } from './defaults';
 export { wildcardMatch } from './wildcard';
 export { sameStatementsForActions, readsCaller, alikeCaller, decidingStatements, type PolicyOfKind } from './equivalence';
+export { dependentConditions, statementDependentKeys, type KnownKey } from './dependent-conditions';
+export { conditionHolds, type CompiledCondition } from './conditions';
+export { parseCidr, parseIp, cidrContains, type Cidr } from './ip';
+export { parseDate } from './operators';
