@@ -97,8 +97,6 @@ export class ReportBuilder {
   /** Decisions by class of principals (alike.ts) and context, decided once for all of a class. */
   readonly #tableDecisions = new Map<string, Map<number, readonly Decision[]>>();
   readonly #keyDecisions = new Map<string, Map<number, Decision>>();
-  /** Each policy's request-dependent conditions for each lock's request. */
-  readonly #conditions = { table: new WeakMap<NamedPolicy, readonly CompiledCondition[]>(), key: new WeakMap<NamedPolicy, readonly CompiledCondition[]>() };
   readonly #tableRequest: LockRequest;
   #keyRequest?: LockRequest;
   /** Positions of the key's grants by grantee, so that a row looks only at grants for it. */
@@ -215,12 +213,10 @@ export class ReportBuilder {
 
   /** The conditions on request-dependent keys in the statements of the set that can meet the lock's request. */
   private conditionsOf(set: PolicySet, lock: 'table' | 'key'): readonly CompiledCondition[] {
-    const memo = this.#conditions[lock];
     const [actions, resource] = lock === 'table' ? [TABLE_READ_ACTIONS, this.facts.tableArn] : [KEY_ACTIONS, this.facts.keyArn ?? ''];
     let found: CompiledCondition[] | undefined;
     const add = (policy: NamedPolicy, kind: 'identity' | 'resource') => {
-      let list = memo.get(policy);
-      if (list === undefined) memo.set(policy, (list = dependentConditions(policy, kind, actions, resource, this.#evaluator.known)));
+      const list = dependentConditions(policy, kind, actions, resource, this.#evaluator.known);
       if (list.length > 0) (found ??= []).push(...list);
     };
     for (const p of set.identity) add(p.policy, 'identity');

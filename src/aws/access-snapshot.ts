@@ -94,6 +94,19 @@ export class AccessCollector {
     return snapshot;
   }
 
+  /** One principal's view: a group's members (or the principal itself) and every table asked for. */
+  async collectFor(principalArn: string, options: Omit<CollectAccessOptions, 'principalArns'> = {}): Promise<AccountSnapshot> {
+    const group = /^arn:[^:]+:iam::\d{12}:group\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
+    if (!group) return this.collect({ ...options, principalArns: [principalArn] });
+    const progress = new Progress(options);
+    const members = await new IamCollector(this.callers.iam, progress).groupMembers(group);
+    const snapshot = await this.collect({ ...options, principalArns: members });
+    const groups = snapshot.authorizationDetails.GroupDetailList;
+    // A group without members still belongs in the snapshot, so that asking about it is not an error.
+    if (!groups.some((g) => g.GroupName === group)) groups.push({ GroupName: group, Arn: principalArn, AttachedManagedPolicies: [], GroupPolicyList: [] });
+    return snapshot;
+  }
+
   /** An optional part: a refusal or absence is noted, anything else stops the collection. */
   private async optional<T>(progress: Progress, note: Omit<MissingData, 'reason'>, work: () => Promise<T>): Promise<T | undefined> {
     try {
@@ -236,6 +249,14 @@ export class AccessCollector {
     if (tags !== undefined) key.Tags = tags;
     return key;
   }
+}
+
+/**
+ * The snapshot whatCanRead() reads for one principal: every table of the region (or those asked for) with their keys,
+ * and the principal's IAM data; for a group, its members' (iam:GetGroup lists them).
+ */
+export async function collectPrincipalSnapshot(session: { access: AccessCollector }, principalArn: string, options: Omit<CollectAccessOptions, 'principalArns'> = {}): Promise<AccountSnapshot> {
+  return session.access.collectFor(principalArn, options);
 }
 
 /**

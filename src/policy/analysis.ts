@@ -2,7 +2,7 @@
 // Pure facts, no sentences; decide() and reasons.ts turn them into a decision and its explanation.
 import { ACCOUNT_ID, parseArn } from './arn';
 import { describeCaller, type CallerIdentityInfo } from './caller';
-import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement } from './compile';
+import { compiledPolicyOf, resourceMatchersOf, statementsForAction, type CompiledPolicy, type CompiledStatement } from './compile';
 import { conditionHolds, type CompiledCondition } from './conditions';
 import { buildContext, variableLookup } from './context';
 import type { RequestContextView, VariableLookup } from './context-types';
@@ -120,7 +120,7 @@ function record<K extends keyof Scan>(scan: Scan, list: K, item: Scan[K][number]
 
 export function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
   let any = false;
-  for (const matcher of statement.resourceMatchers) {
+  for (const matcher of resourceMatchersOf(statement)) {
     if (matcher(m.resource, m.lookup)) {
       any = true;
       break;

@@ -1,7 +1,7 @@
 // The conditions of a policy that a request, rather than the account, decides: those on keys the caller's
 // `known` test rejects (aws:SourceIp, aws:MultiFactorAuthPresent, aws:CurrentTime, ...), in the statements that can
 // meet a request for some of the actions on the resource. What the access analysis enumerates request contexts over.
-import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
+import { compiledPolicyOf, resourceMatchersOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
 import type { CompiledCondition } from './conditions';
 import { childOf } from './memo';
 import type { NamedPolicy, PolicyDocument } from './types';
@@ -26,7 +26,7 @@ const NO_VARIABLES = () => undefined;
 
 function mayMatchResource(statement: CompiledStatement, resource: string): boolean {
   if (statement.resourcePatterns.some((p) => p.includes('${'))) return true;
-  const any = statement.resourceMatchers.some((matches) => matches(resource, NO_VARIABLES));
+  const any = resourceMatchersOf(statement).some((matches) => matches(resource, NO_VARIABLES));
   return any !== statement.resourceNegated;
 }
 
@@ -43,7 +43,7 @@ export function dependentConditionsOf(statement: CompiledStatement, known: Known
  */
 export function dependentConditions(policy: NamedPolicy | PolicyDocument | string, kind: PolicyKind, actions: readonly string[], resource: string, known: KnownKey): readonly CompiledCondition[] {
   const compiled = compiledPolicyOf(documentOf(policy), kind);
-  if (compiled.statements.length === 0) return NONE;
+  if (!(compiled.conditional ??= compiled.statements.some((s) => s.conditions.length > 0))) return NONE;
   let memo = memos.get(compiled);
   if (!memo) memos.set(compiled, (memo = { byKnown: new WeakMap() }));
   let byActions = memo.byKnown.get(known);

@@ -181,3 +181,19 @@ describe('grants', () => {
     assert.equal(rowOf(report, wrongValue).key?.decision, 'denied');
   });
 });
+
+describe('request contexts AWS never sends', () => {
+  test(`aws:MultiFactorAuthAge is present exactly when MFA was used, so a limit on it names it alone (${PAGE.globalKeys})`, () => {
+    const row = single((b) =>
+      b.user('recent-mfa', {
+        inline: {
+          Recent: doc({ Effect: 'Allow', Action: [...READ, 'kms:Decrypt'], Resource: '*', Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } } }),
+          RequireMfa: doc({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+        },
+      }),
+    );
+    assert.equal(row.read, 'conditional');
+    assert.deepEqual(row.conditions, ['aws:MultiFactorAuthAge']);
+    assert.equal(row.opensWhen, 'only when aws:MultiFactorAuthAge is below 3600');
+  });
+});

@@ -13,8 +13,8 @@ import {
   PutGroupPolicyCommand, PutUserPermissionsBoundaryCommand, PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { whoCan, type AccessReport, type AccountSnapshot } from '../../../src/access';
-import { collectAccessSnapshot } from '../../../src/aws/access-snapshot';
+import { whatCanRead, whoCan, type AccessReport, type AccountSnapshot } from '../../../src/access';
+import { collectAccessSnapshot, collectPrincipalSnapshot } from '../../../src/aws/access-snapshot';
 import { AwsSession } from '../../../src/aws/session';
 import type { StaticCredentials } from '../../../src/aws/types';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
@@ -204,6 +204,20 @@ describe('collecting the access snapshot from the sandbox', () => {
     const report = whoCan(snapshot, tableArn, { principals: [session, arn('user', 'member')] });
     assert.equal(report.rows[0].key?.via, 'grant', 'the grant to the role covers its sessions');
     assert.equal(report.rows[1].read, 'allowed');
+  });
+
+  it('for the reverse question: a group\'s members through iam:GetGroup and every table, read as whatCanRead reads the full snapshot', async () => {
+    const group = `arn:aws:iam::${sandbox.accountId}:group/key-users`;
+    const snapshot = await collectPrincipalSnapshot(admin, group);
+    assert.deepEqual(snapshot.principalsCollected, [arn('user', 'member')]);
+    assert.deepEqual(snapshot.tables.map((t) => t.Table.TableName), ['lab']);
+    const mine = whatCanRead(snapshot, group);
+    assert.deepEqual(mine.members, [arn('user', 'member')]);
+    assert.deepEqual(mine.tables.map((t) => [t.row.name, t.tableName, t.row.read]), [['member', 'lab', 'allowed']]);
+    const viaFull = whatCanRead(await collectAccessSnapshot(admin, {}), group);
+    assert.deepEqual(viaFull.tables.map((t) => [t.row.name, t.row.read, t.row.table.decision, t.row.key?.decision]), mine.tables.map((t) => [t.row.name, t.row.read, t.row.table.decision, t.row.key?.decision]));
+    const test = await collectPrincipalSnapshot(admin, arn('user', 'test'));
+    assert.deepEqual(whatCanRead(test, arn('user', 'test')).tables.map((t) => [t.tableName, t.row.read, t.row.key?.decision]), [['lab', 'denied', 'denied']]);
   });
 
   it('without kms:GetKeyPolicy: the key policy is named as missing and the key lock is unknown, not guessed', async () => {
