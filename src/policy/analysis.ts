@@ -57,6 +57,9 @@ export interface Analysis {
   resourcePolicy?: PolicyUnderTest;
   permissionsBoundary?: PolicyUnderTest;
   sessionPolicies: PolicyUnderTest[];
+  /** Service control and resource control policies, one entry per level of the organization. */
+  scpLevels: ControlLevel[];
+  rcpLevels: ControlLevel[];
   identity: Scan;
   onResource: Scan;
   boundary: Scan;
@@ -224,13 +227,21 @@ function scanStatements(policy: PolicyUnderTest, m: Matching, into: Scan): void 
   }
 }
 
-type CallerSide = 'identity' | 'boundary' | 'session';
+/** One level of an organization (the root, an OU, the account) with the control policies attached to it. */
+export interface ControlLevel {
+  policies: PolicyUnderTest[];
+  scan: Scan;
+}
+
+type CallerSide = 'identity' | 'boundary' | 'session' | 'scp' | 'rcp';
 const underTest: Record<CallerSide, WeakMap<object, PolicyUnderTest & { document: unknown }>> = {
   identity: new WeakMap(),
   boundary: new WeakMap(),
   session: new WeakMap(),
+  scp: new WeakMap(),
+  rcp: new WeakMap(),
 };
-const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', boundary: 'permissions boundary', session: 'session policy' };
+const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', boundary: 'permissions boundary', session: 'session policy', scp: 'service control policy', rcp: 'resource control policy' };
 
 /**
  * A compiled policy of the caller's side (identity policy, permissions boundary, session policy), reused while the
@@ -238,12 +249,12 @@ const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', bound
  */
 export function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSide = 'identity'): PolicyUnderTest {
   if (!isNamedPolicy(p) || typeof p.name !== 'string') {
-    return { name: `${UNNAMED[kind]} #${index + 1}`, kind, compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, 'identity') };
+    return { name: `${UNNAMED[kind]} #${index + 1}`, kind, compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, kind === 'rcp' ? 'resource' : 'identity') };
   }
   const cache = underTest[kind];
   let cached = cache.get(p);
   if (!cached || cached.name !== p.name || cached.document !== p.document) {
-    cached = { name: p.name, kind, compiled: compiledPolicyOf(p.document, 'identity'), document: p.document };
+    cached = { name: p.name, kind, compiled: compiledPolicyOf(p.document, kind === 'rcp' ? 'resource' : 'identity'), document: p.document };
     cache.set(p, cached);
   }
   return cached;
@@ -343,6 +354,8 @@ export function analyse(req: EvaluationRequest): Analysis {
   if (permissionsBoundary) scan(permissionsBoundary, m, boundary);
   const session = sessionPolicies.length > 0 ? emptyScan() : NOTHING_FOUND;
   for (const policy of sessionPolicies) scan(policy, m, session);
+  const scpLevels = controlLevels(req.serviceControlPolicies, 'scp', m);
+  const rcpLevels = controlLevels(req.resourceControlPolicies, 'rcp', m);
 
   return {
     request: req,
@@ -358,11 +371,28 @@ export function analyse(req: EvaluationRequest): Analysis {
     resourcePolicy,
     permissionsBoundary,
     sessionPolicies,
+    scpLevels,
+    rcpLevels,
     identity,
     onResource,
     boundary,
     session,
   };
+}
+
+function controlLevels(levels: NamedPolicy[][] | undefined, kind: 'scp' | 'rcp', m: Matching): ControlLevel[] {
+  if (!Array.isArray(levels)) return [];
+  return levels.map((list) => {
+    const policies = (Array.isArray(list) ? list : []).map((p, i) => callerPolicyOf(p, i, kind));
+    const found = emptyScan();
+    for (const policy of policies) scan(policy, m, found);
+    return { policies, scan: found };
+  });
+}
+
+/** No levels, or some policy of every level allows the request ("SCP evaluation", "RCP evaluation"). */
+export function controlsAllow(levels: ControlLevel[]): boolean {
+  return levels.every((level) => level.scan.allows.length > 0);
 }
 
 /** The root user needs no identity policy; everyone else needs an identity Allow on their side. */
@@ -399,7 +429,8 @@ export function resourceDelegates(a: Analysis): boolean {
 }
 
 function explicitlyDenied(a: Analysis): boolean {
-  return a.identity.denies.length > 0 || a.onResource.denies.length > 0 || a.boundary.denies.length > 0 || a.session.denies.length > 0;
+  if (a.identity.denies.length > 0 || a.onResource.denies.length > 0 || a.boundary.denies.length > 0 || a.session.denies.length > 0) return true;
+  return [...a.scpLevels, ...a.rcpLevels].some((level) => level.scan.denies.length > 0);
 }
 
 /**
@@ -420,6 +451,8 @@ export function decide(a: Analysis): Decision {
     resourceDirect: resourceAllowsDirectly(a),
     resourceRole: resourceAllowsRole(a),
     resourceAccount: resourceDelegates(a),
+    scpAllows: controlsAllow(a.scpLevels),
+    rcpAllows: controlsAllow(a.rcpLevels),
   });
 }
 
@@ -434,6 +467,9 @@ export interface Tally {
   resourceDirect: boolean;
   resourceRole: boolean;
   resourceAccount: boolean;
+  /** Every level of the service control policies and of the resource control policies allows (true without them). */
+  scpAllows: boolean;
+  rcpAllows: boolean;
 }
 
 type FrameRules = Pick<Frame, 'hasResourcePolicy' | 'crossAccount' | 'resourcePolicyRequired' | 'crossAccountActionUnsupported'>;
@@ -441,6 +477,8 @@ type FrameRules = Pick<Frame, 'hasResourcePolicy' | 'crossAccount' | 'resourcePo
 /** AWS's evaluation logic (see decide) on what the scans found. */
 export function decideTally(f: FrameRules, t: Tally): Decision {
   if (t.denied) return 'explicitly-denied';
+  // AWS evaluates resource control policies, then service control policies, before any other policy.
+  if (!t.rcpAllows || !t.scpAllows) return 'implicitly-denied';
   if (f.crossAccountActionUnsupported) return 'implicitly-denied';
   const identityOk = t.identityAllows && t.boundaryAllows && t.sessionAllows;
   if (!f.hasResourcePolicy) return !f.crossAccount && identityOk ? 'allowed' : 'implicitly-denied';
@@ -459,6 +497,8 @@ export function decideTally(f: FrameRules, t: Tally): Decision {
  * the resource policy (when it had to allow), the identity policies, the permissions boundary, the session policies.
  */
 export function noAllowIn(a: Analysis): PolicyType {
+  if (!controlsAllow(a.rcpLevels)) return 'rcp';
+  if (!controlsAllow(a.scpLevels)) return 'scp';
   if (a.crossAccountActionUnsupported || (!a.resourcePolicy && a.crossAccount)) return 'resource';
   const resourceAny = a.onResource.allows.length > 0;
   if (a.resourcePolicy && (a.resourcePolicyRequired || a.crossAccount) && !resourceAny) return 'resource';

@@ -30,3 +30,4 @@ export { dependentConditions, statementDependentKeys, type KnownKey } from './de
 export { conditionHolds, type CompiledCondition } from './conditions';
 export { parseCidr, parseIp, cidrContains, type Cidr } from './ip';
 export { parseDate } from './operators';
+export { RCP_SERVICES, isServiceLinkedRole, resourceControlsFor, serviceControlsFor, type OrganizationView } from './organization';
