@@ -1,7 +1,7 @@
 // Service control policies and resource control policies in the engine, and which of them bound a request.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { accessDeniedMessage, evaluate, explain, resourceControlsFor, serviceControlsFor, type EvaluationRequest, type NamedPolicy, type OrganizationView } from '../../../src/policy';
+import { accessDeniedMessage, evaluate, explain, resourceControlsFor, serviceControlsFor, type EvaluationRequest, type NamedPolicy, type OrganizationView, type PolicyDocument } from '../../../src/policy';
 
 const ORGS = 'https://docs.aws.amazon.com/organizations/latest/userguide';
 const PAGE = {
@@ -15,8 +15,8 @@ const ACCOUNT = '111122223333';
 const MANAGEMENT = '999988887777';
 const USER = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const doc = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
-const named = (name: string, document: object): NamedPolicy => ({ name, document });
+const doc = (...Statement: object[]): PolicyDocument => ({ Version: '2012-10-17', Statement: Statement as PolicyDocument['Statement'] });
+const named = (name: string, document: PolicyDocument): NamedPolicy => ({ name, document });
 const FULL = named('FullAWSAccess', doc({ Effect: 'Allow', Action: '*', Resource: '*' }));
 const RCP_FULL = named('RCPFullAWSAccess', doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }));
 const ADMIN = named('AdministratorAccess', doc({ Effect: 'Allow', Action: '*', Resource: '*' }));
