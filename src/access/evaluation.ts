@@ -12,6 +12,9 @@ export interface PolicySet {
   identity: SourcedPolicy[];
   boundary?: SourcedPolicy;
   resource?: SourcedPolicy;
+  /** The organization's SCPs and RCPs that bound the request, level by level (see organization.ts). */
+  scps?: NamedPolicy[][];
+  rcps?: NamedPolicy[][];
 }
 
 /** What a lock's words rest on: where it opens, and the evaluation of the context that explains it. */
@@ -32,6 +35,8 @@ export class RequestEvaluator {
     readonly known: KnownKey,
     /** The time of every request: the snapshot's; aws:CurrentTime itself is a request-dependent key. */
     private readonly now: Date | undefined,
+    /** Where each SCP and RCP comes from. */
+    private readonly controlSources: Map<NamedPolicy, PolicySource> = new Map(),
   ) {}
 
   decide(principal: string, userId: string | undefined, action: string, resource: string, context: ConditionContext, set: PolicySet): Decision {
@@ -45,10 +50,10 @@ export class RequestEvaluator {
 
   /** The deciding statement, with its source and its request-dependent condition keys. */
   deciding(ref: StatementRef, set: PolicySet): DecidingStatement {
-    const owner = ownerOf(ref, set);
+    const owner = ownerOf(ref, set, this.controlSources);
     const statement: DecidingStatement = { policy: ref.policy, source: owner?.source ?? fallbackSource(ref), policyType: ref.kind, index: ref.index, effect: ref.effect };
     if (ref.sid) statement.sid = ref.sid;
-    const keys = owner ? statementDependentKeys(owner.policy, ref.kind === 'resource' ? 'resource' : 'identity', ref.index, this.known) : [];
+    const keys = owner ? statementDependentKeys(owner.policy, ref.kind === 'resource' || ref.kind === 'rcp' ? 'resource' : 'identity', ref.index, this.known) : [];
     if (keys.length > 0) statement.conditions = keys;
     return statement;
   }
@@ -64,11 +69,18 @@ export class RequestEvaluator {
     if (this.now) request.now = this.now;
     if (set.boundary) request.permissionsBoundary = set.boundary.policy;
     if (set.resource) request.resourcePolicy = set.resource.policy;
+    if (set.scps) request.serviceControlPolicies = set.scps;
+    if (set.rcps) request.resourceControlPolicies = set.rcps;
     return request;
   }
 }
 
-function ownerOf(ref: StatementRef, set: PolicySet): SourcedPolicy | undefined {
+function ownerOf(ref: StatementRef, set: PolicySet, controls: Map<NamedPolicy, PolicySource>): SourcedPolicy | undefined {
+  if (ref.kind === 'scp' || ref.kind === 'rcp') {
+    const policy = (ref.kind === 'scp' ? set.scps : set.rcps)?.flat().find((p) => p.name === ref.policy);
+    const source = policy && controls.get(policy);
+    return policy && source ? { policy, source } : undefined;
+  }
   if (ref.kind === 'resource') return set.resource;
   if (ref.kind === 'boundary') return set.boundary;
   return set.identity.find((p) => p.policy.name === ref.policy);
@@ -77,5 +89,6 @@ function ownerOf(ref: StatementRef, set: PolicySet): SourcedPolicy | undefined {
 function fallbackSource(ref: StatementRef): PolicySource {
   if (ref.kind === 'boundary') return { type: 'boundary' };
   if (ref.kind === 'session') return { type: 'session' };
+  if (ref.kind === 'scp' || ref.kind === 'rcp') return { type: ref.kind };
   return { type: 'inline' };
 }

@@ -4,19 +4,26 @@
 // DynamoDB's kms:Decrypt for the caller passes the key lock (aws-behaviour.md, "Who can read a table"). A row is
 // conditional only when some context allows the read and another denies it. Words are built when first read.
 import type { GrantListEntry } from '@aws-sdk/client-kms';
-import { dependentConditions, explain, sameStatementsForActions, type CompiledCondition, type Decision, type EvaluationResult, type NamedPolicy, type PolicyOfKind, type StatementRef } from '../policy';
+import {
+  dependentConditions, explain, isServiceLinkedRole, readsCaller, resourceControlsFor, sameStatementsForActions, serviceControlsFor, type CompiledCondition, type Decision, type EvaluationResult, type NamedPolicy,
+  type StatementRef,
+} from '../policy';
 import type { AlikePrincipals, LockRequest } from './alike';
 import { dynamoEncryptionContext, keyContext, tableContext, type KnownContext } from './context';
 import { RequestEvaluator, type Explained, type PolicySet } from './evaluation';
 import { grantLabel, grantPermits, grantRef } from './grants';
 import { defineLazy } from './lazy';
 import { openingOf, type Opening } from './openings';
-import { tagSignatureOf, type PrincipalEntry, type SourcedPolicy } from './principals';
-import { assignmentOf, contextCount, possible, type RequestSpace } from './request-space';
+import {
+  actionDecisions, alsoDenied, capitalise, childOf, chosenContext, NO_ASSIGNMENT, NONE, openingSentences, policiesOf, subjectOf, threeOf, unopened, wordsOf,
+} from './row-parts';
+import { organizationFacts, type OrganizationFacts } from './organization';
+import { tagSignatureOf, type PrincipalEntry } from './principals';
+import { assignmentOf, contextCount, possible } from './request-space';
 import { RowContexts, type RowSpace } from './row-contexts';
 import type { TableFacts } from './table-facts';
-import type { AccessRow, ActionDecision, DecidingStatement, LockDecision, LockVerdict, ReadVerdict } from './types';
-import { keyReason, tableReason, type Subject } from './words';
+import type { AccessRow, DecidingStatement, LockDecision, ReadVerdict } from './types';
+import { keyReason, tableReason } from './words';
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 
@@ -24,58 +31,6 @@ const KEY_ACTIONS = ['kms:Decrypt'];
 
 /** Beyond this many request contexts a row is decided in the first ones only, and says so. */
 const MAX_CONTEXTS = 4096;
-
-/** Shared, frozen values for what thousands of rows have in common. A reader that wants to change one copies it. */
-const NONE = Object.freeze([]) as unknown as never[];
-const NO_ASSIGNMENT = Object.freeze([]) as unknown as number[];
-const VERDICT_NUMBER: Record<LockVerdict, number> = { allowed: 0, denied: 1, conditional: 2, unknown: 3 };
-const actionLists = new Map<readonly string[], Map<number, ActionDecision[]>>();
-
-/** One frozen list per action list and combination of verdicts. */
-function actionDecisions(actions: readonly string[], verdicts: readonly LockVerdict[]): ActionDecision[] {
-  let byVerdicts = actionLists.get(actions);
-  if (!byVerdicts) actionLists.set(actions, (byVerdicts = new Map()));
-  let key = 0;
-  for (const verdict of verdicts) key = key * 4 + VERDICT_NUMBER[verdict];
-  let list = byVerdicts.get(key);
-  if (!list) {
-    list = Object.freeze(actions.map((action, i) => Object.freeze({ action, decision: verdicts[i] }))) as ActionDecision[];
-    byVerdicts.set(key, list);
-  }
-  return list;
-}
-
-const sameDecisions = new Map<Decision, readonly Decision[]>();
-
-/** [d, d, d], one frozen list per decision. */
-function threeOf(decision: Decision): readonly Decision[] {
-  let list = sameDecisions.get(decision);
-  if (!list) sameDecisions.set(decision, (list = Object.freeze([decision, decision, decision])));
-  return list;
-}
-
-/** The fields of a lock built on first read (see lazy.ts). A closed lock has no way through: no `via` at all. */
-const PRESENTATION = ['via', 'deciding', 'reason', 'explanation'] as const;
-const CLOSED_PRESENTATION = ['deciding', 'reason', 'explanation'] as const;
-
-function wordsOf(lock: LockDecision) {
-  return lock.decision === 'denied' ? CLOSED_PRESENTATION : PRESENTATION;
-}
-
-function subjectOf(entry: PrincipalEntry): Subject {
-  switch (entry.kind) {
-    case 'user':
-      return { who: entry.name, self: 'this user' };
-    case 'role':
-      return { who: `role ${entry.name}`, self: 'this role' };
-    case 'root':
-      return { who: 'the account root user', self: 'the root user' };
-    case 'assumed-role':
-      return { who: `session ${entry.name}`, self: 'this session' };
-    default:
-      return { who: entry.arn, self: 'that principal' };
-  }
-}
 
 /** What one row was decided in: its space, and per context (undefined where AWS never sends one) the decisions. */
 interface Decided {
@@ -103,6 +58,9 @@ export class ReportBuilder {
   readonly #grantsByGrantee = new Map<string, number[]>();
   /** The key lock as no policy can open it (key missing, not enabled, policy unknown); undefined: evaluate it. */
   readonly #fixedKeyLock?: LockDecision;
+  readonly #organization: OrganizationFacts;
+  /** Some SCP or RCP reads the caller (aws:PrincipalArn, a policy variable, ...): then every principal is decided alone. */
+  readonly #controlsReadCaller: boolean;
 
   constructor(
     private readonly facts: TableFacts,
@@ -123,6 +81,10 @@ export class ReportBuilder {
       else this.#grantsByGrantee.set(grantee, [i]);
     });
     this.#fixedKeyLock = this.fixedKeyLock();
+    this.#organization = organizationFacts(facts.snapshot);
+    const view = this.#organization.view;
+    const controls = view ? [...view.serviceControlPolicies.flat().map((policy) => ({ policy, kind: 'identity' as const })), ...view.resourceControlPolicies.flat().map((policy) => ({ policy, kind: 'resource' as const }))] : [];
+    this.#controlsReadCaller = controls.some((p) => readsCaller(p, `arn:aws:iam::${facts.snapshot.accountId}:user/kmslab-anyone`));
   }
 
   row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
@@ -158,6 +120,9 @@ export class ReportBuilder {
       unknowns,
     };
     if (read.text) row.opensWhen = read.text;
+    if (this.#organization.view && entry.account !== this.facts.snapshot.accountId) {
+      row.unknowns = [...row.unknowns, `whether account ${entry.account} belongs to organization ${this.#organization.view.organizationId} is not known; the row takes it to be outside, and its own SCPs are not seen`];
+    }
     if (decided.count < contextCount(space)) row.unknowns = [...row.unknowns, `the policies tell ${contextCount(space)} kinds of request apart; only the first ${decided.count} were evaluated`];
     if (key) row.key = key;
     if (namedIn) row.namedIn = namedIn;
@@ -167,15 +132,17 @@ export class ReportBuilder {
   /** The row's decisions in each request context its policies tell apart. */
   private decide(entry: PrincipalEntry): Decided {
     const base = this.contextsFor(entry);
-    const tableSet = this.policySet(entry, this.facts.tablePolicy);
-    const keySet = this.#fixedKeyLock || this.facts.encryption === 'aws-owned' ? undefined : this.policySet(entry, this.facts.keyPolicy);
+    const tableSet = this.policySet(entry, 'table');
+    const keySet = this.#fixedKeyLock || this.facts.encryption === 'aws-owned' ? undefined : this.policySet(entry, 'key');
     const tableConditions = this.conditionsOf(tableSet, 'table');
     const keyConditions = keySet ? this.conditionsOf(keySet, 'key') : NONE;
     const rowSpace = this.rowContexts.spaceOf(tableConditions, keyConditions);
     const space = rowSpace.space;
     const count = Math.min(contextCount(space), MAX_CONTEXTS);
-    const tableKind = this.alike.classOf(entry, this.#tableRequest);
-    const keyKind = keySet ? this.alike.classOf(entry, (this.#keyRequest ??= { actions: KEY_ACTIONS, resource: this.facts.keyArn ?? '', resourcePolicy: this.facts.keyPolicy })) : undefined;
+    // Organization policies that read the caller, or that a service-linked role escapes, keep principals apart.
+    const shared = !this.#controlsReadCaller && !(this.#organization.view && isServiceLinkedRole(entry.arn));
+    const tableKind = shared ? this.alike.classOf(entry, this.#tableRequest) : undefined;
+    const keyKind = keySet && shared ? this.alike.classOf(entry, (this.#keyRequest ??= { actions: KEY_ACTIONS, resource: this.facts.keyArn ?? '', resourcePolicy: this.facts.keyPolicy })) : undefined;
     const decided: Decided = { rowSpace, count, base, table: new Array(count).fill(undefined) };
     if (keySet) decided.key = new Array(count).fill(undefined);
     for (let n = 0; n < count; n++) {
@@ -189,7 +156,8 @@ export class ReportBuilder {
   }
 
   private contextsFor(entry: PrincipalEntry): { table: KnownContext; key: KnownContext } {
-    const signature = tagSignatureOf(entry);
+    const inAccount = entry.account === this.facts.snapshot.accountId;
+    const signature = inAccount ? tagSignatureOf(entry) : `\u0002${tagSignatureOf(entry)}`;
     let contexts = this.#contexts.get(signature);
     if (!contexts) {
       const facts = {
@@ -200,6 +168,9 @@ export class ReportBuilder {
         tableTags: this.facts.tableTags,
         keyTags: this.facts.keyTags,
         keyAliases: this.facts.keyAliases,
+        organizationId: this.#organization.view?.organizationId,
+        organizationPath: this.#organization.orgPath,
+        principalInOrganization: inAccount,
       };
       contexts = { table: tableContext(facts), key: keyContext(facts) };
       this.#contexts.set(signature, contexts);
@@ -207,8 +178,17 @@ export class ReportBuilder {
     return contexts;
   }
 
-  private policySet(entry: PrincipalEntry, resource: SourcedPolicy | undefined): PolicySet {
-    return { identity: entry.identity, boundary: entry.boundary, resource };
+  /** The policies that decide the lock for the principal: its own, the resource's, and the organization's. */
+  private policySet(entry: PrincipalEntry, lock: 'table' | 'key'): PolicySet {
+    const set: PolicySet = { identity: entry.identity, boundary: entry.boundary, resource: lock === 'table' ? this.facts.tablePolicy : this.facts.keyPolicy };
+    const view = this.#organization.view;
+    if (!view) return set;
+    const scps = serviceControlsFor(view, entry.arn);
+    const [action, resource] = lock === 'table' ? [TABLE_READ_ACTIONS[0], this.facts.tableArn] : [KEY_ACTIONS[0], this.facts.keyArn ?? ''];
+    const rcps = resourceControlsFor(view, entry.arn, action, resource, { awsManagedKey: lock === 'key' && this.facts.encryption === 'aws-managed' });
+    if (scps) set.scps = scps;
+    if (rcps) set.rcps = rcps;
+    return set;
   }
 
   /** The conditions on request-dependent keys in the statements of the set that can meet the lock's request. */
@@ -222,6 +202,8 @@ export class ReportBuilder {
     for (const p of set.identity) add(p.policy, 'identity');
     if (set.boundary) add(set.boundary.policy, 'identity');
     if (set.resource) add(set.resource.policy, 'resource');
+    for (const level of set.scps ?? []) for (const p of level) add(p, 'identity');
+    for (const level of set.rcps ?? []) for (const p of level) add(p, 'resource');
     return found ?? NONE;
   }
 
@@ -271,7 +253,7 @@ export class ReportBuilder {
     if (opening.text) lock.opensWhen = opening.text;
     return defineLazy(lock, wordsOf(lock), () => {
       const subject = subjectOf(entry);
-      const set = this.policySet(entry, this.facts.tablePolicy);
+      const set = this.policySet(entry, 'table');
       const n = chosenContext(opening, tableOpen, decided.table.map((d) => d && d.includes('implicitly-denied')));
       const decisions = decided.table[n] ?? threeOf('implicitly-denied');
       const best = decisions.indexOf('allowed') >= 0 ? decisions.indexOf('allowed') : Math.max(0, decisions.indexOf('implicitly-denied'));
@@ -319,7 +301,7 @@ export class ReportBuilder {
     if (opening.text) lock.opensWhen = opening.text;
     return defineLazy(lock, wordsOf(lock), () => {
       const subject = subjectOf(entry);
-      const set = this.policySet(entry, this.facts.keyPolicy);
+      const set = this.policySet(entry, 'key');
       const n = chosenContext(opening, keyOpen, policyDecisions.map((d) => d && d === 'implicitly-denied'));
       const result = this.#evaluator.explained(entry.arn, entry.userId, 'kms:Decrypt', this.facts.keyArn ?? '', this.contextAt(decided, n, 'key'), set);
       const explained: Explained = { opening, result, alsoDeniedWhen: alsoDenied(space, opening, policyDecisions.map((d) => d && d === 'explicitly-denied')) };
@@ -376,49 +358,3 @@ export class ReportBuilder {
   }
 }
 
-/** The context that explains a lock: the first that opens it or, for a closed lock, the first where nothing denies explicitly. */
-function chosenContext(opening: Opening, open: (boolean | undefined)[], implicit: (boolean | undefined)[]): number {
-  if (opening.verdict !== 'denied') return Math.max(0, open.indexOf(true));
-  const n = implicit.indexOf(true);
-  return n >= 0 ? n : Math.max(0, open.findIndex((o) => o !== undefined));
-}
-
-/** For a lock closed everywhere: where an explicit deny closes it too, when that is only some requests. */
-function alsoDenied(space: RequestSpace, opening: Opening, explicit: (boolean | undefined)[]): string | undefined {
-  if (opening.verdict !== 'denied') return undefined;
-  const where = openingOf(space, explicit);
-  return where.verdict === 'conditional' ? where.text?.replace(/^only /, '') : undefined;
-}
-
-function openingSentences(explained: Explained): string[] {
-  const { opening } = explained;
-  const sentences: string[] = [];
-  if (opening.verdict === 'conditional' && opening.text) {
-    const keys = opening.keys.join(', ');
-    sentences.push(`This opens ${opening.text}: it depends on ${keys}, which each request sets; the evaluation above is of such a request.`);
-  }
-  if (explained.alsoDeniedWhen) sentences.push(`For requests ${explained.alsoDeniedWhen}, a Deny statement applies as well.`);
-  return sentences;
-}
-
-function policiesOf(set: PolicySet): PolicyOfKind[] {
-  const policies: PolicyOfKind[] = set.identity.map((p) => ({ policy: p.policy, kind: 'identity' }));
-  if (set.boundary) policies.push({ policy: set.boundary.policy, kind: 'identity' });
-  if (set.resource) policies.push({ policy: set.resource.policy, kind: 'resource' });
-  return policies;
-}
-
-/** A key lock that no policy can open: the key is missing, not enabled, or its policy unknown. */
-function unopened(decision: LockVerdict, reason: string): LockDecision {
-  return { lock: 'key', actions: [{ action: 'kms:Decrypt', decision }], deciding: [], grants: [], explanation: [], conditions: [], decision, reason };
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function childOf<V>(parent: Map<string, Map<number, V>>, key: string): Map<number, V> {
-  let child = parent.get(key);
-  if (!child) parent.set(key, (child = new Map()));
-  return child;
-}

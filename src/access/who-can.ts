@@ -4,6 +4,7 @@ import { knownKeyPredicate } from './context';
 import { RequestEvaluator } from './evaluation';
 import { indexPrincipals, type PrincipalEntry, type PrincipalIndex } from './principals';
 import { resolveEntry, rootArn } from './roster';
+import { organizationFacts, reportOrganization } from './organization';
 import { RowContexts } from './row-contexts';
 import { ReportBuilder } from './rows';
 import { namedPrincipals, tableFacts, type PolicyMemo } from './table-facts';
@@ -12,7 +13,6 @@ import type { AccessReport, AccountSnapshot, WhoCanOptions } from './types';
 export { TABLE_READ_ACTIONS } from './rows';
 
 const NOT_EVALUATED = [
-  'Service control policies (SCPs) and resource control policies (RCPs) of AWS Organizations: they cannot be seen from inside the account.',
   'Session policies and session tags of role sessions: they are chosen when the role is assumed. Rows for roles show a session without them.',
   'VPC endpoint policies: they depend on the network path of each request.',
 ];
@@ -21,7 +21,7 @@ const CACHE_NOTE = 'DynamoDB caches the table key for up to 5 minutes per caller
 
 interface SnapshotCache extends PolicyMemo {
   index: PrincipalIndex;
-  evaluators: Map<boolean, RequestEvaluator>;
+  evaluators: Map<string, RequestEvaluator>;
   rowContexts: RowContexts;
   sameActions: Map<string, WeakMap<PrincipalEntry, boolean>>;
   alike: AlikePrincipals;
@@ -47,10 +47,12 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
   const cache = cacheOf(snapshot);
   const facts = tableFacts(snapshot, cache, tableArn, options);
   const tagsKnown = facts.tableTags !== undefined && (facts.encryption === 'aws-owned' || facts.keyTags !== undefined);
-  let evaluator = cache.evaluators.get(tagsKnown);
+  const organization = organizationFacts(snapshot);
+  const organizationKnown = organization.status === 'known';
+  let evaluator = cache.evaluators.get(`${tagsKnown}|${organizationKnown}`);
   if (!evaluator) {
-    evaluator = new RequestEvaluator(knownKeyPredicate(tagsKnown), timeOf(snapshot));
-    cache.evaluators.set(tagsKnown, evaluator);
+    evaluator = new RequestEvaluator(knownKeyPredicate(tagsKnown, organizationKnown), timeOf(snapshot), organization.sources);
+    cache.evaluators.set(`${tagsKnown}|${organizationKnown}`, evaluator);
   }
   let sameActions = cache.sameActions.get(facts.tableArn);
   if (!sameActions) cache.sameActions.set(facts.tableArn, (sameActions = new WeakMap()));
@@ -59,7 +61,7 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
   const root = rootArn(facts.partition, snapshot.accountId);
   const arns = options.principals ?? [...new Set([...cache.index.byArn.keys(), root, ...named.keys()])];
   const rows = arns.map((arn) => builder.row(resolveEntry(arn, cache.index, snapshot.accountId, facts.partition), named.get(arn)));
-  const notEvaluated = [...NOT_EVALUATED];
+  const notEvaluated = organization.note ? [organization.note, ...NOT_EVALUATED] : [...NOT_EVALUATED];
   if (facts.encryption !== 'aws-owned') notEvaluated.push(CACHE_NOTE);
   if (snapshot.principalsCollected) notEvaluated.push(`Only these principals were collected: ${snapshot.principalsCollected.join(', ')}. Other users and roles of the account are not in this report.`);
   const missing = [...snapshot.missing];
@@ -77,6 +79,8 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
     notEvaluated,
     missing,
   };
+  const inOrganization = reportOrganization(organization);
+  if (inOrganization) report.organization = inOrganization;
   if (facts.keyArn) report.keyArn = facts.keyArn;
   if (facts.key?.KeyMetadata.KeyState) report.keyState = facts.key.KeyMetadata.KeyState;
   return report;
