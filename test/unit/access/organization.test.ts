@@ -10,8 +10,8 @@ const PAGE = { scp: `${ORGS}/orgs_manage_policies_scps.html`, rcp: `${ORGS}/orgs
 const ORG_ID = 'o-abc123defg';
 const MANAGEMENT = '999988887777';
 const READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
-const FULL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-const RCP_FULL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
+const FULL = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
+const RCP_FULL = doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' });
 
 interface Attached { id: string; name: string; type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'; document: PolicyDocument; at: 'root' | 'ou' | 'account' }
 
