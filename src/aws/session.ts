@@ -42,7 +42,13 @@ export class AwsSession {
     this.dynamodbData = new DynamoData(new ServiceCaller('dynamodb', this.core), cache);
     this.iamUsers = new IamUsers(new ServiceCaller('iam', this.core), cache);
     this.kmsLifecycle = new KmsLifecycle(new ServiceCaller('kms', this.core), cache);
-    const callers = { iam: new ServiceCaller('iam', this.core), dynamodb: new ServiceCaller('dynamodb', this.core), kms: new ServiceCaller('kms', this.core), sts: new ServiceCaller('sts', this.core) };
+    const callers = {
+      iam: new ServiceCaller('iam', this.core),
+      dynamodb: new ServiceCaller('dynamodb', this.core),
+      kms: new ServiceCaller('kms', this.core),
+      sts: new ServiceCaller('sts', this.core),
+      organizations: new ServiceCaller('organizations', this.core),
+    };
     this.access = new AccessCollector(callers, target.region);
   }
 

@@ -1,5 +1,6 @@
 // What the sandbox's HTTP front, its account (IAM, STS) and its data services (KMS, DynamoDB) agree on.
 // No vscode import anywhere under src/sandbox.
+import type { OrganizationView } from '../policy/organization';
 import type { ConditionContext, NamedPolicy } from '../policy/types';
 
 /** The authenticated caller of one request, resolved from its SigV4 access key. */
@@ -64,8 +65,12 @@ export interface PrincipalFacts {
   permissionsBoundary?: NamedPolicy;
   /** A role session's session policies, when it was given any. */
   sessionPolicies?: NamedPolicy[];
-  /** aws:PrincipalTag/<key> condition keys from the user's or role's tags (and a session's tags). */
+  /** Condition keys that describe the caller: aws:PrincipalTag/<key> from its tags (and a session's), and its organization's keys. */
   tagConditions?: ConditionContext;
+  /** The organization's SCPs that bound the caller, level by level (absent when none do). */
+  serviceControlPolicies?: NamedPolicy[][];
+  /** The account's organization, for the RCPs that bound its resources. */
+  organization?: OrganizationView;
 }
 
 /** The account's IAM view of a caller, used by every service to authorize. */

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
 import { createDataServices } from './data-services';
+import { openOrganization } from './organizations';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
 import { preloadSignatureV4 } from './server/sigv4';
@@ -50,6 +51,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   await prepareDataDir(dataDir);
   const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
+  const organization = await openOrganization(dataDir, account.accountId, account.directory);
   const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
   let server;
   try {
@@ -59,7 +61,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         region: account.region,
         credentials: account.credentials,
         query: { iam: account.iam, sts: account.sts },
-        json: async (service) => data[service],
+        json: async (service) => (service === 'organizations' ? organization.service : data[service]),
         log: options.log,
       }),
       host,
@@ -80,7 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     region: account.region,
     accountId: account.accountId,
     admin: account.admin,
-    stop: () => (stopping ??= server.close().then(() => Promise.all([data.close(), account.flush()])).then(() => undefined)),
+    stop: () => (stopping ??= server.close().then(() => Promise.all([data.close(), account.flush(), organization.flush()])).then(() => undefined)),
   };
 }
 

@@ -105,7 +105,9 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
     if (route.protocol === 'json-unknown') throw unknownOperation(family, route.target);
     if (route.protocol === 'json') {
       if (auth.service !== route.service) throw invalidSignature(family, `Credential should be scoped to correct service: '${route.service}'. `);
-      if (auth.region !== options.region) throw invalidSignature(family, 'Credential should be scoped to a valid region. ');
+      // Organizations is global: clients sign it for us-east-1 unless they were given the endpoint's region.
+      const global = route.service === 'organizations' && auth.region === 'us-east-1';
+      if (auth.region !== options.region && !global) throw invalidSignature(family, 'Credential should be scoped to a valid region. ');
       const input = parseJsonBody(route.service, body);
       const service = await options.json(route.service);
       const result = await service.handle(route.operation, input, ctx);

@@ -1,7 +1,7 @@
 // Which service and wire protocol a request speaks, decided from X-Amz-Target (JSON services) or,
 // for form requests, from the SigV4 credential scope (IAM or STS).
 
-export type JsonServiceName = 'kms' | 'dynamodb';
+export type JsonServiceName = 'kms' | 'dynamodb' | 'organizations';
 export type QueryServiceName = 'iam' | 'sts';
 export type ServiceName = JsonServiceName | QueryServiceName;
 
@@ -16,11 +16,13 @@ export type Route =
 const JSON_PREFIXES: Record<string, JsonServiceName> = {
   TrentService: 'kms',
   DynamoDB_20120810: 'dynamodb',
+  AWSOrganizationsV20161128: 'organizations',
 };
 
 export const JSON_CONTENT_TYPES: Record<JsonServiceName, string> = {
   kms: 'application/x-amz-json-1.1',
   dynamodb: 'application/x-amz-json-1.0',
+  organizations: 'application/x-amz-json-1.1',
 };
 
 export function routeOf(headers: Record<string, string>): Route {

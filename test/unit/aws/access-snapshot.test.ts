@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   AddUserToGroupCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreateGroupCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, IAMClient,
   PutGroupPolicyCommand, PutUserPermissionsBoundaryCommand, PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { AttachPolicyCommand, CreatePolicyCommand as CreateOrganizationPolicyCommand, DetachPolicyCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { whatCanRead, whoCan, type AccessReport, type AccountSnapshot } from '../../../src/access';
 import { collectAccessSnapshot, collectPrincipalSnapshot } from '../../../src/aws/access-snapshot';
 import { AwsSession } from '../../../src/aws/session';
@@ -74,7 +75,11 @@ before(async () => {
     }));
     // An auditor may read everything but GetAccountAuthorizationDetails; "blind" may not read the key policy.
     const reader = (extra: object[]) => doc(
-      { Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 'dynamodb:Describe*', 'dynamodb:List*', 'dynamodb:GetResourcePolicy', 'kms:Describe*', 'kms:Get*', 'kms:List*', 'sts:GetCallerIdentity'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['iam:Get*', 'iam:List*', 'dynamodb:Describe*', 'dynamodb:List*', 'dynamodb:GetResourcePolicy', 'kms:Describe*', 'kms:Get*', 'kms:List*', 'sts:GetCallerIdentity', 'organizations:Describe*', 'organizations:List*'],
+        Resource: '*',
+      },
       ...extra,
     );
     const keysFor = async (UserName: string, policy: string) => {
@@ -190,7 +195,9 @@ describe('collecting the access snapshot from the sandbox', () => {
     const snapshot = await collectAccessSnapshot(admin, { tables: [tableArn], principalArns: [userArn], onProgress: (done) => (calls = done) });
     assert.deepEqual(snapshot.principalsCollected, [userArn]);
     assert.deepEqual(snapshot.authorizationDetails.UserDetailList.map((u) => u.UserName), ['test']);
-    assert.ok(calls <= 16, `${calls} calls`);
+    // The principal's IAM data, the table and its key: 16 calls at most; the organization's policies along the
+    // account's path (root, OU, account): 11 more.
+    assert.ok(calls <= 27, `${calls} calls`);
     const row = whoCan(snapshot, tableArn, { principals: [userArn] }).rows.find((r) => r.principal === userArn);
     assert.equal(row?.read, 'denied');
     assert.equal(row?.key?.reason, 'the key policy does not name test, and it delegates to IAM, where no policy of this user allows kms:Decrypt');
@@ -218,6 +225,32 @@ describe('collecting the access snapshot from the sandbox', () => {
     assert.deepEqual(viaFull.tables.map((t) => [t.row.name, t.row.read, t.row.table.decision, t.row.key?.decision]), mine.tables.map((t) => [t.row.name, t.row.read, t.row.table.decision, t.row.key?.decision]));
     const test = await collectPrincipalSnapshot(admin, arn('user', 'test'));
     assert.deepEqual(whatCanRead(test, arn('user', 'test')).tables.map((t) => [t.tableName, t.row.read, t.row.key?.decision]), [['lab', 'denied', 'denied']]);
+  });
+
+  it('the organization: its SCPs along the account\'s path are collected, evaluated, and agree with what the sandbox enforces', async () => {
+    const orgs = new OrganizationsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
+    const ou = (await orgs.send(new ListParentsCommand({ ChildId: sandbox.accountId }))).Parents?.[0]?.Id;
+    const made = await orgs.send(new CreateOrganizationPolicyCommand({ Name: 'NoScan', Type: 'SERVICE_CONTROL_POLICY', Description: '', Content: doc({ Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' }) }));
+    const PolicyId = made.Policy?.PolicySummary?.Id;
+    await orgs.send(new AttachPolicyCommand({ PolicyId, TargetId: ou }));
+    try {
+      const snapshot = await collectAccessSnapshot(admin, { tables: ['lab'] });
+      assert.deepEqual(snapshot.organization?.Path.map((l) => l.Type), ['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']);
+      const report = whoCan(snapshot, tableArn);
+      assert.deepEqual(report.organization?.serviceControlPolicies, ['FullAWSAccess', 'NoScan']);
+      const row = report.rows.find((r) => r.name === 'admin');
+      assert.deepEqual(row?.table.actions.map((a) => a.decision), ['allowed', 'allowed', 'denied']);
+      const ddb = new DynamoDBClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
+      try {
+        await assert.rejects(ddb.send(new ScanCommand({ TableName: 'lab' })), { name: 'AccessDeniedException' });
+        await ddb.send(new GetItemCommand({ TableName: 'lab', Key: { pk: { S: 'one' } } }));
+      } finally {
+        ddb.destroy();
+      }
+    } finally {
+      await orgs.send(new DetachPolicyCommand({ PolicyId, TargetId: ou }));
+      orgs.destroy();
+    }
   });
 
   it('without kms:GetKeyPolicy: the key policy is named as missing and the key lock is unknown, not guessed', async () => {
