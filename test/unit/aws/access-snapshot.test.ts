@@ -227,29 +227,43 @@ describe('collecting the access snapshot from the sandbox', () => {
     assert.deepEqual(whatCanRead(test, arn('user', 'test')).tables.map((t) => [t.tableName, t.row.read, t.row.key?.decision]), [['lab', 'denied', 'denied']]);
   });
 
-  it('the organization: its SCPs along the account\'s path are collected, evaluated, and agree with what the sandbox enforces', async () => {
+  it('the organization: an SCP denying Scan and an RCP on the key are collected, evaluated, and agree with what the sandbox enforces', async () => {
     const orgs = new OrganizationsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
+    const iam = new IAMClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
     const ou = (await orgs.send(new ListParentsCommand({ ChildId: sandbox.accountId }))).Parents?.[0]?.Id;
-    const made = await orgs.send(new CreateOrganizationPolicyCommand({ Name: 'NoScan', Type: 'SERVICE_CONTROL_POLICY', Description: '', Content: doc({ Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' }) }));
-    const PolicyId = made.Policy?.PolicySummary?.Id;
-    await orgs.send(new AttachPolicyCommand({ PolicyId, TargetId: ou }));
+    const create = async (Name: string, Type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY', statement: object) =>
+      (await orgs.send(new CreateOrganizationPolicyCommand({ Name, Type, Description: '', Content: doc(statement) }))).Policy?.PolicySummary?.Id;
+    const noScan = await create('NoScan', 'SERVICE_CONTROL_POLICY', { Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' });
+    const notMember = await create('NotMember', 'RESOURCE_CONTROL_POLICY', { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': '*:user/member' } } });
+    await orgs.send(new AttachPolicyCommand({ PolicyId: noScan, TargetId: ou }));
+    await orgs.send(new AttachPolicyCommand({ PolicyId: notMember, TargetId: ou }));
     try {
       const snapshot = await collectAccessSnapshot(admin, { tables: ['lab'] });
       assert.deepEqual(snapshot.organization?.Path.map((l) => l.Type), ['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']);
       const report = whoCan(snapshot, tableArn);
       assert.deepEqual(report.organization?.serviceControlPolicies, ['FullAWSAccess', 'NoScan']);
-      const row = report.rows.find((r) => r.name === 'admin');
-      assert.deepEqual(row?.table.actions.map((a) => a.decision), ['allowed', 'allowed', 'denied']);
-      const ddb = new DynamoDBClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
-      try {
-        await assert.rejects(ddb.send(new ScanCommand({ TableName: 'lab' })), { name: 'AccessDeniedException' });
-        await ddb.send(new GetItemCommand({ TableName: 'lab', Key: { pk: { S: 'one' } } }));
-      } finally {
-        ddb.destroy();
+      assert.deepEqual(report.organization?.resourceControlPolicies, ['RCPFullAWSAccess', 'NotMember']);
+      for (const row of report.rows.filter((r) => r.kind === 'user' && ['admin', 'member', 'test'].includes(r.name))) {
+        const credentials = row.name === 'admin' ? sandbox.admin : await iam.send(new CreateAccessKeyCommand({ UserName: row.name })).then((o) => ({ accessKeyId: o.AccessKey?.AccessKeyId ?? '', secretAccessKey: o.AccessKey?.SecretAccessKey ?? '' }));
+        const ddb = new DynamoDBClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials });
+        try {
+          const observe = (request: Promise<unknown>) => request.then(() => 'allowed', (e: Error) => (e.name === 'AccessDeniedException' ? 'denied' : e.message));
+          const scan = await observe(ddb.send(new ScanCommand({ TableName: 'lab' })));
+          const get = await observe(ddb.send(new GetItemCommand({ TableName: 'lab', Key: { pk: { S: 'one' } } })));
+          const predicted = row.table.actions.map((a) => (a.decision === 'allowed' && row.key?.decision === 'allowed' ? 'allowed' : 'denied'));
+          assert.deepEqual([get, scan], [predicted[0], predicted[2]], `${row.name}: ${row.table.actions.map((a) => a.decision)} key ${row.key?.decision}`);
+          assert.equal(get, row.read, row.name);
+        } finally {
+          ddb.destroy();
+        }
       }
+      const member = report.rows.find((r) => r.name === 'member');
+      assert.deepEqual(member?.key?.deciding.map((d) => [d.policy, d.policyType]), [['NotMember', 'rcp']]);
     } finally {
-      await orgs.send(new DetachPolicyCommand({ PolicyId, TargetId: ou }));
+      await orgs.send(new DetachPolicyCommand({ PolicyId: noScan, TargetId: ou }));
+      await orgs.send(new DetachPolicyCommand({ PolicyId: notMember, TargetId: ou }));
       orgs.destroy();
+      iam.destroy();
     }
   });
 
