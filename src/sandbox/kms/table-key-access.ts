@@ -49,11 +49,13 @@ export class TableKeyAccess {
 
   /** The conditions and encryption context of DynamoDB's KMS calls for one table (the same on every item request). */
   private requestFor(ctx: RequestContext, tableName: string): { conditions: ConditionContext; encryptionContext: EncryptionContext } {
-    const cacheKey = `${ctx.region} ${ctx.caller.accountId} ${ctx.accountId} ${tableName}`;
+    const sourceIp = ctx.sourceIp.replace(/^::ffff:/, '');
+    const cacheKey = `${ctx.region} ${ctx.caller.accountId} ${ctx.accountId} ${tableName} ${sourceIp}`;
     let request = this.requests.get(cacheKey);
     if (!request) {
       const encryptionContext = tableEncryptionContext(tableName, ctx.accountId);
-      request = { conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext) }, encryptionContext };
+      // A forward access session keeps the original requester's address (IAM User Guide, "AWS: Denies access to AWS based on the source IP").
+      request = { conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext), 'aws:SourceIp': sourceIp }, encryptionContext };
       if (this.requests.size > 1024) this.requests.clear();
       this.requests.set(cacheKey, request);
     }
