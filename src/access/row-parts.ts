@@ -78,7 +78,7 @@ export function openingSentences(explained: Explained): string[] {
   const { opening } = explained;
   const sentences: string[] = [];
   if (opening.verdict === 'conditional' && opening.text) {
-    const keys = opening.keys.join(', ');
+    const keys = opening.keys.length > 1 ? `${opening.keys.slice(0, -1).join(', ')} and ${opening.keys[opening.keys.length - 1]}` : opening.keys[0];
     sentences.push(`This opens ${opening.text}: it depends on ${keys}, which each request sets; the evaluation above is of such a request.`);
   }
   if (explained.alsoDeniedWhen) sentences.push(`For requests ${explained.alsoDeniedWhen}, a Deny statement applies as well.`);

@@ -30,7 +30,7 @@ export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamo
 const KEY_ACTIONS = ['kms:Decrypt'];
 
 /** Beyond this many request contexts a row is decided in the first ones only, and says so. */
-const MAX_CONTEXTS = 4096;
+const MAX_CONTEXTS = 1024;
 
 /** What one row was decided in: its space, and per context (undefined where AWS never sends one) the decisions. */
 interface Decided {
