@@ -5,7 +5,7 @@
 // Every combination of classes is a request context; a row is decided in each of them (IAM User Guide, "Condition
 // operators": each operator compares the request's value with the policy's values, and a missing key fails every
 // operator but ...IfExists, negated operators and Null).
-import { conditionHolds, parseCidr, parseDate, type Cidr, type CompiledCondition } from '../policy';
+import { conditionHolds, parseCidr, parseDate, resolvedValue, type Cidr, type CompiledCondition, type VariableLookup } from '../policy';
 import { describerOf, OTHER_VALUE, type Candidate, type Describe, type Member } from './request-words';
 
 /** One class of values of a key: the value that stands for it (undefined: the request has no such key). */
@@ -66,9 +66,16 @@ function blockEdges(cidr: Cidr): string[] {
   return [first, last, step(first, -1), step(last, 1)].filter((b): b is Uint8Array => b !== undefined).map(ipText);
 }
 
-function candidatesOf(condition: CompiledCondition): Candidate[] {
+const NO_VARIABLES: VariableLookup = () => undefined;
+
+/** The values a condition names: as written, or for one with policy variables, as they resolve for the caller. */
+function candidatesOf(condition: CompiledCondition, lookup: VariableLookup): Candidate[] {
   const out: Candidate[] = [];
-  const literal = condition.values.filter((v) => !v.includes('${'));
+  const literal = condition.values.flatMap((v) => {
+    if (!condition.usesVariables || !v.includes('${')) return [v];
+    const resolved = resolvedValue(v, lookup);
+    return resolved === undefined ? [] : [resolved];
+  });
   switch (condition.family) {
     case 'Bool':
       return [{ value: 'true', how: 'literal' }, { value: 'false', how: 'literal' }];
@@ -114,13 +121,13 @@ const IP_EXTRAS: Candidate[] = [
 type Holds = (value: string | string[] | undefined) => string;
 
 /** What each condition on the key makes of a value: values with the same answers are one class. */
-function signatureOf(conditions: readonly CompiledCondition[]): Holds {
+function signatureOf(conditions: readonly CompiledCondition[], lookup: VariableLookup): Holds {
   return (value) => {
     const view = { get: () => value };
     let signature = '';
     for (const condition of conditions) {
       try {
-        signature += conditionHolds(condition, view, () => undefined) ? '1' : '0';
+        signature += conditionHolds(condition, view, lookup) ? '1' : '0';
       } catch {
         // A value with a policy variable that has no value here: the condition cannot be read, so keep the value apart.
         signature += `?${String(value)}`;
@@ -141,11 +148,11 @@ function subsetsOf(elements: string[]): string[][] {
   return [...elements.map((e) => [e]), ...others.map((e) => [e, OTHER_VALUE])];
 }
 
-function keySpaceOf(key: string, lower: string, conditions: CompiledCondition[]): KeySpace {
+function keySpaceOf(key: string, lower: string, conditions: CompiledCondition[], lookup: VariableLookup): KeySpace {
   const isIp = conditions.some((c) => c.family === 'IpAddress');
-  const candidates = [...conditions.flatMap(candidatesOf), ...(isIp ? IP_EXTRAS : [])];
+  const candidates = [...conditions.flatMap((c) => candidatesOf(c, lookup)), ...(isIp ? IP_EXTRAS : [])];
   const multi = MULTI_VALUED.has(lower) || conditions.some((c) => c.set !== undefined);
-  const holds = signatureOf(conditions);
+  const holds = signatureOf(conditions, lookup);
   const groups = new Map<string, Member[]>();
   const add = (value: string | string[] | undefined, candidate: Candidate | undefined) => {
     const signature = holds(value);
@@ -154,7 +161,7 @@ function keySpaceOf(key: string, lower: string, conditions: CompiledCondition[])
     else groups.set(signature, [{ value, candidate }]);
   };
   if (multi) {
-    const elementSignature = signatureOf(conditions.filter((c) => c.family !== 'Null').map((c) => ({ ...c, set: undefined, ifExists: false })));
+    const elementSignature = signatureOf(conditions.filter((c) => c.family !== 'Null').map((c) => ({ ...c, set: undefined, ifExists: false })), lookup);
     const elements = new Map<string, Candidate>();
     const bySignature = new Set<string>();
     for (const candidate of candidates) {
@@ -173,8 +180,11 @@ function keySpaceOf(key: string, lower: string, conditions: CompiledCondition[])
   return { key, lower, classes: members.map((group) => ({ value: group[0].value })), describe };
 }
 
-/** The space of a list of conditions (from every policy that decides a row), one entry per key, in first-seen order. */
-export function requestSpaceOf(conditions: readonly CompiledCondition[]): RequestSpace {
+/**
+ * The space of a list of conditions (from every policy that decides a row), one entry per key, in first-seen order.
+ * `lookup` gives the caller's policy variables, for conditions whose values use them (\${aws:userid}, ...).
+ */
+export function requestSpaceOf(conditions: readonly CompiledCondition[], lookup: VariableLookup = NO_VARIABLES): RequestSpace {
   if (conditions.length === 0) return [];
   const byKey = new Map<string, { key: string; conditions: CompiledCondition[] }>();
   for (const condition of conditions) {
@@ -183,7 +193,7 @@ export function requestSpaceOf(conditions: readonly CompiledCondition[]): Reques
       if (!entry.conditions.includes(condition)) entry.conditions.push(condition);
     } else byKey.set(condition.keyLower, { key: condition.key, conditions: [condition] });
   }
-  return [...byKey].map(([lower, { key, conditions: list }]) => keySpaceOf(key, lower, list));
+  return [...byKey].map(([lower, { key, conditions: list }]) => keySpaceOf(key, lower, list, lookup));
 }
 
 /** How many request contexts the space holds. */

@@ -1,7 +1,7 @@
 // The request contexts of rows, made once and shared: the space of a list of request-dependent conditions (rows
 // whose policies carry the same conditions share it), and each request context as one frozen object, so that the
 // policy engine reads it once and principals alike in every other way share its decisions (see alike.ts).
-import type { CompiledCondition } from '../policy';
+import type { CompiledCondition, VariableLookup } from '../policy';
 import type { KnownContext } from './context';
 import { requestSpaceOf, type RequestSpace } from './request-space';
 
@@ -23,12 +23,14 @@ export class RowContexts {
   readonly #contextIds = new WeakMap<object, number>();
   #nextContext = 0;
 
-  spaceOf(table: readonly CompiledCondition[], key: readonly CompiledCondition[]): RowSpace {
+  /** `caller` resolves policy variables in condition values; a row whose conditions use them gets a space of its own. */
+  spaceOf(table: readonly CompiledCondition[], key: readonly CompiledCondition[], caller?: { id: string; variables: () => VariableLookup }): RowSpace {
     if (table.length === 0 && key.length === 0) return EMPTY;
-    const id = `${this.idsOf(table)}|${this.idsOf(key)}`;
+    const own = caller && (table.some((c) => c.usesVariables) || key.some((c) => c.usesVariables));
+    const id = `${this.idsOf(table)}|${this.idsOf(key)}${own ? `|${caller.id}` : ''}`;
     let found = this.#spaces.get(id);
     if (!found) {
-      const space = requestSpaceOf([...table, ...key]);
+      const space = requestSpaceOf([...table, ...key], own ? caller.variables() : undefined);
       const positions = (list: readonly CompiledCondition[]) => space.flatMap((k, i) => (list.some((c) => c.keyLower === k.lower) ? [i] : []));
       found = { space, tableKeys: positions(table), keyKeys: positions(key) };
       if (this.#spaces.size > 4096) this.#spaces.clear();

@@ -5,7 +5,7 @@
 // conditional only when some context allows the read and another denies it. Words are built when first read.
 import type { GrantListEntry } from '@aws-sdk/client-kms';
 import {
-  dependentConditions, explain, isServiceLinkedRole, readsCaller, resourceControlsFor, sameStatementsForActions, serviceControlsFor, type CompiledCondition, type Decision, type EvaluationResult, type NamedPolicy,
+  callerVariables, dependentConditions, explain, isServiceLinkedRole, readsCaller, resourceControlsFor, sameStatementsForActions, serviceControlsFor, type CompiledCondition, type Decision, type EvaluationResult, type NamedPolicy,
   type StatementRef,
 } from '../policy';
 import type { AlikePrincipals, LockRequest } from './alike';
@@ -136,7 +136,7 @@ export class ReportBuilder {
     const keySet = this.#fixedKeyLock || this.facts.encryption === 'aws-owned' ? undefined : this.policySet(entry, 'key');
     const tableConditions = this.conditionsOf(tableSet, 'table');
     const keyConditions = keySet ? this.conditionsOf(keySet, 'key') : NONE;
-    const rowSpace = this.rowContexts.spaceOf(tableConditions, keyConditions);
+    const rowSpace = this.rowContexts.spaceOf(tableConditions, keyConditions, { id: entry.arn, variables: () => callerVariables(entry.arn, entry.userId, base.table) });
     const space = rowSpace.space;
     const count = Math.min(contextCount(space), MAX_CONTEXTS);
     // Organization policies that read the caller, or that a service-linked role escapes, keep principals apart.

@@ -31,3 +31,6 @@ export { conditionHolds, type CompiledCondition } from './conditions';
 export { parseCidr, parseIp, cidrContains, type Cidr } from './ip';
 export { parseDate } from './operators';
 export { RCP_SERVICES, isServiceLinkedRole, resourceControlsFor, serviceControlsFor, type OrganizationView } from './organization';
+export { callerVariables } from './context';
+export { resolvedValue } from './variables';
+export type { VariableLookup } from './context-types';

@@ -197,3 +197,26 @@ describe('request contexts AWS never sends', () => {
     assert.equal(row.opensWhen, 'only when aws:MultiFactorAuthAge is below 3600');
   });
 });
+
+describe('conditions with policy variables', () => {
+  test(`dynamodb:LeadingKeys limited to \${aws:userid}: the caller's own id is a value that opens, never guessed away (${PAGE.globalKeys})`, () => {
+    const b = new SnapshotBuilder();
+    const user = b.user('own-items', {
+      inline: {
+        OwnItems: doc(
+          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: TABLE_ARN, Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:userid}'] } } },
+          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY_ARN },
+        ),
+      },
+    });
+    b.key();
+    b.table({ keyArn: KEY_ARN });
+    const snapshot = b.build();
+    const userId = snapshot.authorizationDetails.UserDetailList.find((u) => u.Arn === user)?.UserId ?? '';
+    const row = rowOf(whoCan(snapshot, TABLE_ARN), user);
+    assert.equal(row.read, 'conditional');
+    assert.deepEqual(row.conditions, ['dynamodb:LeadingKeys']);
+    assert.match(row.opensWhen ?? '', new RegExp(`"${userId}"`));
+    assert.doesNotMatch(row.opensWhen ?? '', /another value"? and|holds another value$/);
+  });
+});
