@@ -28,6 +28,8 @@ export interface PrincipalAccessReport {
   tables: TableAccess[];
   notEvaluated: string[];
   missing: MissingData[];
+  /** The account's organization, when its SCPs and RCPs were evaluated. */
+  organization?: AccessReport['organization'];
 }
 
 export interface WhatCanReadOptions {
@@ -82,8 +84,10 @@ export function whatCanRead(snapshot: AccountSnapshot, principal: string, option
   const byPrincipal = new Map<string, TableAccess[]>(asked.principals.map((p) => [p, []]));
   const notEvaluated = new Set<string>();
   const missing = new Map<string, MissingData>();
+  let organization: AccessReport['organization'];
   for (const table of tableArns(snapshot, options.tables)) {
     const report = whoCan(snapshot, table, { principals: asked.principals });
+    organization ??= report.organization;
     for (const row of report.rows) byPrincipal.get(row.principal)?.push(entryOf(report, row));
     for (const note of report.notEvaluated) notEvaluated.add(note);
     for (const m of report.missing) missing.set(`${m.action}|${m.what}`, m);
@@ -100,5 +104,6 @@ export function whatCanRead(snapshot: AccountSnapshot, principal: string, option
     missing: [...missing.values()],
   };
   if (asked.members) result.members = asked.members;
+  if (organization) result.organization = organization;
   return result;
 }
