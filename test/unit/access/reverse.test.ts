@@ -60,6 +60,18 @@ describe('what can a principal read', () => {
     ]);
   });
 
+  test(`the status bar's identity may be a role session: it reads as its role, with the session's unknowns named (${PAGE.keyPolicies})`, () => {
+    const b = new SnapshotBuilder();
+    b.role('reader', { managed: [b.awsManaged('AmazonDynamoDBReadOnlyAccess')] });
+    b.table({ name: 'owned-table' });
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/reader/alice`;
+    const report = whatCanRead(b.build(), session);
+    assert.equal(report.kind, 'assumed-role');
+    assert.equal(report.name, 'reader/alice');
+    assert.deepEqual(report.tables.map((t) => [t.tableName, t.row.read]), [['owned-table', 'allowed']]);
+    assert.ok(report.tables[0].row.unknowns.some((u) => /session policies and session tags/.test(u)));
+  });
+
   test('only the tables asked for; a group not in the snapshot is an error that names the groups there are', () => {
     const { snapshot, outsider, other } = labAccount();
     const report = whatCanRead(snapshot, outsider, { tables: [other] });
