@@ -1,4 +1,17 @@
 import type { ConnectionTarget } from '../aws/types';
+import { isSandboxTarget } from './local-sandbox';
+
+/** How a person names the sandbox's administrator, the identity KMS Lab uses in the local sandbox. */
+export const SANDBOX_ADMIN_NAME = 'Local sandbox (admin)';
+
+/**
+ * A person's name for the identity a target signs in as: the profile's name, "Local sandbox (admin)", the lab user's
+ * name. (describeTarget names the connection, as the status bar shows it.)
+ */
+export function identityName(target: ConnectionTarget): string {
+  if (isSandboxTarget(target)) return SANDBOX_ADMIN_NAME;
+  return describeTarget(target);
+}
 
 export function describeTarget(target: ConnectionTarget): string {
   switch (target.kind) {

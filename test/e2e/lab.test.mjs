@@ -74,14 +74,16 @@ describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
       await page.waitForFunction(() => [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some((r) => (r.textContent ?? '').includes('3. Add an item') && (r.getAttribute('aria-label') ?? '').includes('done')), undefined, { timeout: UI_TIMEOUT });
       await runFromTree('4. Create the test user');
       await runFromTree('5. Read as the test user');
-      await treeRow('Observed: denied (AccessDeniedException)').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-      await treeRow('Predicted: denied').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      // The lesson: the table lock open, the key lock shut, then what AWS said.
+      await treeRow('Table lock: open').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await treeRow('Key lock: shut').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await treeRow('Observed: refused (AccessDeniedException)').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       await treeRow('Observed and predicted agree').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
       // The tree re-renders once more after the step (its state is read again): hover until the tooltip shows.
       const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'kms:Decrypt' });
       for (let attempt = 1; ; attempt++) {
         await page.mouse.move(900, 700);
-        await treeRow('Predicted: denied').first().hover();
+        await treeRow('Key lock: shut').first().hover();
         try {
           await hover.first().waitFor({ state: 'visible', timeout: 5000 });
           break;
