@@ -159,13 +159,22 @@ export class Lab {
     return this.checking;
   }
 
+  /** Checks until nothing is pending. A failed round (no profile, endpoint down) fails the callers only if it was the last. */
   private async checkPending(): Promise<void> {
+    let failure: unknown;
     try {
       while (this.pending.size > 0) {
         const generation = this.generation;
         const ids = [...this.pending];
         this.pending.clear();
-        const ctx = await this.requireContext();
+        let ctx: LabContext;
+        try {
+          ctx = await this.requireContext();
+          failure = undefined;
+        } catch (error) {
+          failure = error;
+          continue;
+        }
         const results = await Promise.all(ids.map(async (id) => [id, await this.checkOne(ctx, stepById(id))] as const));
         if (generation !== this.generation) continue;
         for (const [id, status] of results) {
@@ -175,9 +184,7 @@ export class Lab {
         if (ids.length === LAB_STEPS.length) this.everyStepChecked = true;
         this.fire();
       }
-    } catch (error) {
-      this.pending.clear();
-      throw error;
+      if (failure !== undefined) throw failure;
     } finally {
       this.checking = undefined;
     }

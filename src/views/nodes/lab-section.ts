@@ -41,7 +41,7 @@ export class LabSection extends ResourceNode {
     const item = new vscode.TreeItem('Lab', vscode.TreeItemCollapsibleState.Expanded);
     item.iconPath = new vscode.ThemeIcon('beaker');
     item.contextValue = ContextValues.labSection;
-    item.description = this.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} steps done` : 'encrypt a table with your own key';
+    item.description = this.lab.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} steps done` : 'encrypt a table with your own key';
     item.tooltip = 'The lab "Encrypt a DynamoDB table with a customer managed KMS key". Click a step to run it.';
     return item;
   }
