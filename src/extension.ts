@@ -46,8 +46,10 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
     }),
   );
 
-  // Reading profiles touches the disk: do it after activation returns.
-  const ready = connection.initialize().catch((error: unknown) => presentError(log, 'Loading AWS profiles failed', error));
+  // Reading profiles touches the disk: do it after activation returns (not even its first synchronous part before).
+  const ready = Promise.resolve()
+    .then(() => connection.initialize())
+    .catch((error: unknown) => presentError(log, 'Loading AWS profiles failed', error));
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
