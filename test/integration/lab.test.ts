@@ -220,6 +220,12 @@ describe('the lab', function () {
     assert.ok(!((await admin.kms.send(new ListAliasesCommand({}))).Aliases ?? []).some((a) => a.AliasName === ALIAS));
     assert.equal((await admin.kms.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata!.KeyId! }))).KeyMetadata?.KeyState, 'PendingDeletion');
     assert.ok(!((await admin.iam.send(new ListUsersCommand({}))).Users ?? []).some((u) => u.UserName === USER));
+    // Its report, in full, as a Markdown document.
+    await vscode.commands.executeCommand('kmsLab.lab.showCleanupReport');
+    const report = await waitFor(() => (vscode.window.activeTextEditor?.document.languageId === 'markdown' ? vscode.window.activeTextEditor.document : undefined));
+    assert.match(report.getText(), /^# KMS Lab: clean-up report\n/);
+    assert.match(report.getText(), /## Removed\n\n- IAM user kms\\-lab\\-test\\-user/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await api.lab.refresh();
     assert.equal(view(api, 'cleanUp').status.state, 'done');
     assert.equal(view(api, 'createKey').status.state, 'todo');
