@@ -1,8 +1,6 @@
 import type { ConnectionTarget } from '../aws/types';
+import { SANDBOX_ADMIN_NAME } from '../session/identity-names';
 import { isSandboxTarget } from './local-sandbox';
-
-/** How a person names the sandbox's administrator, the identity KMS Lab uses in the local sandbox. */
-export const SANDBOX_ADMIN_NAME = 'Local sandbox (admin)';
 
 /**
  * A person's name for the identity a target signs in as: the profile's name, "Local sandbox (admin)", the lab user's
