@@ -14,7 +14,7 @@ describe('the lab in the UI', { timeout: 6 * 60_000 }, () => {
 
   before(async () => {
     // No AWS profile at all: KMS Lab starts the local sandbox. A first start opens the walkthrough, as `npm start` does.
-    workbench = await launchWorkbench({ name: 'ui-lab', settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true } });
+    workbench = await launchWorkbench({ name: 'ui-lab', settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true }, viewport: { width: 1800, height: 1000 } });
     page = workbench.page;
   }, { timeout: 3 * 60_000 });
 
