@@ -13,7 +13,7 @@ import { isSandboxTarget } from '../status/local-sandbox';
 import { detectBackend } from './backend';
 import { LabContext, type LabServices, type ReadPredictor } from './context';
 import { exportProfile } from './export-profile';
-import { Lab } from './lab';
+import { Lab, scopeOf } from './lab';
 import { finishedMessage, OPEN_PANEL, SHOW_REPORT } from './messages';
 import { LabRecords } from './record';
 import { cleanupReportMarkdown } from './report';
@@ -160,7 +160,7 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
     const ctx = await contextFor();
     if (!ctx) return lab.refresh();
     // Refresh re-reads everything the lab shows, and every view of the account with it.
-    changes.announce({ scope: { accountId: ctx.identity.account, region: ctx.region }, changes: [{ kind: 'everything', reason: 'refresh' }], source: 'Lab: Refresh' });
+    changes.announce({ scope: scopeOf(ctx), changes: [{ kind: 'everything', reason: 'refresh' }], source: 'Lab: Refresh' });
     return lab.refresh();
   });
   registerCommand(context, log, Commands.labOpenWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false));

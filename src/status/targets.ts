@@ -1,15 +1,4 @@
 import type { ConnectionTarget } from '../aws/types';
-import { SANDBOX_ADMIN_NAME } from '../session/identity-names';
-import { isSandboxTarget } from './local-sandbox';
-
-/**
- * A person's name for the identity a target signs in as: the profile's name, "Local sandbox (admin)", the lab user's
- * name. (describeTarget names the connection, as the status bar shows it.)
- */
-export function identityName(target: ConnectionTarget): string {
-  if (isSandboxTarget(target)) return SANDBOX_ADMIN_NAME;
-  return describeTarget(target);
-}
 
 export function describeTarget(target: ConnectionTarget): string {
   switch (target.kind) {
