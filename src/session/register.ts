@@ -5,9 +5,10 @@ import type { ConnectionTarget } from '../aws/types';
 import { errorMessage } from '../notify';
 import type { Connection } from '../status/connection';
 import { AccountChanges, describeChanges, type AccountScope } from './account-changes';
+import { ReturnWatch } from './return-watch';
 
-/** Coming back to VS Code re-checks what is shown, at most this often. */
-const OUTSIDE_CHECK_MS = 5_000;
+/** Coming back to VS Code after this long away re-checks what is shown (a quick glance elsewhere does not). */
+const AWAY_MS = 10_000;
 
 /** Where the status bar's profile works: its region, and its account once sts:GetCallerIdentity has answered. */
 export function connectionScope(connection: Connection): AccountScope | undefined {
@@ -20,7 +21,7 @@ export function connectionScope(connection: Connection): AccountScope | undefine
 export function registerAccountChanges(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection): AccountChanges {
   const changes = new AccountChanges((error) => log.error(`A view failed to follow an account change: ${errorMessage(error)}`));
   let previous: ConnectionTarget | undefined = connection.target;
-  let lastOutsideCheck = 0;
+  const returns = new ReturnWatch(AWAY_MS);
   context.subscriptions.push(
     changes.subscribe((event) => log.info(`Account changed: ${describeChanges(event)}`)),
     connection.onDidChangeTarget((target) => {
@@ -31,8 +32,7 @@ export function registerAccountChanges(context: vscode.ExtensionContext, log: vs
     // The console, the CLI or a colleague may have changed the account while VS Code was in the background.
     vscode.window.onDidChangeWindowState((state) => {
       const scope = connectionScope(connection);
-      if (!state.focused || !scope || Date.now() - lastOutsideCheck < OUTSIDE_CHECK_MS) return;
-      lastOutsideCheck = Date.now();
+      if (!returns.focusChanged(state.focused) || !scope) return;
       connection.session?.invalidate();
       changes.announce({ scope, changes: [{ kind: 'everything', reason: 'outside' }], source: 'the window got the focus back' });
     }),
