@@ -74,6 +74,11 @@ describe('the lab', function () {
     api = await getKmsLabApi();
   });
 
+  // Step 3 opens the table panel: none is left open for the tests that follow.
+  after(async () => {
+    await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview));
+  });
+
   it('lab: the test user is denied before the grant and reads after it', async () => {
     const picks = stubQuickPick(['Local sandbox', region]);
     await vscode.commands.executeCommand('kmsLab.switchProfile');
