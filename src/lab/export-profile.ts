@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { configFilePaths } from '../aws/profiles';
 import type { StaticCredentials } from '../aws/types';
-import { StepCancelled } from './cancel';
+import { CancelledError } from '../cancellation';
 
 interface ExportRequest {
   userName: string;
@@ -59,7 +59,7 @@ export async function exportProfile(request: ExportRequest): Promise<void> {
     ignoreFocusOut: true,
     validateInput: (value) => (PROFILE_NAME.test(value) ? undefined : 'Use 1–64 letters, digits or . + @ _ -'),
   });
-  if (name === undefined) throw new StepCancelled();
+  if (name === undefined) throw new CancelledError();
   const [config, credentials] = await Promise.all([readText(configFile), readText(credentialsFile)]);
   const exists = hasSection(credentials, `[${name}]`) || hasSection(config, `[profile ${name}]`);
   const action = exists ? 'Replace Profile' : 'Write Profile';
@@ -74,7 +74,7 @@ export async function exportProfile(request: ExportRequest): Promise<void> {
     },
     action,
   );
-  if (confirmed !== action) throw new StepCancelled();
+  if (confirmed !== action) throw new CancelledError();
   const configBody = [`region = ${request.region}`, ...(request.endpoint ? [`endpoint_url = ${request.endpoint}`] : [])];
   const credentialsBody = [`aws_access_key_id = ${request.credentials.accessKeyId}`, `aws_secret_access_key = ${request.credentials.secretAccessKey}`];
   await writePrivate(credentialsFile, withSection(credentials, `[${name}]`, credentialsBody));
