@@ -1,0 +1,36 @@
+// The sandbox's CloudTrail endpoint (awsJson1_1, CloudTrail_20131101.<Op>): LookupEvents over the recorded events,
+// authorized by cloudtrail:LookupEvents in the caller's identity policies (it has no resource-level permissions).
+import { accessDeniedMessage, evaluate } from '../../policy';
+import type { IdentityDirectory, JsonService, RequestContext } from '../contracts';
+import { globalConditions, principalPolicies } from '../request-conditions';
+import { cloudTrailError } from './errors';
+import { lookupEvents } from './lookup';
+import type { EventStore } from './store';
+
+export class CloudTrailService implements JsonService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly directory: IdentityDirectory,
+  ) {}
+
+  async handle(operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> {
+    if (operation !== 'LookupEvents') throw cloudTrailError.unknownOperation(operation);
+    this.authorize(ctx, `cloudtrail:${operation}`);
+    return lookupEvents(this.store, input);
+  }
+
+  private authorize(ctx: RequestContext, action: string): void {
+    if (ctx.caller.kind === 'root') return;
+    const facts = this.directory.principalFacts(ctx.caller);
+    const result = evaluate({
+      principal: ctx.caller.arn,
+      userId: ctx.caller.userId,
+      action,
+      resource: '*',
+      context: globalConditions(ctx, facts),
+      ...principalPolicies(facts),
+      now: ctx.now,
+    });
+    if (result.decision !== 'allowed') throw cloudTrailError.accessDenied(accessDeniedMessage(result) ?? `User: ${ctx.caller.arn} is not authorized to perform: ${action}`);
+  }
+}
