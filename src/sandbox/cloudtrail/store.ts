@@ -177,11 +177,17 @@ export class EventStore {
   }
 
   private settleWrites(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.waiters.push({ resolve });
-      this.writing ??= this.writeLoop().finally(() => {
-        this.writing = undefined;
-      });
+    const settled = new Promise<void>((resolve) => this.waiters.push({ resolve }));
+    this.startWriting();
+    return settled;
+  }
+
+  private startWriting(): void {
+    if (this.writing) return;
+    this.writing = this.writeLoop().finally(() => {
+      this.writing = undefined;
+      // A waiter that came after the loop's last check (a resolved waiter's continuation runs first) still needs it.
+      if (this.waiters.length > 0) this.startWriting();
     });
   }
 
