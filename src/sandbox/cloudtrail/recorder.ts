@@ -158,6 +158,7 @@ export class Trail implements DynamoDbKmsCalls {
   }
 
   private async recordCall(service: TrailServiceName, operation: string, request: Request | undefined, ctx: RequestContext, outcome: Outcome): Promise<void> {
+    let changed = false;
     if (request) {
       const failure = outcome.error === undefined ? undefined : errorOf(service, outcome.error);
       const output = outcome.result as Record<string, unknown> | undefined;
@@ -172,9 +173,10 @@ export class Trail implements DynamoDbKmsCalls {
         requestID: ctx.requestId,
         resources: resourcesOf(service, request.names, output, failure?.errorMessage, ctx),
       });
+      changed = !failure && !isReadOnly(operation);
     }
     // Also covers the events DynamoDB's KMS calls added during this request.
-    await this.store.settled();
+    await this.store.settled({ sync: changed });
   }
 
   private common(ctx: RequestContext, service: TrailServiceName, operation: string) {

@@ -2,12 +2,14 @@
 //
 //   const store = await EventStore.open(file, { maxEvents: 25_000 });
 //   store.append(record);          // at once in memory (LookupEvents sees it)
-//   await store.settled();         // everything appended so far is on disk (fdatasync), as an acknowledged call needs
+//   await store.settled();         // everything appended so far is in the file, as an acknowledged call needs
+//   await store.settled({ sync: true }); // and fdatasync'ed
 //
 // Bounded: events older than the retention (90 days) and the oldest beyond maxEvents are dropped; the file is
 // rewritten atomically once enough have been dropped. A torn last line (a crash mid-append) is ignored and cut away.
 import { promises as fs } from 'node:fs';
-import { SECRET_FILE_MODE, removeStaleTemporaries, writeFileAtomic } from '../storage/atomic-file';
+import { removeStaleTemporaries } from '../storage/atomic-file';
+import { EventFile } from './event-file';
 import type { CloudTrailRecord } from './record';
 import { resourceNamesOf } from './resources';
 import { usernameOf } from './record';
@@ -63,32 +65,31 @@ function parseLine(line: string): StoredEvent | undefined {
   }
 }
 
-interface Waiter {
-  resolve: () => void;
-}
-
 export class EventStore {
   /** Oldest first from `first` on, ordered by time; events of the same second in the order they were recorded. */
   private events: StoredEvent[];
   /** Events before this index are dropped (the array is compacted now and then, not on every drop). */
   private first = 0;
   private readonly byId = new Map<string, StoredEvent>();
+  private readonly file: EventFile;
+  /** Lines recorded, not yet written. */
   private queued: string[] = [];
-  private waiters: Waiter[] = [];
-  private writing: Promise<void> | undefined;
-  private handle: fs.FileHandle | undefined;
+  /** A compaction in flight: writes wait for it. */
+  private replacing: Promise<void> | undefined;
   private droppedSinceRewrite = 0;
   private rewriteNeeded: boolean;
+  private syncTimer: NodeJS.Timeout | undefined;
   private readonly maxEvents: number;
   private readonly retentionMs: number;
   private readonly now: () => Date;
 
   private constructor(
-    readonly file: string,
+    readonly path: string,
     events: StoredEvent[],
     rewriteNeeded: boolean,
     private readonly options: EventStoreOptions,
   ) {
+    this.file = new EventFile(path);
     this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.retentionMs = (options.retentionDays ?? RETENTION_DAYS) * DAY_MS;
     this.now = options.now ?? (() => new Date());
@@ -116,7 +117,7 @@ export class EventStore {
     }
     events.sort((a, b) => a.time - b.time);
     const store = new EventStore(file, events, damaged, options);
-    if (store.rewriteNeeded) await store.settleWrites();
+    await store.settled({ sync: true });
     return store;
   }
 
@@ -131,7 +132,11 @@ export class EventStore {
     return this.events[this.first + index]!;
   }
 
-  /** Records an event; LookupEvents sees it at once. settled() says when it is on disk. */
+  byEventId(id: string): StoredEvent | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Records an event; LookupEvents sees it at once. settled() writes it. */
   append(record: CloudTrailRecord): void {
     const line = JSON.stringify(record);
     const event = toStored(record, line);
@@ -144,20 +149,36 @@ export class EventStore {
     this.dropOld();
   }
 
-  /** Resolves once every event appended so far is on disk (or its write failed and was logged). */
-  settled(): Promise<void> {
-    if (this.queued.length === 0 && !this.rewriteNeeded && !this.writing) return Promise.resolve();
-    return this.settleWrites();
-  }
-
-  byEventId(id: string): StoredEvent | undefined {
-    return this.byId.get(id);
+  /**
+   * Writes every event recorded so far to the file (a process crash cannot lose it once this resolves). `sync` also
+   * waits for fdatasync (nor can a power loss): for the events of calls that changed something, whose change is
+   * synced too; the others are synced within a second. A failed write is logged, never thrown: the call it records
+   * has happened.
+   */
+  async settled(options: { sync?: boolean } = {}): Promise<void> {
+    while (this.replacing) await this.replacing;
+    try {
+      if (this.rewriteNeeded) await this.compact();
+      else if (this.queued.length > 0) {
+        const text = this.queued.join('\n') + '\n';
+        this.queued = [];
+        this.file.append(text);
+      }
+      if (options.sync) await this.file.sync();
+      else this.syncSoon();
+    } catch (error) {
+      this.options.log?.(`cloudtrail: could not write ${this.path}: ${(error as Error).message}`);
+      // The file may end in a partial line: the next write replaces it with what memory holds.
+      this.rewriteNeeded = true;
+      this.queued = [];
+    }
   }
 
   async close(): Promise<void> {
-    await this.settled();
-    await this.handle?.close().catch(() => undefined);
-    this.handle = undefined;
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    await this.settled({ sync: true });
+    this.file.close();
   }
 
   private dropOld(): void {
@@ -176,47 +197,8 @@ export class EventStore {
     if (this.droppedSinceRewrite >= Math.max(1, Math.floor(this.maxEvents / 4))) this.rewriteNeeded = true;
   }
 
-  private settleWrites(): Promise<void> {
-    const settled = new Promise<void>((resolve) => this.waiters.push({ resolve }));
-    this.startWriting();
-    return settled;
-  }
-
-  private startWriting(): void {
-    if (this.writing) return;
-    this.writing = this.writeLoop().finally(() => {
-      this.writing = undefined;
-      // A waiter that came after the loop's last check (a resolved waiter's continuation runs first) still needs it.
-      if (this.waiters.length > 0) this.startWriting();
-    });
-  }
-
-  private async writeLoop(): Promise<void> {
-    while (this.waiters.length > 0) {
-      const batch = this.waiters;
-      this.waiters = [];
-      try {
-        if (this.rewriteNeeded) await this.rewrite();
-        else if (this.queued.length > 0) await this.appendQueued();
-      } catch (error) {
-        this.options.log?.(`cloudtrail: could not write ${this.file}: ${(error as Error).message}`);
-        // The file may end in a partial line: the next write replaces it with what memory holds.
-        this.rewriteNeeded = true;
-        this.queued = [];
-      }
-      for (const waiter of batch) waiter.resolve();
-    }
-  }
-
-  private async appendQueued(): Promise<void> {
-    const text = this.queued.join('\n') + '\n';
-    this.queued = [];
-    this.handle ??= await fs.open(this.file, 'a', SECRET_FILE_MODE);
-    await this.handle.write(text);
-    await this.handle.datasync();
-  }
-
-  private async rewrite(): Promise<void> {
+  /** Replaces the file with the kept events (the queued ones among them). */
+  private compact(): Promise<void> {
     this.rewriteNeeded = false;
     this.droppedSinceRewrite = 0;
     this.queued = [];
@@ -224,8 +206,18 @@ export class EventStore {
       .slice(this.first)
       .map((event) => `${event.line}\n`)
       .join('');
-    await this.handle?.close().catch(() => undefined);
-    this.handle = undefined;
-    await writeFileAtomic(this.file, text, SECRET_FILE_MODE);
+    this.replacing = this.file.replace(text).finally(() => {
+      this.replacing = undefined;
+    });
+    return this.replacing;
+  }
+
+  private syncSoon(): void {
+    if (this.syncTimer || !this.file.dirty) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      void this.settled({ sync: true });
+    }, 1000);
+    this.syncTimer.unref();
   }
 }
