@@ -19,8 +19,8 @@ export interface SandboxOptions {
   region?: string;
   accountId?: string;
   log?: (line: string) => void;
-  /** The CloudTrail event history's bounds: default 25,000 events and 90 days. */
-  trail?: { maxEvents?: number; retentionDays?: number };
+  /** The CloudTrail event history's bounds (default 25,000 events, 90 days), and LookupEvents' rate limit (none). */
+  trail?: { maxEvents?: number; retentionDays?: number; lookupsPerSecond?: number };
 }
 
 export interface RunningSandbox {

@@ -8,6 +8,7 @@ export const cloudTrailError = {
   invalidNextToken: () => new AwsError('InvalidNextTokenException', 'Invalid NextToken: it is malformed, or was issued for different lookup parameters.'),
   invalidEventCategory: (value: unknown) => new AwsError('InvalidEventCategoryException', `EventCategory ${JSON.stringify(value)} is not valid; the only category is "insight".`),
   serialization: (message: string) => new AwsError('SerializationException', message),
+  throttling: () => new AwsError('ThrottlingException', 'Rate exceeded'),
   accessDenied: (message: string) => new AwsError('AccessDeniedException', message),
   unknownOperation: (operation: string) => new AwsError('UnknownOperationException', `Operation ${operation} is not supported by the sandbox's CloudTrail.`),
 };

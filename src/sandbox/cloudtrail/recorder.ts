@@ -23,6 +23,8 @@ export const DYNAMODB_SERVICE = 'dynamodb.amazonaws.com';
 export interface TrailOptions extends Pick<EventStoreOptions, 'maxEvents' | 'retentionDays' | 'log' | 'now'> {
   dataDir: string;
   directory: IdentityDirectory;
+  /** Throttle LookupEvents as AWS does (2 a second); unlimited when absent. */
+  lookupsPerSecond?: number;
 }
 
 /** Anything that serves calls as the front hands them over: KMS, DynamoDB, CloudTrail (JSON) or IAM, STS (query). */
@@ -96,13 +98,17 @@ function dynamoDbKmsParameters(operation: string, keyArn: string, encryptionCont
 export class Trail implements DynamoDbKmsCalls {
   readonly service: CloudTrailService;
 
-  private constructor(readonly store: EventStore, directory: IdentityDirectory) {
-    this.service = new CloudTrailService(store, directory);
+  private constructor(
+    readonly store: EventStore,
+    directory: IdentityDirectory,
+    lookupsPerSecond: number | undefined,
+  ) {
+    this.service = new CloudTrailService(store, directory, lookupsPerSecond);
   }
 
   static async open(options: TrailOptions): Promise<Trail> {
     const store = await EventStore.open(path.join(options.dataDir, EVENTS_FILE), options);
-    return new Trail(store, options.directory);
+    return new Trail(store, options.directory, options.lookupsPerSecond);
   }
 
   /** The same service, its calls recorded: each call answers only after its events are durable. */
