@@ -157,6 +157,9 @@ export class Trail implements DynamoDbKmsCalls {
       requestID: randomUUID(),
       resources: [{ accountId: ctx.accountId, type: KMS_KEY_TYPE, ARN: key.arn }],
     });
+    // Once its grant is in place, DynamoDB generates the table's data key under the KMS key (the sandbox's table key
+    // is sealed right after, without asking again).
+    if (operation === 'CreateGrant' && !failure) this.kmsCallForDynamoDb(ctx, 'GenerateDataKey', key, encryptionContext, decision);
   }
 
   close(): Promise<void> {

@@ -185,13 +185,42 @@ describe("DynamoDB's KMS calls on a caller's behalf", () => {
     assert.equal(allowed[0]!.record.requestParameters.encryptionContext['aws:dynamodb:tableName'], 'books');
   });
 
-  test("creating the table: DynamoDB's DescribeKey and CreateGrant for the admin, the admin's writes as Decrypt", () => {
+  test("creating the table: DynamoDB's DescribeKey, CreateGrant and GenerateDataKey for the admin, its write as Decrypt", () => {
     const admin = onBehalf().filter((event) => event.Username === 'admin');
-    const names = admin.map((event) => event.EventName).reverse();
-    assert.deepEqual(names.slice(0, 2), ['DescribeKey', 'CreateGrant']);
-    assert.ok(names.slice(2).every((name) => name === 'Decrypt') && names.length === 3, `then the PutItem's Decrypt: ${names.join(', ')}`);
+    assert.deepEqual(admin.map((event) => event.EventName).reverse(), ['DescribeKey', 'CreateGrant', 'GenerateDataKey', 'Decrypt']);
     const grant = admin.find((event) => event.EventName === 'CreateGrant')!.record;
     assert.equal(grant.requestParameters.granteePrincipal, `dynamodb.${sb.region}.amazonaws.com`);
+    assert.deepEqual(grant.requestParameters.constraints.encryptionContextSubset, { 'aws:dynamodb:tableName': 'books', 'aws:dynamodb:subscriberId': sb.accountId });
+    const generate = admin.find((event) => event.EventName === 'GenerateDataKey')!.record;
+    assert.deepEqual(generate.requestParameters, {
+      keyId: keyArn,
+      keySpec: 'AES_256',
+      encryptionContext: { 'aws:dynamodb:tableName': 'books', 'aws:dynamodb:subscriberId': sb.accountId },
+    });
+  });
+
+  test('a table under a disabled key: the grant DynamoDB asks for is refused with DisabledException, and no data key follows', async () => {
+    const config = { endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials, maxAttempts: 1 };
+    const kms = new KMSClient(config);
+    const disabled = (await kms.send(new CreateKeyCommand({ Description: 'disabled' }))).KeyMetadata!.Arn!;
+    const { DisableKeyCommand } = await import('@aws-sdk/client-kms');
+    await kms.send(new DisableKeyCommand({ KeyId: disabled }));
+    await assert.rejects(
+      new DynamoDBClient(config).send(
+        new CreateTableCommand({
+          TableName: 'never',
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: disabled },
+        }),
+      ),
+    );
+    const made = (await lookupAll(trailClient(sb, sb.credentials), { AttributeKey: 'ResourceName', AttributeValue: disabled })).filter(
+      (event) => event.record.userIdentity.invokedBy === 'dynamodb.amazonaws.com',
+    );
+    assert.deepEqual(made.map((event) => [event.EventName, event.record.errorCode]).reverse(), [['DescribeKey', undefined], ['CreateGrant', 'DisabledException']]);
+    assert.equal(made[0]!.record.errorMessage, `${disabled} is disabled.`);
   });
 });
 
