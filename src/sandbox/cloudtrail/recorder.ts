@@ -2,7 +2,7 @@
 // selects them), and so does each KMS call DynamoDB makes on a caller's behalf. A call is acknowledged only once its
 // events are on disk.
 //
-//   const trail = await Trail.open({ dataDir, accountId, region, directory });
+//   const trail = await Trail.open({ dataDir, directory });
 //   const kms = trail.recording('kms', kmsService);       // a service whose calls are recorded
 //   trail.service                                          // LookupEvents
 import { randomUUID } from 'node:crypto';
