@@ -8,3 +8,6 @@ export { whatCanRead, type PrincipalAccessReport, type TableAccess, type WhatCan
 export { saveSnapshot, loadSnapshot } from './snapshot-file';
 export { decodePolicyDocument } from './documents';
 export { grantPermits, constraintsHold, isGrantee } from './grants';
+export * from './activity-types';
+export { summarizeActivity, tableNameOf, activityKindOf, principalOf, toActivityEntry } from './activity';
+export { joinActivity, flagWords } from './activity-join';

@@ -2,6 +2,7 @@
 // No vscode import anywhere under src/sandbox.
 import type { OrganizationView } from '../policy/organization';
 import type { ConditionContext, NamedPolicy } from '../policy/types';
+import type { DynamoDbKmsCalls } from './cloudtrail/recorder';
 
 /** The authenticated caller of one request, resolved from its SigV4 access key. */
 export interface Caller {
@@ -30,6 +31,8 @@ export interface RequestContext {
   accountId: string;
   requestId: string;
   sourceIp: string;
+  /** The User-Agent header, as CloudTrail records it. */
+  userAgent?: string;
   now: Date;
 }
 
@@ -85,6 +88,8 @@ export interface DataServicesOptions {
   region: string;
   accountId: string;
   directory: IdentityDirectory;
+  /** Told of each KMS call DynamoDB makes for a caller (CloudTrail records it). */
+  dynamoDbKmsCalls?: DynamoDbKmsCalls;
 }
 
 /** KMS and DynamoDB, built together because DynamoDB asks KMS about each table's key. */

@@ -3,6 +3,7 @@
 //   new KMSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.admin });
 import path from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
+import { Trail } from './cloudtrail';
 import { createDataServices } from './data-services';
 import { openOrganization } from './organizations';
 import { createRequestListener } from './server/front';
@@ -19,6 +20,8 @@ export interface SandboxOptions {
   region?: string;
   accountId?: string;
   log?: (line: string) => void;
+  /** The CloudTrail event history's bounds (default 25,000 events, 90 days), and LookupEvents' rate limit (none). */
+  trail?: { maxEvents?: number; retentionDays?: number; lookupsPerSecond?: number };
 }
 
 export interface RunningSandbox {
@@ -52,7 +55,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   await prepareDataDir(dataDir);
   const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
   const organization = await openOrganization(dataDir, account.accountId, account.directory);
-  const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
+  const trail = await Trail.open({ dataDir, directory: account.directory, log: options.log, ...options.trail });
+  const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory, dynamoDbKmsCalls: trail });
+  const served = {
+    kms: trail.recording('kms', data.kms),
+    dynamodb: trail.recording('dynamodb', data.dynamodb),
+    cloudtrail: trail.recording('cloudtrail', trail.service),
+    organizations: trail.recording('organizations', organization.service),
+  };
   let server;
   try {
     server = await listen(
@@ -60,15 +70,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         accountId: account.accountId,
         region: account.region,
         credentials: account.credentials,
-        query: { iam: account.iam, sts: account.sts },
-        json: async (service) => (service === 'organizations' ? organization.service : data[service]),
+        query: { iam: trail.recording('iam', account.iam), sts: trail.recording('sts', account.sts) },
+        json: async (service) => served[service],
         log: options.log,
       }),
       host,
       port,
     );
   } catch (error) {
-    await data.close();
+    await Promise.all([data.close(), trail.close()]);
     throw new Error(`Could not listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
   }
 
@@ -82,7 +92,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     region: account.region,
     accountId: account.accountId,
     admin: account.admin,
-    stop: () => (stopping ??= server.close().then(() => Promise.all([data.close(), account.flush(), organization.flush()])).then(() => undefined)),
+    stop: () =>
+      (stopping ??= server
+        .close()
+        .then(() => Promise.all([data.close(), account.flush(), organization.flush(), trail.close()]))
+        .then(() => undefined)),
   };
 }
 

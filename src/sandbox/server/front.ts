@@ -99,6 +99,7 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
       accountId: options.accountId,
       requestId,
       sourceIp: request.sourceIp,
+      userAgent: headers['user-agent'],
       now,
     };
 
