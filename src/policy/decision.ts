@@ -3,10 +3,11 @@
 // when a later analysis of the same request is sure to find the same (a frozen context, and no clock read without
 // `now`), and builds that analysis only when the reasons or details are read.
 import {
-  callerIndependent, callerPolicyOf, decideTally, failedCondition, frameOf, matchingOf, principalOf, readsClock, resourceMatches, resourcePolicyOf, SHARE_AFTER,
+  callerIndependent, callerPolicyOf, failedCondition, frameOf, matchingOf, principalOf, readsClock, resourceMatches, resourcePolicyOf, SHARE_AFTER,
   type Frame, type Matching, type PolicyUnderTest,
 } from './analysis';
 import { statementsForAction, type CompiledPolicy } from './compile';
+import { decideTally } from './evaluation-logic';
 import { childOf } from './memo';
 import type { Decision, EvaluationRequest } from './types';
 import { UnresolvedVariableError } from './variables';

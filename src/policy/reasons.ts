@@ -1,6 +1,7 @@
 // Reasons and details for a decision: which statements decided, and on a denial what would have allowed.
 // Built only when a caller reads them, so that deciding stays cheap.
-import { boundaryAllows, identityAllows, noAllowIn, resourceAllowsRole, sessionAllows, type Analysis, type Hit, type PolicyUnderTest } from './analysis';
+import type { Analysis, Hit, PolicyUnderTest } from './analysis';
+import { boundaryAllows, identityAllows, noAllowIn, resourceAllowsRole, sessionAllows } from './evaluation-logic';
 import type { Decision, EvaluationDetails, PolicyType, Reason, StatementRef } from './types';
 
 export function refOf(hit: Hit): StatementRef {
