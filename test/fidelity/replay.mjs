@@ -1,0 +1,132 @@
+// Replays the calls behind real AWS's recorded answers (../shared/aws-recordings, read at run time, never copied)
+// against a fresh sandbox, and reports how many recorded entries the sandbox matches, per service.
+//   node test/fidelity/replay.mjs [--only <text>] [--diff] [--json <file>] [--recordings <dir>]
+// --only keeps the scenarios whose test id contains text; --diff prints every difference.
+// Not part of npm test: it needs python3 with boto3, and the recordings outside the repository.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { differences } from './compare.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const root = path.resolve(here, '../..');
+const SERVICES = ['kms', 'dynamodb', 'iam', 'sts'];
+/** The account the recordings show; the sandbox is started with it so ARNs compare as they are. */
+const RECORDED_ACCOUNT = '111111111111';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: '' },
+    diff: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    recordings: { type: 'string', default: path.resolve(root, '../../shared/aws-recordings') },
+  },
+});
+
+function loadRecordings(dir) {
+  if (!existsSync(dir)) throw new Error(`no recordings at ${dir} (pass --recordings <dir>)`);
+  return Object.fromEntries(SERVICES.map((service) => [service, JSON.parse(readFileSync(path.join(dir, `${service}.json`), 'utf8')).scenarios]));
+}
+
+/** "tests/aws/services/kms/test_kms.py::TestKMS::test_x[p]" → "TestKMS::test_x[p]", the name the replay script uses. */
+function shortId(test) {
+  return test.split('::').slice(1).join('::');
+}
+
+async function startSandbox(workDir) {
+  const script = path.join(workDir, 'sandbox-cli.js');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'src/sandbox/cli.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+    nodePaths: [path.join(root, 'node_modules')],
+  });
+  const child = spawn(process.execPath, [script, '--data', path.join(workDir, 'data'), '--account', RECORDED_ACCOUNT], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const lines = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const lines = stdout.split('\n');
+      if (lines.length > 5) resolve(lines.slice(0, 5));
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}) before it was ready: ${stderr}`)));
+  });
+  const env = Object.fromEntries(lines.filter((line) => line.includes('=')).map((line) => line.split(/=(.*)/s).slice(0, 2)));
+  return { child, env };
+}
+
+function runScenarios(env, only) {
+  const result = spawnSync('python3', [path.join(here, 'scenarios/run.py'), only], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_CONFIG_FILE: '/nonexistent/kms-lab-fidelity-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kms-lab-fidelity-credentials',
+      ...env,
+    },
+  });
+  if (result.status !== 0) throw new Error(`the replay script failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+const recordings = loadRecordings(args.recordings);
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'kms-lab-fidelity-'));
+let sandbox;
+try {
+  sandbox = await startSandbox(workDir);
+  const answers = runScenarios(sandbox.env, args.only);
+  const report = {};
+  for (const service of SERVICES) {
+    const rows = [];
+    for (const scenario of recordings[service]) {
+      const id = shortId(scenario.test);
+      if (!id.includes(args.only)) continue;
+      const answered = answers[id];
+      for (const [entry, recorded] of Object.entries(scenario.entries)) {
+        let diff;
+        if (answered === undefined) diff = ['not replayed'];
+        else if (answered.__failed__ && !Object.hasOwn(answered, entry)) diff = [`scenario failed: ${answered.__failed__}`];
+        else if (!Object.hasOwn(answered, entry)) diff = ['entry not produced'];
+        else diff = differences(recorded, answered[entry]);
+        rows.push({ test: id, entry, matched: diff.length === 0, diff });
+      }
+    }
+    report[service] = rows;
+  }
+  let total = 0;
+  let matched = 0;
+  for (const service of SERVICES) {
+    const rows = report[service];
+    const ok = rows.filter((row) => row.matched).length;
+    total += rows.length;
+    matched += ok;
+    console.log(`${service}=${ok}/${rows.length}`);
+    if (args.diff) {
+      for (const row of rows.filter((r) => !r.matched)) {
+        console.log(`  ✗ ${row.test} ${row.entry}`);
+        for (const line of row.diff.slice(0, 12)) console.log(`      ${line}`);
+      }
+    }
+  }
+  console.log(`total=${matched}/${total}`);
+  if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2));
+} finally {
+  sandbox?.child.kill('SIGTERM');
+  await new Promise((resolve) => (sandbox ? sandbox.child.once('exit', resolve) : resolve()));
+  rmSync(workDir, { recursive: true, force: true });
+}
