@@ -16,6 +16,25 @@ const root = path.resolve(here, '../..');
 const SERVICES = ['kms', 'dynamodb', 'iam', 'sts'];
 /** The account the recordings show; the sandbox is started with it so ARNs compare as they are. */
 const RECORDED_ACCOUNT = '111111111111';
+/**
+ * Members AWS added to its answers after some recordings were made. An older recording still matches when the
+ * sandbox's answer differs from it only by these members; such entries are counted apart ("later=").
+ */
+const ADDED_LATER = [
+  {
+    // Absent from ReEncrypt (June 2025), present in DescribeKey (August 2025) and Decrypt (September 2025).
+    what: 'KMS key material ids',
+    before: '2025-08-01',
+    members: ['KeyMaterialId', 'SourceKeyMaterialId', 'DestinationKeyMaterialId'],
+  },
+];
+
+function withoutLaterMembers(answer, validated) {
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer)) return undefined;
+  const later = ADDED_LATER.filter((change) => validated < change.before).flatMap((change) => change.members);
+  if (!later.some((member) => Object.hasOwn(answer, member))) return undefined;
+  return Object.fromEntries(Object.entries(answer).filter(([member]) => !later.includes(member)));
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -103,7 +122,10 @@ try {
         else if (answered.__failed__ && !Object.hasOwn(answered, entry)) diff = [`scenario failed: ${answered.__failed__}`];
         else if (!Object.hasOwn(answered, entry)) diff = ['entry not produced'];
         else diff = differences(recorded, answered[entry]);
-        rows.push({ test: id, entry, matched: diff.length === 0, diff });
+        let later = false;
+        const older = diff.length > 0 && answered?.[entry] !== undefined ? withoutLaterMembers(answered[entry], scenario.last_validated_date) : undefined;
+        if (older && differences(recorded, older).length === 0) [diff, later] = [[], true];
+        rows.push({ test: id, entry, matched: diff.length === 0, later, diff });
       }
     }
     report[service] = rows;
@@ -115,7 +137,8 @@ try {
     const ok = rows.filter((row) => row.matched).length;
     total += rows.length;
     matched += ok;
-    console.log(`${service}=${ok}/${rows.length}`);
+    const later = rows.filter((row) => row.later).length;
+    console.log(`${service}=${ok}/${rows.length}${later ? ` (later=${later}: matched but for members AWS added after the recording)` : ''}`);
     if (args.diff) {
       for (const row of rows.filter((r) => !r.matched)) {
         console.log(`  ✗ ${row.test} ${row.entry}`);
