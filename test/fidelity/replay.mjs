@@ -94,6 +94,7 @@ function runScenarios(env, only) {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      PYTHONDONTWRITEBYTECODE: '1',
       AWS_CONFIG_FILE: '/nonexistent/kms-lab-fidelity-config',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kms-lab-fidelity-credentials',
       ...env,
