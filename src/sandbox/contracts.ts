@@ -80,6 +80,8 @@ export interface DataServicesOptions {
   region: string;
   accountId: string;
   directory: IdentityDirectory;
+  /** How long a new DynamoDB table stays CREATING (default DEFAULT_TABLE_CREATION_MS; 0: ACTIVE at once). */
+  tableCreationMs?: number;
 }
 
 /** KMS and DynamoDB, built together because DynamoDB asks KMS about each table's key. */

@@ -17,6 +17,8 @@ export interface SandboxOptions {
   host?: string;
   region?: string;
   accountId?: string;
+  /** How long a new DynamoDB table stays CREATING, in milliseconds (default 250; 0: ACTIVE at once). */
+  tableCreationMs?: number;
   log?: (line: string) => void;
 }
 
@@ -50,7 +52,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   await prepareDataDir(dataDir);
   const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
-  const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
+  const data = await createDataServices({
+    dataDir,
+    region: account.region,
+    accountId: account.accountId,
+    directory: account.directory,
+    tableCreationMs: options.tableCreationMs,
+  });
   let server;
   try {
     server = await listen(

@@ -3,7 +3,6 @@
 // ConditionCheckItem, GetItem, with dynamodb:EnclosingOperation) and every table's key through KMS, like GetItem and
 // PutItem. The items are locked together, dynalite's own logic computes each action against what is stored, and
 // all writes (with the idempotency token) go to disk in one batch, so a crash keeps all of them or none.
-import { createHash } from 'node:crypto';
 import * as dynaliteDb from 'dynalite/db';
 import { AwsError } from '../contracts';
 import type { DynamoCall } from './call';
@@ -11,6 +10,8 @@ import type { TableRecord } from './engine';
 import { RESOURCE_NOT_FOUND, dynamoError } from './errors';
 import { fineGrainedConditions, keySchemaFacts } from './fine-grained';
 import type { BatchOperation, Item, ItemRef, ItemStore } from './item-store';
+import { requestHash } from './request-hash';
+import { returnOnFailure } from './return-values';
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -120,15 +121,6 @@ export function commonParameters(input: Record<string, unknown>): { returnConsum
     throw dynamoError.validation(`1 validation error detected: Value '${String(token)}' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36`);
   }
   return { returnConsumedCapacity: returnConsumedCapacity as string | undefined, token: token as string | undefined };
-}
-
-function returnOnFailure(action: Record<string, unknown>): boolean {
-  const value = action.ReturnValuesOnConditionCheckFailure;
-  if (value === undefined || value === 'NONE') return false;
-  if (value === 'ALL_OLD') return true;
-  throw dynamoError.validation(
-    `1 validation error detected: Value '${String(value)}' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
-  );
 }
 
 async function tableOf(call: DynamoCall, tables: Map<string, TableRecord>, name: unknown): Promise<TableRecord> {
@@ -272,11 +264,6 @@ function registerFor(call: DynamoCall): TokenRegister {
     registers.set(call.engine, register);
   }
   return register;
-}
-
-function requestHash(input: Record<string, unknown>): string {
-  const { ClientRequestToken: _token, ...rest } = input;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
 export async function transactWriteItems(call: DynamoCall): Promise<Record<string, unknown>> {
