@@ -117,7 +117,8 @@ export class DynaliteEngine {
   static async open(dir: string, region: string, accountId: string, options: EngineOptions = {}): Promise<DynaliteEngine> {
     const tableCreationMs = options.tableCreationMs ?? DEFAULT_TABLE_CREATION_MS;
     if (!Number.isInteger(tableCreationMs) || tableCreationMs < 0) throw new Error(`The table creation time must be a whole number of milliseconds, got ${tableCreationMs}`);
-    const store = dynaliteDb.create({ path: dir, createTableMs: tableCreationMs, deleteTableMs: 0, updateTableMs: 0 });
+    // UpdateTable waits for its change to end (1 ms later, so the change's timestamps differ from the request's).
+    const store = dynaliteDb.create({ path: dir, createTableMs: tableCreationMs, deleteTableMs: 0, updateTableMs: 1 });
     store.tableDb.awsAccountId = accountId;
     store.tableDb.awsRegion = region;
     const cipher = new ItemCipher();
