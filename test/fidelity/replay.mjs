@@ -1,7 +1,9 @@
 // Replays the calls behind real AWS's recorded answers (../shared/aws-recordings, read at run time, never copied)
-// against a fresh sandbox, and reports how many recorded entries the sandbox matches, per service.
-//   node test/fidelity/replay.mjs [--only <text>] [--diff] [--json <file>] [--recordings <dir>]
-// --only keeps the scenarios whose test id contains text; --diff prints every difference.
+// against a fresh sandbox, and reports how many recorded entries the sandbox matches, per service, and how many of
+// the KMS tests that only assert (kms-assertions.json) hold.
+//   node test/fidelity/replay.mjs [--only <text>] [--diff] [--json <file>] [--recordings <dir>] [--source <dir>]
+// --only keeps the scenarios whose test id contains text; --diff prints every difference; --source measures another
+// copy of this repository's src/ (an earlier commit, say).
 // Not part of npm test: it needs python3 with boto3, and the recordings outside the repository.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,12 +44,15 @@ const { values: args } = parseArgs({
     diff: { type: 'boolean', default: false },
     json: { type: 'string' },
     recordings: { type: 'string', default: path.resolve(root, '../../shared/aws-recordings') },
+    source: { type: 'string', default: path.join(root, 'src') },
   },
 });
 
 function loadRecordings(dir) {
   if (!existsSync(dir)) throw new Error(`no recordings at ${dir} (pass --recordings <dir>)`);
-  return Object.fromEntries(SERVICES.map((service) => [service, JSON.parse(readFileSync(path.join(dir, `${service}.json`), 'utf8')).scenarios]));
+  const recorded = Object.fromEntries(SERVICES.map((service) => [service, JSON.parse(readFileSync(path.join(dir, `${service}.json`), 'utf8')).scenarios]));
+  recorded.kmsAssertions = JSON.parse(readFileSync(path.join(dir, 'kms-assertions.json'), 'utf8')).tests;
+  return recorded;
 }
 
 /** "tests/aws/services/kms/test_kms.py::TestKMS::test_x[p]" → "TestKMS::test_x[p]", the name the replay script uses. */
@@ -58,7 +63,7 @@ function shortId(test) {
 async function startSandbox(workDir) {
   const script = path.join(workDir, 'sandbox-cli.js');
   await esbuild.build({
-    entryPoints: [path.join(root, 'src/sandbox/cli.ts')],
+    entryPoints: [path.join(path.resolve(args.source), 'sandbox/cli.ts')],
     outfile: script,
     bundle: true,
     platform: 'node',
@@ -109,7 +114,7 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), 'kms-lab-fidelity-'));
 let sandbox;
 try {
   sandbox = await startSandbox(workDir);
-  const answers = runScenarios(sandbox.env, args.only);
+  const { snapshots: answers, assertions } = runScenarios(sandbox.env, args.only);
   const report = {};
   for (const service of SERVICES) {
     const rows = [];
@@ -148,7 +153,12 @@ try {
     }
   }
   console.log(`total=${matched}/${total}`);
-  if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2));
+  // Tests that only assert (kms-assertions.json), reported apart from the recorded answers.
+  const asserted = recordings.kmsAssertions.map((entry) => shortId(entry.test)).filter((id) => id.includes(args.only));
+  const held = asserted.filter((id) => assertions[id] === 'ok');
+  console.log(`kms_assertions=${held.length}/${asserted.length}`);
+  if (args.diff) for (const id of asserted.filter((test) => assertions[test] !== 'ok')) console.log(`  ✗ ${id}: ${assertions[id] ?? 'not replayed'}`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ ...report, kmsAssertions: assertions }, null, 2));
 } finally {
   sandbox?.child.kill('SIGTERM');
   await new Promise((resolve) => (sandbox ? sandbox.child.once('exit', resolve) : resolve()));

@@ -11,6 +11,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 SCENARIOS = {}
+# Tests that assert instead of snapshotting: test id -> fn() raising on a difference.
+ASSERTIONS = {}
+
+
+def scenario_assertion(assertions):
+    ASSERTIONS.update(assertions)
 
 
 def scenario(test_id):
@@ -108,5 +114,7 @@ __all__ = [
     'wait_until',
     'plain',
     'SCENARIOS',
+    'ASSERTIONS',
+    'scenario_assertion',
     'ClientError',
 ]

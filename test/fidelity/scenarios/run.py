@@ -4,11 +4,12 @@ import json
 import sys
 import traceback
 
-from common import SCENARIOS, plain
+from common import ASSERTIONS, SCENARIOS, plain
 import kms  # noqa: F401 - registers its scenarios
 import dynamodb  # noqa: F401
 import iam  # noqa: F401
 import sts  # noqa: F401
+import kms_assertions  # noqa: F401
 
 
 def main():
@@ -28,7 +29,16 @@ def main():
             entries['__failed__'] = f'{type(error).__name__}: {error}'
             print(f'{test_id}: {traceback.format_exc()}', file=sys.stderr)
         answers[test_id] = entries
-    print(json.dumps(answers))
+    assertions = {}
+    for test_id, fn in ASSERTIONS.items():
+        if only not in test_id:
+            continue
+        try:
+            fn()
+            assertions[test_id] = 'ok'
+        except Exception as error:  # noqa: BLE001 - reported, not raised
+            assertions[test_id] = f'{type(error).__name__}: {error}'
+    print(json.dumps({'snapshots': answers, 'assertions': assertions}))
 
 
 if __name__ == '__main__':
