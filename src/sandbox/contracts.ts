@@ -90,6 +90,8 @@ export interface DataServicesOptions {
   directory: IdentityDirectory;
   /** Told of each KMS call DynamoDB makes for a caller (CloudTrail records it). */
   dynamoDbKmsCalls?: DynamoDbKmsCalls;
+  /** How long a new DynamoDB table stays CREATING (default DEFAULT_TABLE_CREATION_MS; 0: ACTIVE at once). */
+  tableCreationMs?: number;
 }
 
 /** KMS and DynamoDB, built together because DynamoDB asks KMS about each table's key. */

@@ -19,6 +19,8 @@ export interface SandboxOptions {
   host?: string;
   region?: string;
   accountId?: string;
+  /** How long a new DynamoDB table stays CREATING, in milliseconds (default 250; 0: ACTIVE at once). */
+  tableCreationMs?: number;
   log?: (line: string) => void;
   /** The CloudTrail event history's bounds (default 25,000 events, 90 days), and LookupEvents' rate limit (none). */
   trail?: { maxEvents?: number; retentionDays?: number; lookupsPerSecond?: number };
@@ -56,7 +58,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
   const organization = await openOrganization(dataDir, account.accountId, account.directory);
   const trail = await Trail.open({ dataDir, directory: account.directory, log: options.log, ...options.trail });
-  const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory, dynamoDbKmsCalls: trail });
+  const data = await createDataServices({
+    dataDir,
+    region: account.region,
+    accountId: account.accountId,
+    directory: account.directory,
+    dynamoDbKmsCalls: trail,
+    tableCreationMs: options.tableCreationMs,
+  });
   const served = {
     kms: trail.recording('kms', data.kms),
     dynamodb: trail.recording('dynamodb', data.dynamodb),

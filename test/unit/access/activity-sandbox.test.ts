@@ -16,6 +16,7 @@ import { AwsSession } from '../../../src/aws/session';
 import { addKeyUser } from '../../../src/policy';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
 import { createUserWithKey, type Credentials } from '../sandbox/helpers/users';
+import { waitForActive } from '../sandbox/helpers/tables';
 
 const TABLE = 'kms-lab-table';
 const DDB_FULL = 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess';
@@ -47,6 +48,7 @@ before(async () => {
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
       }),
     );
+    await waitForActive(ddb, name);
     await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: '1' }, note: { S: 'secret' } } }));
   }
   const tester = await createUserWithKey(iam, 'kms-lab-test-user', { policies: [DDB_FULL] });

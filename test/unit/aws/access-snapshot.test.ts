@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { waitForActive } from '../sandbox/helpers/tables';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   AddUserToGroupCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreateGroupCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, IAMClient,
@@ -53,6 +54,7 @@ before(async () => {
       }),
     );
     tableArn = table.TableDescription?.TableArn ?? '';
+    await waitForActive(ddb, 'lab');
     const user = async (UserName: string, managed: string[] = []) => {
       await iam.send(new CreateUserCommand({ UserName }));
       for (const PolicyArn of managed) await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn }));

@@ -17,6 +17,7 @@ import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
 import { createUserWithKey } from '../sandbox/helpers/users';
 import { ini, makeAwsFiles } from './support/aws-files';
 import { rejection } from './support/sessions';
+import { waitForActive } from '../sandbox/helpers/tables';
 
 const READS = 60;
 let dataDir: string;
@@ -47,6 +48,7 @@ before(async () => {
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
       }),
     );
+    await waitForActive(ddb, name);
     await ddb.send(new PutItemCommand({ TableName: name, Item: { id: { S: '1' } } }));
   }
   for (let i = 0; i < READS; i++) await ddb.send(new GetItemCommand({ TableName: 'reads', Key: { id: { S: '1' } } }));

@@ -10,6 +10,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
 import { lookupAll, trailClient, type FoundEvent } from './helpers/trail';
 import { createUserWithKey, type Credentials } from './helpers/users';
+import { waitForActive } from './helpers/tables';
 
 const SECRET_VALUE = 'the-answer-is-42-never-logged';
 const PLAINTEXT = 'plaintext-that-must-not-be-logged';
@@ -47,6 +48,7 @@ before(async () => {
       SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
     }),
   );
+  await waitForActive(ddb, 'books');
   await ddb.send(new PutItemCommand({ TableName: 'books', Item: { id: { S: 'b1' }, secret: { S: SECRET_VALUE } } }));
 
   const ddbFull = 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess';

@@ -12,6 +12,7 @@ import { lookupEvents } from '../../../src/sandbox/cloudtrail/lookup';
 import { EventStore } from '../../../src/sandbox/cloudtrail/store';
 import { startCli, type CliProcess } from './helpers/cli-process';
 import { lookupAll as lookupAllOverHttp, trailClient } from './helpers/trail';
+import { waitForActive } from './helpers/tables';
 
 const dirs: string[] = [];
 after(async () => {
@@ -150,6 +151,7 @@ describe('durability', () => {
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: key },
       }),
     );
+    await waitForActive(ddb, 'durable');
     await ddb.send(new PutItemCommand({ TableName: 'durable', Item: { id: { S: 'a' } } }));
     const acknowledged = new Set<string>();
     let reads = 0;
