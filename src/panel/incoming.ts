@@ -1,6 +1,6 @@
 // Every message from the webview is checked here before the host acts on it: the webview is untrusted input.
 import type { AttributeValueJson, ItemJson } from '../aws/types';
-import { PAGE_SIZES, SORT_OPERATORS, type KeyRoleEdit, type PaneAction, type PaneId, type PersistedState, type ReadRequest, type WebviewMessage } from './protocol';
+import { PAGE_SIZES, SORT_OPERATORS, type KeyRoleEdit, type PaneAction, type PaneId, type PaneShown, type PersistedState, type ReadFailure, type ReadRequest, type WebviewMessage } from './protocol';
 
 export class InvalidMessageError extends Error {
   override readonly name = 'InvalidMessageError';
@@ -148,6 +148,23 @@ function persistedState(value: unknown, path: string): PersistedState {
   return state;
 }
 
+const FAILURE_KINDS: readonly ReadFailure['kind'][] = ['access-denied', 'not-found', 'invalid-credentials', 'sso-expired', 'endpoint-unreachable', 'invalid-input', 'other'];
+
+function paneShown(value: unknown, path: string): PaneShown {
+  const o = object(value, path);
+  const kind = oneOf(o.kind, ['reading', 'items', 'failure'] as const, `${path}.kind`);
+  if (kind === 'reading') return { kind };
+  if (kind === 'items') return { kind, rows: integer(o.rows, `${path}.rows`), complete: boolean(o.complete, `${path}.complete`) };
+  if (!Array.isArray(o.lines) || o.lines.length > 50) fail(`${path}.lines`, 'expected a list of at most 50 lines');
+  return {
+    kind,
+    failure: oneOf(o.failure, FAILURE_KINDS, `${path}.failure`),
+    title: string(o.title, `${path}.title`),
+    explanation: oneOf(o.explanation, ['none', 'loading', 'ready', 'unavailable'] as const, `${path}.explanation`),
+    lines: o.lines.map((line, i) => string(line, `${path}.lines[${i}]`)),
+  };
+}
+
 const ROLE_EDITS: readonly KeyRoleEdit[] = ['addUser', 'removeUser', 'addAdministrator', 'removeAdministrator'];
 
 /** The message, checked field by field; throws InvalidMessageError naming the first field that is wrong. */
@@ -191,6 +208,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage {
       return { type, action: paneAction(o.action, 'runAction.action'), pane: oneOf(o.pane, PANES, 'runAction.pane') };
     case 'rendered':
       return { type, pane: oneOf(o.pane, PANES, 'rendered.pane'), rows: integer(o.rows, 'rendered.rows') };
+    case 'paneShown':
+      return { type, pane: oneOf(o.pane, PANES, 'paneShown.pane'), shown: paneShown(o.shown, 'paneShown.shown') };
     case 'previewAccess':
       return { type, version: integer(o.version, 'previewAccess.version'), text: string(o.text, 'previewAccess.text', MAX_TEXT) };
     case 'showStatement':

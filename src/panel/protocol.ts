@@ -72,6 +72,12 @@ export interface DenialExplanation {
 
 export type PaneAction = { kind: 'ssoLogin'; profile: string } | { kind: 'switchProfile' } | { kind: 'retry' };
 
+/** What a pane has on screen, as the webview reports it after drawing: read by tests through the extension's API. */
+export type PaneShown =
+  | { kind: 'reading' }
+  | { kind: 'items'; rows: number; complete: boolean }
+  | { kind: 'failure'; failure: ReadFailure['kind']; title: string; explanation: 'none' | DenialExplanation['state']; lines: string[] };
+
 /** The key policy side. */
 export type PolicyView =
   | { state: 'none'; reason: string }
@@ -203,6 +209,7 @@ export type WebviewMessage =
   | { type: 'copy'; text: string; what: string }
   | { type: 'runAction'; action: PaneAction; pane: PaneId }
   | { type: 'rendered'; pane: PaneId; rows: number }
+  | { type: 'paneShown'; pane: PaneId; shown: PaneShown }
   | { type: 'whoCanRead' }
   | { type: 'previewAccess'; version: number; text: string }
   | { type: 'verifyAccess' }

@@ -16,7 +16,7 @@ import { InvalidMessageError, parseWebviewMessage } from './incoming';
 import { borrowedSource, disposeSource, identityView, ownedSource, shortPrincipal, type PaneSource } from './pane-source';
 import { parsePolicy } from '../policy';
 import { checkPolicy, editKeyRoles, saveOutcome } from './policy-checks';
-import type { HostMessage, KeyRoleEdit, PaneAction, PaneId, PanelSubject, PersistedState, PolicyView, ReadRequest, TableView, WebviewMessage } from './protocol';
+import type { HostMessage, KeyRoleEdit, PaneAction, PaneId, PaneShown, PanelSubject, PersistedState, PolicyView, ReadFailure, ReadRequest, TableView, WebviewMessage } from './protocol';
 import { readAsChoices, resolveReadAs } from './read-as';
 import { readFailure } from './read-failure';
 
@@ -41,12 +41,15 @@ export interface PanelInfo {
   /** Why there is no key policy to edit (an AWS owned key), or why it is read-only (an AWS managed key). */
   policyNote?: string;
   visible: boolean;
+  /** What each pane has on screen, as its webview last reported. */
+  panes: Partial<Record<PaneId, PaneShown>>;
 }
 
 export const AWS_OWNED_REASON =
   'This table is encrypted with an AWS owned key. That key belongs to DynamoDB, not to your account, so there is no key policy to see or edit: whoever IAM lets read the table can read its items.';
 
 const DEFAULT_PAGE_SIZE = 100;
+const READY_TIMEOUT_MS = 6000;
 
 export class TablePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -54,6 +57,7 @@ export class TablePanel implements vscode.Disposable {
   /** Fires when the panel is closed. */
   readonly onDidDispose = this.emitter.event;
   private ready = false;
+  private readyWatchdog: NodeJS.Timeout | undefined;
   private disposed = false;
   /** Bumped on each reload, so answers for an identity the panel has left are dropped. */
   private generation = 0;
@@ -75,6 +79,7 @@ export class TablePanel implements vscode.Disposable {
   private readonly openedAt: number;
   private firstRowsMs: number | undefined;
   private maxDomRows = 0;
+  private readonly shown: Partial<Record<PaneId, PaneShown>> = {};
   private readonly access: PanelAccess;
   /** "Who can read?" opened the panel: its webview starts on the Access view. */
   private accessShown = false;
@@ -97,7 +102,7 @@ export class TablePanel implements vscode.Disposable {
     const assets = vscode.Uri.joinPath(deps.extensionUri, ...WEBVIEW_ASSETS);
     panel.webview.options = webviewOptions(deps.extensionUri, vscode.Uri.joinPath);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'kms-lab.svg');
-    panel.webview.html = panelHtml(panel.webview, assets, this.subjectName(), (base, file) => vscode.Uri.joinPath(base, file));
+    this.setHtml(assets);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
@@ -108,6 +113,18 @@ export class TablePanel implements vscode.Disposable {
     );
     this.updateTitle();
     void this.reload();
+  }
+
+  /** The page. A page that has not said "ready" a while after it was set is set again: webviews opened right after
+   * one closed sometimes never load (seen in code-server), and a panel that never answers is worse than a reload. */
+  private setHtml(assets: vscode.Uri, attempt = 1): void {
+    this.panel.webview.html = panelHtml(this.panel.webview, assets, this.subjectName(), (base, file) => vscode.Uri.joinPath(base, file));
+    clearTimeout(this.readyWatchdog);
+    this.readyWatchdog = setTimeout(() => {
+      if (this.ready || this.disposed || attempt >= 3) return;
+      this.deps.log.warn(`Table panel: the page did not start within ${READY_TIMEOUT_MS} ms; loading it again · ${this.subjectName()}`);
+      this.setHtml(assets, attempt + 1);
+    }, READY_TIMEOUT_MS);
   }
 
   get key(): string {
@@ -124,6 +141,7 @@ export class TablePanel implements vscode.Disposable {
       policyState: this.policyView.state,
       policyNote: this.policyView.state === 'none' ? this.policyView.reason : this.policyView.state === 'loaded' ? this.policyView.readOnlyReason : undefined,
       visible: this.panel.visible,
+      panes: { ...this.shown },
     };
   }
 
@@ -316,7 +334,7 @@ export class TablePanel implements vscode.Disposable {
       const failure = readFailure(error, await this.nameOf(source), tableName, source.target);
       if (failure.kind === 'access-denied') {
         failure.explanation = { state: 'loading', sentences: [] };
-        void this.explain(pane, requestId, source, generation);
+        void this.explain(pane, requestId, source, generation, failure);
       }
       return { type: 'readFailed', pane, requestId, failure };
     }
@@ -347,8 +365,10 @@ export class TablePanel implements vscode.Disposable {
     };
   }
 
-  private async explain(pane: PaneId, requestId: number, reader: PaneSource, generation: number): Promise<void> {
+  /** Explains a denial. The failure it belongs to is kept whole, so a page that becomes ready later gets both at once. */
+  private async explain(pane: PaneId, requestId: number, reader: PaneSource, generation: number, failure: ReadFailure): Promise<void> {
     const explanation = await explainDenial({ reader, admin: this.primary, table: this.table, tableName: this.subject.tableName ?? '' });
+    failure.explanation = explanation;
     if (generation === this.generation) this.post({ type: 'explanation', pane, requestId, explanation });
   }
 
@@ -379,6 +399,7 @@ export class TablePanel implements vscode.Disposable {
     this.updateTitle();
     if (!id) {
       delete this.initial.secondary;
+      delete this.shown.secondary;
       this.post({ type: 'identity', pane: 'secondary', identity: undefined });
       this.post({ type: 'readAsOptions', options: await this.readAsOptions(), selected: undefined });
       return;
@@ -645,6 +666,9 @@ export class TablePanel implements vscode.Disposable {
           this.deps.log.info(`Table panel: first rows on screen ${this.firstRowsMs} ms after opening · ${this.subjectName()}`);
         }
         return;
+      case 'paneShown':
+        this.shown[message.pane] = message.shown;
+        return;
       case 'whoCanRead':
       case 'previewAccess':
       case 'verifyAccess':
@@ -737,6 +761,7 @@ export class TablePanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.draftTimer);
+    clearTimeout(this.readyWatchdog);
     void this.persistDraft();
     disposeSource(this.secondary);
     for (const d of this.disposables) d.dispose();

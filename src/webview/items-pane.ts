@@ -1,6 +1,6 @@
 // One identity's view of the table's items: who it reads as, the virtualised grid, paging, the selected item, and,
 // when the read is refused, AWS's error with the policy engine's explanation (never an empty table).
-import type { DenialExplanation, IdentityView, ItemJson, PaneAction, PaneId, ReadFailure, ReadRequest, TableView } from '../panel/protocol';
+import type { DenialExplanation, IdentityView, ItemJson, PaneAction, PaneId, PaneShown, ReadFailure, ReadRequest, TableView } from '../panel/protocol';
 import { itemText, type ViewMode } from './attribute-values';
 import { button, clear, el, setDisabled, show } from './dom';
 import { send } from './host';
@@ -40,6 +40,7 @@ export class ItemsPane {
   private failure: { requestId: number; failure: ReadFailure } | undefined;
   private readonly attributes = new Set<string>();
   private firstRowsReported = false;
+  private lastShown = '';
   private maxRowsReported = 0;
 
   constructor(
@@ -196,6 +197,28 @@ export class ItemsPane {
     show(this.emptyBox, empty);
     if (empty) this.emptyBox.textContent = this.request.kind === 'query' ? 'No item matches this query.' : 'The table has no items.';
     show(this.grid.element, !this.failure);
+    this.reportShown();
+  }
+
+  /** Tells the host what this pane now has on screen (tests read it); only when that changed. */
+  private reportShown(): void {
+    const failure = this.failure?.failure;
+    const explanation = failure?.explanation;
+    const shown: PaneShown = failure
+      ? {
+          kind: 'failure',
+          failure: failure.kind,
+          title: failure.message,
+          explanation: explanation?.state ?? 'none',
+          lines: [...this.failureBox.querySelectorAll('.explanation li')].map((li) => li.textContent ?? ''),
+        }
+      : this.loading && this.grid.length === 0
+        ? { kind: 'reading' }
+        : { kind: 'items', rows: this.grid.length, complete: !this.lastKey && !this.loading };
+    const text = JSON.stringify(shown);
+    if (text === this.lastShown) return;
+    this.lastShown = text;
+    send({ type: 'paneShown', pane: this.id, shown });
   }
 
   private renderFailure(): void {
@@ -213,6 +236,7 @@ export class ItemsPane {
     }
     const explanation = failure.explanation;
     if (explanation) box.append(this.explanationElement(explanation));
+    queueMicrotask(() => this.reportShown());
     if (failure.actions?.length) {
       box.append(
         el(

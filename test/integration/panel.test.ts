@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { getKmsLabApi, stubMessages, stubQuickPick, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi } from './support';
+import { getKmsLabApi, stubInputBox, stubMessages, stubQuickPick, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi } from './support';
 import { waitForRows } from './tree-reader';
 
 const region = 'us-east-1';
@@ -160,5 +160,57 @@ describe('panel: commands', function () {
     const shown = await messages.waitFor((m) => m.level === 'error');
     assert.match(shown.message, /expects a table node, a key node, or \{ tableName, readAs\? \}/);
     assert.equal(api.tablePanels().length, 0);
+  });
+});
+
+// The panel beside the lab: the lab's own test user (made by lab steps 1–4) as "Read as", denied by the key lock.
+describe('panel: beside the lab', function () {
+  this.timeout(300_000);
+  const LAB_TABLE = 'kms-lab-table';
+  const LAB_USER = 'kms-lab-test-user';
+  let api: KmsLabTestApi;
+
+  const labPanel = () => api.tablePanels().find((p) => p.subject.tableName === LAB_TABLE);
+
+  /** The test user's pane once it shows the denial with both locks explained, as the webview reports it. */
+  const explainedDenial = () => {
+    const shown = labPanel()?.panes.secondary;
+    if (shown?.kind !== 'failure' || shown.explanation !== 'ready') return undefined;
+    const text = shown.lines.join('\n');
+    return /table lock/i.test(text) && /key lock/i.test(text) ? shown : undefined;
+  };
+
+  before(async () => {
+    api = await getKmsLabApi();
+    await api.whenIdle();
+    const picks = stubQuickPick(['Local sandbox', region]);
+    await vscode.commands.executeCommand('kmsLab.switchProfile');
+    picks.restore();
+    await waitFor(() => api.status.text() === `$(key) Local sandbox · ${region}`, 20_000);
+    stubMessages();
+    stubInputBox([(options) => options?.value]);
+    for (const step of ['createKey', 'createTable', 'addItem', 'createTestUser']) {
+      const status = (await vscode.commands.executeCommand(`kmsLab.lab.${step}`)) as { state: string; detail?: string } | undefined;
+      assert.equal(status?.state, 'done', `lab step ${step}: ${status?.detail}`);
+    }
+  });
+
+  afterEach(async () => {
+    await closePanels();
+    await waitFor(() => !labPanel(), 10_000);
+  });
+
+  it('panel: the explanation arrives on first open', async () => {
+    for (let open = 1; open <= 10; open++) {
+      await vscode.commands.executeCommand('kmsLab.lab.openPanel', 'readAsTestUser');
+      const shown = await waitFor(explainedDenial, 30_000).catch((error: Error) => {
+        throw new Error(`open ${open}: ${error.message}; panels: ${JSON.stringify(api.tablePanels())}`);
+      });
+      assert.equal(shown.failure, 'access-denied');
+      assert.match(shown.title, new RegExp(`${LAB_USER} may not read ${LAB_TABLE}`));
+      assert.equal(labPanel()?.panes.primary?.kind, 'items', `open ${open}: the admin reads the items`);
+      await closePanels();
+      await waitFor(() => !labPanel(), 10_000);
+    }
   });
 });
