@@ -15,6 +15,7 @@ import { registerTablePanel } from './panel/register';
 import { registerLab } from './lab/register';
 import { predictReadWithPolicies } from './lab/predict';
 import { labSection } from './views/lab';
+import { AccountChanges } from './session/account-changes';
 
 export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const started = performance.now();
@@ -30,8 +31,9 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   context.subscriptions.push(identities);
   const status = registerProfileStatus(context, log, connection, identities);
   const resources = registerResourcesView(context, log, connection, () => settings);
-  const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy);
-  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store });
+  const changes = new AccountChanges((error) => log.error(`A view failed to follow an account change: ${String(error)}`));
+  const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy, changes);
+  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes });
   const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies });
   resources.provider.setLeadingRoots([labSection(lab, resources.provider)]);
   registerCommand(context, log, Commands.showLog, () => log.show());

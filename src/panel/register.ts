@@ -4,9 +4,12 @@ import * as vscode from 'vscode';
 import type { DynamoTable, KmsKey } from '../aws/types';
 import { CancelledError, Commands, registerCommand } from '../commands';
 import type { KeyPolicyStore } from '../keypolicy';
+import { PolicyDrafts } from '../keypolicy/drafts';
+import { AccountChanges } from '../session/account-changes';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
-import { PolicyDrafts } from './drafts';
+import { connectionReadAs } from './read-as-choices';
+import { vscodePanelUi } from './vscode-panel-ui';
 import { webviewOptions } from './html';
 import { InvalidMessageError, parseWebviewMessage } from './incoming';
 import { analyseAccessSnapshot, exportAccessSnapshot } from './snapshot-commands';
@@ -18,6 +21,8 @@ export interface TablePanelDeps {
   connection: Connection;
   identities: ExtraIdentities;
   keyPolicies: KeyPolicyStore;
+  /** The account's change signal: every open panel follows it. Optional until every caller passes the shared one. */
+  changes?: AccountChanges;
 }
 
 /** How the lab (and other callers) ask for a panel. */
@@ -35,8 +40,14 @@ export interface TablePanels {
 
 export function registerTablePanel(context: vscode.ExtensionContext, deps: TablePanelDeps): TablePanels {
   const open = new Map<string, TablePanel>();
-  const drafts = new PolicyDrafts(context.globalState);
-  const panelDeps = { ...deps, drafts, extensionUri: context.extensionUri };
+  const panelDeps = {
+    ...deps,
+    drafts: new PolicyDrafts(context.globalState),
+    changes: deps.changes ?? new AccountChanges((error) => deps.log.error(`A table panel failed to follow a change: ${String(error)}`)),
+    readAs: connectionReadAs(deps.connection, deps.identities),
+    ui: vscodePanelUi,
+    extensionUri: context.extensionUri,
+  };
 
   const track = (panel: TablePanel): TablePanel => {
     open.set(panel.key, panel);

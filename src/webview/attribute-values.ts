@@ -1,5 +1,5 @@
 // DynamoDB JSON ({"S": "x"}) and plain JSON ("x") views of items, and the text a cell shows.
-import type { AttributeValueJson, ItemJson } from '../panel/protocol';
+import type { AttributeValueJson, ItemJson } from '../panel/items-protocol';
 
 export type Plain = string | number | boolean | null | Plain[] | { [name: string]: Plain };
 
