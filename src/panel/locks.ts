@@ -38,18 +38,24 @@ export function statementText(statement: DecidingStatement): string {
   return `${statement.effect} statement ${name} of ${sourceText(statement)}`;
 }
 
+/** Whether the engine's sentence already names the statement (its Sid, or its policy), so it need not be said twice. */
+function names(reason: string, statement: DecidingStatement): boolean {
+  return (!!statement.sid && reason.includes(statement.sid)) || (statement.source.type !== 'key-policy' && reason.includes(statement.policy));
+}
+
 export function lockLine(lock: LockDecision): LockLine {
   const words = LOCK_WORDS[lock.lock];
   // A shut lock is decided by an explicit Deny when there is one; otherwise by the absence of any Allow.
   const deciding = lock.deciding.find((s) => s.effect === 'Deny') ?? (lock.decision === 'denied' ? undefined : lock.deciding[0]);
   const grant = lock.decision !== 'denied' && !deciding ? lock.grants[0] : undefined;
+  const reason = lock.reason.replace(/\.$/, '');
   return {
     lock: lock.lock,
     name: words.name,
     what: words.what,
     state: STATE[lock.decision],
-    reason: lock.reason.replace(/\.$/, ''),
-    deciding: deciding ? statementText(deciding) : grant ? `grant ${grant.name ?? grant.grantId}` : undefined,
+    reason,
+    deciding: deciding && !names(reason, deciding) ? statementText(deciding) : grant ? `grant ${grant.name ?? grant.grantId}` : undefined,
   };
 }
 

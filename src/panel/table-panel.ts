@@ -49,7 +49,7 @@ export interface PanelInfo extends ItemsInfo {
   visible: boolean;
 }
 
-const READY_TIMEOUT_MS = 4000;
+const READY_TIMEOUT_MS = 10_000;
 
 export class TablePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -134,15 +134,12 @@ export class TablePanel implements vscode.Disposable {
     await this.access.show();
   }
 
-  /** The page, under a strict CSP with a fresh nonce. A page that has not started a while after it was set is
-   * reloaded once: a webview opened while another closes sometimes waits forever for its service worker (seen in
-   * code-server: the page finds the previous webview's worker and misses the change to its own). */
+  /** The page, under a strict CSP with a fresh nonce. A page that has not started a while after it was set is logged:
+   * under load, code-server's webview sometimes waits 30 s for one of the page's files before it runs anything. */
   private setHtml(assets: vscode.Uri): void {
     this.panel.webview.html = panelHtml(this.panel.webview, assets, this.scope.name, (base, file) => vscode.Uri.joinPath(base, file));
     this.readyWatchdog = setTimeout(() => {
-      if (this.ready || this.disposed) return;
-      this.deps.log.warn(`Table panel: the page has not started ${READY_TIMEOUT_MS} ms after it was set; reloading it · ${this.scope.name}`);
-      if (this.panel.active) void vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+      if (!this.ready && !this.disposed) this.deps.log.warn(`Table panel: the page has not started ${READY_TIMEOUT_MS} ms after it was set · ${this.scope.name}`);
     }, READY_TIMEOUT_MS);
   }
 

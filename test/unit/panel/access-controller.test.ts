@@ -49,7 +49,8 @@ describe('access controller', () => {
       access.onVisible();
       await waitUntil(() => access.view.state === 'ready' && !(access.view as Ready).stale && userRow(access.view)?.read === 'allowed');
       assert.equal(userRow(access.view)?.key?.state, 'open');
-      assert.match(userRow(access.view)?.key?.deciding ?? '', /Allow statement "Allow use of the key" of the key policy/);
+      const key = userRow(access.view)?.key;
+      assert.match(`${key?.reason} ${key?.deciding ?? ''}`, /Allow use of the key/);
 
       // Visible: collected again at once.
       await setKeyUser(fixture, false);
