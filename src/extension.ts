@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const changes = registerAccountChanges(context, log, connection);
   const status = registerProfileStatus(context, { log, connection, identities, changes });
   const resources = registerResourcesView(context, { log, connection, changes, settings: () => settings });
-  const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy);
+  const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy, changes);
   const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes });
   const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies, changes });
   resources.provider.setLeadingRoots([labSection(lab.lab, resources.provider)]);

@@ -1,11 +1,15 @@
-// The kmslab: file system. A key policy opens as an ordinary editable tab and saves through the store, with the
-// store's checks; a conflict is never overwritten without the person's say. Everything else is read-only.
+// The kmslab: file system. A key policy opens as an ordinary editable tab: a thin adapter of the key policy editing
+// core (editing.ts), which saves with the store's checks and never overwrites a conflict without the person's say.
+// A save made elsewhere (a table panel, the lab, a history restore) reaches it on the account's change signal.
+// Everything else is read-only.
 import * as vscode from 'vscode';
 import type { AwsSession } from '../aws/session';
 import type { ConnectionTarget } from '../aws/types';
+import { touchesKey, type AccountChangeEvent, type AccountChanges } from '../session/account-changes';
 import { describeTarget } from '../status/targets';
+import { KeyPolicyEdit, type EditResult, type KeyPolicyEditUi } from './editing';
 import { describeProblem, prettyPolicyText } from './policy-text';
-import type { KeyPolicyDocument, KeyPolicyStore, SaveResult } from './store';
+import type { KeyPolicyDocument, KeyPolicyStore } from './store';
 import { KMSLAB_SCHEME, formatPath, parsePath, type KmslabPath } from './uri';
 
 /** What the file system needs of the connection: the active target, its session, and its kmslab: name. */
@@ -24,17 +28,15 @@ export type IamPolicyReader = (session: AwsSession, path: IamPolicyPath) => Prom
 
 type KeyPath = Extract<KmslabPath, { kind: 'key-policy' | 'live-policy' | 'history-entry' }>;
 
-/** An open key policy: the document last read (the base for conflicts) and the bytes the editor was given. */
+/** An open key policy: the core's edit (the document last read is the base for conflicts) and the bytes the editor was given. */
 interface OpenPolicy {
-  document: KeyPolicyDocument;
+  edit: KeyPolicyEdit;
   content: Uint8Array;
   mtime: number;
   /** readFile may hand out `content` without asking AWS again until then (it was just loaded). */
   freshUntil: number;
   /** After a save, once VS Code has recorded it: show the policy as KMS now holds it. */
   showReloadedAfterSave?: boolean;
-  /** The editor's text did not come from this file system (a tab restored with unsaved changes): its base is unknown. */
-  baseUnknown?: boolean;
 }
 
 interface ReadOnlyFile {
@@ -69,8 +71,6 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   private readonly open = new Map<string, OpenPolicy>();
   private readonly loading = new Map<string, Promise<OpenPolicy>>();
   private readonly readOnly = new Map<string, ReadOnlyFile>();
-  /** Keys this file system is saving right now: their store events are its own. */
-  private readonly saving = new Set<string>();
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(
@@ -78,13 +78,15 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     private readonly active: ActiveTarget,
     private readonly log: vscode.LogOutputChannel,
     private readonly readIamPolicy: IamPolicyReader,
+    private readonly ui: KeyPolicyEditUi,
+    changes: AccountChanges,
   ) {
-    this.subscriptions = [store.onDidSave((keyArn) => this.savedElsewhere(keyArn)), vscode.workspace.onDidSaveTextDocument((d) => this.showReloaded(d))];
+    this.subscriptions = [changes.subscribe((event) => this.savedElsewhere(event)), vscode.workspace.onDidSaveTextDocument((d) => this.showReloaded(d))];
   }
 
   /** The document last read for an open key policy tab, if any. */
   documentOf(uri: vscode.Uri): KeyPolicyDocument | undefined {
-    return this.open.get(uri.path)?.document;
+    return this.open.get(uri.path)?.edit.loaded;
   }
 
   /** Shows `text` read-only as the live policy of the key, e.g. to compare it with an editor. */
@@ -115,7 +117,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     if (path.kind === 'folder') return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     if (path.kind === 'key-policy') {
       const entry = this.open.get(uri.path) ?? (await this.load(uri, path));
-      const permissions = entry.document.editable ? undefined : vscode.FilePermission.Readonly;
+      const permissions = entry.edit.loaded?.editable === false ? vscode.FilePermission.Readonly : undefined;
       return { type: vscode.FileType.File, ctime: entry.mtime, mtime: entry.mtime, size: entry.content.byteLength, permissions };
     }
     const file = this.readOnly.get(uri.path + uri.query) ?? (await this.loadReadOnly(uri, path));
@@ -129,7 +131,7 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
       const cached = this.open.get(uri.path);
       const entry = cached && cached.freshUntil > Date.now() ? cached : await this.load(uri, path);
       // Text read into a clean editor is what the person's next edits start from.
-      if (!this.isDirty(uri)) entry.baseUnknown = false;
+      if (!this.isDirty(uri)) entry.edit.baseUnknown = false;
       return entry.content;
     }
     const cached = this.readOnly.get(uri.path + uri.query);
@@ -143,17 +145,10 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     const session = await this.sessionFor(path);
     const text = decoder.decode(content);
     const entry = this.open.get(uri.path) ?? (await this.load(uri, path));
-    const base = entry.document;
-    this.saving.add(base.keyArn);
-    try {
-      // Text of unknown origin is treated like a conflict: the person decides, having seen the live policy.
-      const unknownBase = entry.baseUnknown && base.editable;
-      let result: SaveResult = unknownBase ? { kind: 'conflict', base: '', theirs: base.text } : await this.store.save(session, base, text);
-      if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, base, text, result, unknownBase ? 'unknown-base' : 'changed');
-      this.finishSave(uri, text, result);
-    } finally {
-      this.saving.delete(base.keyArn);
-    }
+    // Text of unknown origin comes back as a conflict: the person decides, having seen the live policy.
+    let result = await entry.edit.save(session, text);
+    if (result.kind === 'conflict') result = await this.resolveConflict(uri, session, entry.edit, text, result);
+    this.finishSave(uri, entry, text, result);
   }
 
   readDirectory(): [string, vscode.FileType][] {
@@ -210,18 +205,22 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
 
   private async loadNow(uri: vscode.Uri, path: Extract<KmslabPath, { kind: 'key-policy' }>): Promise<OpenPolicy> {
     const session = await this.sessionFor(path);
-    const document = await this.store.load(session, path.keyId).catch((error: unknown) => {
+    const previous = this.open.get(uri.path);
+    const edit = previous?.edit ?? new KeyPolicyEdit(this.store, this.ui, { source: 'key policy tab' });
+    // Reading for a tab with unsaved changes (e.g. "Compare with Saved") must not move the base of those changes.
+    const keepBase = !!previous && this.isDirty(uri);
+    const { document } = await edit.load(session, path.keyId, { keepBase }).catch((error: unknown) => {
       throw vscode.FileSystemError.Unavailable(`Cannot read the key policy of ${path.keyId}: ${(error as Error).message}`);
     });
-    const previous = this.open.get(uri.path);
-    // Reading for a tab with unsaved changes (e.g. "Compare with Saved") must not move the base of those changes.
-    const keepBase = previous && this.isDirty(uri);
+    if (!keepBase) {
+      edit.clearDraft();
+      edit.baseUnknown = true;
+    }
     const entry: OpenPolicy = {
-      document: keepBase ? previous.document : document,
+      edit,
       content: encoder.encode(document.text),
       mtime: Math.max(document.loadedAt.getTime(), (previous?.mtime ?? 0) + 1),
       freshUntil: Date.now() + FRESH_MS,
-      baseUnknown: keepBase ? previous.baseUnknown : true,
     };
     this.open.set(uri.path, entry);
     return entry;
@@ -251,16 +250,11 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   /** The modal a person answers when the live policy changed since their tab read it. */
-  private async resolveConflict(
-    uri: vscode.Uri,
-    session: AwsSession,
-    base: KeyPolicyDocument,
-    text: string,
-    conflict: Extract<SaveResult, { kind: 'conflict' }>,
-    why: 'changed' | 'unknown-base',
-  ): Promise<SaveResult> {
+  private async resolveConflict(uri: vscode.Uri, session: AwsSession, edit: KeyPolicyEdit, text: string, conflict: Extract<EditResult, { kind: 'conflict' }>): Promise<EditResult> {
+    const base = edit.loaded;
+    if (!base) throw failure('Not saved: the key policy is not loaded.');
     const choice = await vscode.window.showWarningMessage(
-      why === 'changed'
+      !conflict.unknownBase
         ? `The key policy of ${base.keyId} was changed by someone else since you opened it. Nothing was saved.`
         : `KMS Lab does not know which version of the key policy of ${base.keyId} this text started from (the tab was restored). Nothing was saved.`,
       {
@@ -275,31 +269,24 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
       void vscode.commands.executeCommand('vscode.diff', live, uri, `${base.keyId} key policy: live ↔ yours`);
       throw failure('Not saved: the key policy changed since you opened it. The live policy is open beside yours; merge what you need, then save again and choose Overwrite.');
     }
-    if (choice === 'Overwrite…') {
-      const sure = await vscode.window.showWarningMessage(
-        `Overwrite the live key policy of ${base.keyId} with yours?`,
-        { modal: true, detail: 'The change made meanwhile will be replaced. The replaced policy is kept in the local history (KMS Lab: Key Policy History).' },
-        'Overwrite',
-      );
-      if (sure === 'Overwrite') return this.store.save(session, base, text, { overwriteConflict: true });
-    }
-    throw failure('Not saved: the key policy changed since you opened it. Your text is still here; save again to compare or overwrite.');
+    // The core asks for the second, explicit confirmation (the same words as in a table panel).
+    if (choice === 'Overwrite…') return edit.save(session, text, { overwriteConflict: true });
+    return { kind: 'cancelled' };
   }
 
-  private finishSave(uri: vscode.Uri, written: string, result: SaveResult): void {
+  private finishSave(uri: vscode.Uri, entry: OpenPolicy, written: string, result: EditResult): void {
     switch (result.kind) {
       case 'saved': {
-        const entry: OpenPolicy = {
-          document: result.document,
-          content: encoder.encode(written),
-          mtime: Math.max(Date.now(), (this.open.get(uri.path)?.mtime ?? 0) + 1),
-          freshUntil: Date.now() + FRESH_MS,
-          showReloadedAfterSave: result.document.text !== written,
-        };
+        entry.content = encoder.encode(written);
+        entry.mtime = Math.max(Date.now(), entry.mtime + 1);
+        entry.freshUntil = Date.now() + FRESH_MS;
+        entry.showReloadedAfterSave = result.document.text !== written;
         this.open.set(uri.path, entry);
         if (result.notes?.length) void vscode.window.showWarningMessage(result.notes.join(' '));
         return;
       }
+      case 'cancelled':
+        throw failure('Not saved: the key policy changed since you opened it. Your text is still here; save again to compare or overwrite.');
       case 'invalid': {
         const [first] = result.problems;
         const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems: see the Problems panel)` : '';
@@ -317,19 +304,21 @@ export class KmslabFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   private showReloaded(document: vscode.TextDocument): void {
     const entry = document.uri.scheme === KMSLAB_SCHEME ? this.open.get(document.uri.path) : undefined;
     if (!entry?.showReloadedAfterSave || document.isDirty) return;
+    const loaded = entry.edit.loaded;
+    if (!loaded) return;
     entry.showReloadedAfterSave = false;
-    entry.content = encoder.encode(entry.document.text);
+    entry.content = encoder.encode(loaded.text);
     entry.mtime += 1;
     entry.freshUntil = Date.now() + FRESH_MS;
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: document.uri }]);
   }
 
-  /** The panel (or a restore) saved this key: tabs without unsaved changes show the new policy. */
-  private savedElsewhere(keyArn: string): void {
-    if (this.saving.has(keyArn)) return;
+  /** A panel, the lab or a restore changed this key (or anything changed): tabs without unsaved changes show it. */
+  private savedElsewhere(event: AccountChangeEvent): void {
     for (const [path, entry] of this.open) {
-      if (entry.document.keyArn !== keyArn) continue;
-      this.log.debug(`Key policy saved elsewhere; reloading its tab · ${keyArn}`);
+      const keyArn = entry.edit.loaded?.keyArn;
+      if (!keyArn || !touchesKey(event, keyArn) || entry.edit.saving) continue;
+      this.log.debug(`Key policy changed by ${event.source}; reloading its tab · ${keyArn}`);
       this.refresh(vscode.Uri.from({ scheme: KMSLAB_SCHEME, path }));
     }
   }

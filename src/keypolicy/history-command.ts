@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { AwsSession } from '../aws/session';
 import { CancelledError } from '../commands';
 import { keyUsersAndAdministrators } from '../policy';
+import { KeyPolicyEdit, type KeyPolicyEditUi } from './editing';
 import type { KeyPolicyDocument, KeyPolicyStore, HistoryEntry } from './store';
 import { keyPolicyUri, type KmslabFileSystem } from './file-system';
 import { KMSLAB_SCHEME, formatPath, parsePath } from './uri';
@@ -36,6 +37,7 @@ export class KeyPolicyHistoryCommands {
   constructor(
     private readonly store: KeyPolicyStore,
     private readonly files: KmslabFileSystem,
+    private readonly ui: KeyPolicyEditUi,
   ) {}
 
   /** Lets the person pick a version, opens it beside the live policy, and offers to restore it. */
@@ -82,7 +84,10 @@ export class KeyPolicyHistoryCommands {
   }
 
   private async restore(pending: PendingRestore): Promise<void> {
-    const result = await this.store.restore(pending.session, pending.base, pending.entry.id);
+    // Through the editing core, like every save: the restore is announced, and open tabs and panels follow it.
+    const edit = new KeyPolicyEdit(this.store, this.ui, { source: 'key policy history' });
+    edit.adopt(pending.base);
+    const result = await edit.restore(pending.session, pending.entry.id);
     switch (result.kind) {
       case 'saved':
         this.pending.forEach((p, path) => p.base.keyArn === pending.base.keyArn && this.pending.delete(path));
@@ -95,6 +100,8 @@ export class KeyPolicyHistoryCommands {
       case 'lockout':
       case 'failed':
         throw new Error(`Not restored: ${result.message}`);
+      case 'cancelled':
+        return;
     }
   }
 }

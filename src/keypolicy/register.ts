@@ -4,10 +4,13 @@ import type { ConnectionTarget, KmsKey } from '../aws/types';
 import { CancelledError, Commands, registerCommand } from '../commands';
 import type { Connection } from '../status/connection';
 import { isSandboxTarget } from '../status/local-sandbox';
+import type { AccountChanges } from '../session/account-changes';
 import { KeyPolicyDiagnostics } from './diagnostics';
+import { announceKeyPolicySaves } from './editing';
 import { KmslabFileSystem, keyPolicyUri, type IamPolicyReader } from './file-system';
 import { KeyPolicyHistoryCommands } from './history-command';
 import { KeyPolicyStore } from './store';
+import { vscodeKeyPolicyEditUi } from './vscode-edit-ui';
 import { KMSLAB_SCHEME, parseKeyArn, parsePath, targetName } from './uri';
 
 export interface KeyPolicyEditing {
@@ -26,8 +29,16 @@ function nameOf(target: ConnectionTarget): string {
   return targetName(target, isSandboxTarget(target));
 }
 
-export function registerKeyPolicies(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection, readIamPolicy: IamPolicyReader): KeyPolicyEditing {
+/** `changes`: the account's change signal, on which every key policy save is announced and which open tabs follow. */
+export function registerKeyPolicies(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  connection: Connection,
+  readIamPolicy: IamPolicyReader,
+  changes: AccountChanges,
+): KeyPolicyEditing {
   const store = new KeyPolicyStore({ historyDir: vscode.Uri.joinPath(context.globalStorageUri, 'key-policy-history').fsPath, logger: log });
+  context.subscriptions.push(announceKeyPolicySaves(store, changes));
   const activatedAt = Date.now();
   const whenSelected = (): Promise<void> => {
     const left = activatedAt + SELECTION_WAIT_MS - Date.now();
@@ -43,9 +54,9 @@ export function registerKeyPolicies(context: vscode.ExtensionContext, log: vscod
     });
   };
   const active = { get target() { return connection.target; }, get session() { return connection.session; }, nameOf, whenSelected };
-  const files = new KmslabFileSystem(store, active, log, readIamPolicy);
+  const files = new KmslabFileSystem(store, active, log, readIamPolicy, vscodeKeyPolicyEditUi, changes);
   const diagnostics = new KeyPolicyDiagnostics((uri) => files.documentOf(uri)?.readOnlyReason);
-  const history = new KeyPolicyHistoryCommands(store, files);
+  const history = new KeyPolicyHistoryCommands(store, files, vscodeKeyPolicyEditUi);
   context.subscriptions.push(files, diagnostics, vscode.workspace.registerFileSystemProvider(KMSLAB_SCHEME, files, { isCaseSensitive: true }));
 
   const selected = () => {

@@ -48,13 +48,23 @@ export interface KeyPolicyStoreOptions {
   logger?: Logger;
 }
 
+export interface SaveOptions {
+  /** Replace the live policy even though it changed since `document` was loaded. */
+  overwriteConflict?: boolean;
+  /** Who saves, for the change signal and the log: "key policy tab", "table panel", "lab step 6". */
+  source?: string;
+}
+
+/** Told after every save that reached KMS. */
+export type SaveListener = (keyArn: string, source: string | undefined) => void;
+
 export const AWS_MANAGED_REASON = 'This is an AWS managed key: its policy is managed by AWS and cannot be changed.';
 
 
 export class KeyPolicyStore {
   private readonly historyStore: PolicyHistory;
   private readonly logger: Logger;
-  private readonly listeners = new Set<(keyArn: string) => void>();
+  private readonly listeners = new Set<SaveListener>();
   /** Saves of one key, one after the other, so a second save sees the first as a conflict rather than racing it. */
   private readonly saving = new KeyedQueue();
 
@@ -79,7 +89,7 @@ export class KeyPolicyStore {
     };
   }
 
-  save(session: AwsSession, document: KeyPolicyDocument, newText: string, options: { overwriteConflict?: boolean } = {}): Promise<SaveResult> {
+  save(session: AwsSession, document: KeyPolicyDocument, newText: string, options: SaveOptions = {}): Promise<SaveResult> {
     return this.saving.run(document.keyArn, () => this.saveNow(session, document, newText, options));
   }
 
@@ -89,18 +99,18 @@ export class KeyPolicyStore {
   }
 
   /** Puts an older version back, with the same checks as save. */
-  async restore(session: AwsSession, document: KeyPolicyDocument, entryId: string): Promise<SaveResult> {
+  async restore(session: AwsSession, document: KeyPolicyDocument, entryId: string, options: Pick<SaveOptions, 'source'> = {}): Promise<SaveResult> {
     const entry = (await this.history(document.keyArn)).find((e) => e.id === entryId);
     if (!entry) return { kind: 'failed', message: `The history of ${document.keyArn} has no entry ${entryId}` };
-    return this.save(session, document, entry.text);
+    return this.save(session, document, entry.text, options);
   }
 
-  onDidSave(listener: (keyArn: string) => void): { dispose(): void } {
+  onDidSave(listener: SaveListener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  private async saveNow(session: AwsSession, document: KeyPolicyDocument, newText: string, options: { overwriteConflict?: boolean }): Promise<SaveResult> {
+  private async saveNow(session: AwsSession, document: KeyPolicyDocument, newText: string, options: SaveOptions): Promise<SaveResult> {
     const { keyArn } = document;
     if (!document.editable) return { kind: 'failed', reason: 'read-only', message: document.readOnlyReason ?? `The key policy of ${keyArn} is read-only` };
 
@@ -128,7 +138,7 @@ export class KeyPolicyStore {
       }
 
       await session.kms.putKeyPolicy(keyArn, newText);
-      this.logger.info(`Key policy saved · ${keyArn}`);
+      this.logger.info(`Key policy saved${options.source ? ` from the ${options.source}` : ''} · ${keyArn}`);
       const notes: string[] = [];
       if (partialPrecheck) notes.push(`The lockout pre-check was partial (${partialPrecheck}); KMS's own check accepted the policy.`);
       await this.historyStore
@@ -137,7 +147,7 @@ export class KeyPolicyStore {
           this.logger.warn(`Key policy history not written · ${keyArn}: ${(error as Error).message}`);
           notes.push(`The previous policy could not be kept in the history: ${(error as Error).message}`);
         });
-      this.fire(keyArn);
+      this.fire(keyArn, options.source);
       const reloaded = await this.load(session, keyArn).catch((error: unknown) => {
         notes.push(`The saved policy could not be read back (${(error as Error).message}); showing what was sent.`);
         return { ...document, liveText: newText, text: prettyPolicyText(newText), loadedAt: new Date() };
@@ -166,10 +176,10 @@ export class KeyPolicyStore {
     }
   }
 
-  private fire(keyArn: string): void {
+  private fire(keyArn: string, source: string | undefined): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener(keyArn);
+        listener(keyArn, source);
       } catch (error) {
         this.logger.warn(`A key policy save listener failed · ${keyArn}: ${(error as Error).message}`);
       }

@@ -1,8 +1,9 @@
 // The key policy draft as the panel checks it while a person types: problems at their real positions, the console's
 // view of administrators and users, and edits of that view applied to the text.
-import { describeProblem, policyProblems, type SaveResult } from '../keypolicy';
+import { describeProblem, policyProblems } from '../keypolicy';
+import type { EditResult } from '../keypolicy/editing';
 import { addKeyAdministrator, addKeyUser, awsPrincipalProblem, keyUsersAndAdministrators, parsePolicy, removeKeyAdministrator, removeKeyUser } from '../policy';
-import type { KeyRoleEdit, KeyRolesView, PolicyMarker, SaveOutcome } from './protocol';
+import type { KeyRoleEdit, KeyRolesView, PolicyMarker, SaveOutcome } from './policy-protocol';
 
 export interface PolicyCheck {
   markers: PolicyMarker[];
@@ -47,7 +48,7 @@ export function editKeyRoles(text: string, edit: KeyRoleEdit, arn: string): stri
 }
 
 /** What the pane says after Save (or Restore). */
-export function saveOutcome(result: SaveResult): SaveOutcome {
+export function saveOutcome(result: EditResult): SaveOutcome {
   switch (result.kind) {
     case 'saved':
       return { kind: 'saved', message: ['Saved. The previous policy is in the history.', ...(result.notes ?? [])].join(' ') };
@@ -66,5 +67,7 @@ export function saveOutcome(result: SaveResult): SaveOutcome {
       };
     case 'failed':
       return { kind: 'failed', message: `${result.message} Your text is kept.` };
+    case 'cancelled':
+      return { kind: 'cancelled' };
   }
 }

@@ -1,7 +1,7 @@
 // A failed read of a table, in words for the pane that shows it: what failed, for whom, AWS's own error, and what to do.
 import { AwsLayerError } from '../aws/errors';
 import type { ConnectionTarget } from '../aws/types';
-import type { PaneAction, ReadFailure } from './protocol';
+import type { PaneAction, ReadFailure } from './items-protocol';
 
 function awsOriginal(error: AwsLayerError): { code?: string; message?: string } {
   const cause = error.cause as { message?: unknown; name?: unknown } | undefined;
@@ -23,7 +23,8 @@ export function readFailure(error: unknown, who: string, tableName: string, targ
   const base = { awsCode: code, awsMessage };
   switch (error.kind) {
     case 'access-denied':
-      return { ...base, kind: 'access-denied', message: `${who} may not read ${tableName}. ${error.message}` };
+      // The two locks come next (the explanation), AWS's own words after them; this sentence stands in until then.
+      return { ...base, kind: 'access-denied', message: `${who} may not read ${tableName}.`, detail: error.message };
     case 'not-found':
       return {
         ...base,

@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import type { DynamoTable, KmsKey } from '../aws/types';
 import { CancelledError, Commands, registerCommand } from '../commands';
 import type { KeyPolicyStore } from '../keypolicy';
+import { PolicyDrafts } from '../keypolicy/drafts';
 import type { AccountChanges } from '../session/account-changes';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
-import { PolicyDrafts } from './drafts';
+import { connectionReadAs } from './read-as-choices';
+import { vscodePanelUi } from './vscode-panel-ui';
 import { webviewOptions } from './html';
 import { InvalidMessageError, parseWebviewMessage } from './incoming';
 import { analyseAccessSnapshot, exportAccessSnapshot } from './snapshot-commands';
@@ -19,7 +21,7 @@ export interface TablePanelDeps {
   connection: Connection;
   identities: ExtraIdentities;
   keyPolicies: KeyPolicyStore;
-  /** The account change signal: panels re-read what a change touches (wired by extension.ts; followed by the panel). */
+  /** The account's change signal: every open panel follows it. */
   changes: AccountChanges;
 }
 
@@ -38,8 +40,13 @@ export interface TablePanels {
 
 export function registerTablePanel(context: vscode.ExtensionContext, deps: TablePanelDeps): TablePanels {
   const open = new Map<string, TablePanel>();
-  const drafts = new PolicyDrafts(context.globalState);
-  const panelDeps = { ...deps, drafts, extensionUri: context.extensionUri };
+  const panelDeps = {
+    ...deps,
+    drafts: new PolicyDrafts(context.globalState),
+    readAs: connectionReadAs(deps.connection, deps.identities),
+    ui: vscodePanelUi,
+    extensionUri: context.extensionUri,
+  };
 
   const track = (panel: TablePanel): TablePanel => {
     open.set(panel.key, panel);

@@ -1,7 +1,8 @@
 // "Who can read this table?": one row per principal, filterable, each expandable into both locks with the statements
 // that decide them; a deciding key policy statement can be shown in the editor. Verify puts what AWS did beside what
 // was predicted, and flags a disagreement loudly; while the key policy is being edited, rows show who gains or loses.
-import type { AccessLockView, AccessPreview, AccessRowView, AccessStatementView, AccessView as AccessState, HostMessage, VerificationView } from '../panel/protocol';
+import type { AccessHostMessage, AccessLockView, AccessPreview, AccessRowView, AccessStatementView, AccessView as AccessState, VerificationView } from '../panel/access-protocol';
+import { LOCK_WORDS } from '../panel/protocol';
 import { button, clear, el, show } from './dom';
 import { send } from './host';
 
@@ -94,7 +95,7 @@ export class AccessView {
     this.previewTimer = window.setTimeout(() => send({ type: 'previewAccess', version, text }), 400);
   }
 
-  handle(message: HostMessage): void {
+  handle(message: AccessHostMessage): void {
     switch (message.type) {
       case 'access':
         this.state = message.access;
@@ -112,7 +113,7 @@ export class AccessView {
         this.renderVerification(message.state, message.results, message.problem);
         this.renderRows();
         return;
-      default:
+      case 'showAccess':
         return;
     }
   }
@@ -120,7 +121,10 @@ export class AccessView {
   private render(): void {
     const s = this.state;
     clear(this.status);
-    show(this.status, s.state === 'loading' || s.state === 'failed' || s.state === 'idle');
+    show(this.status, s.state === 'loading' || s.state === 'failed' || s.state === 'idle' || (s.state === 'ready' && !!s.stale));
+    if (s.state === 'ready' && s.stale) {
+      this.status.append(el('vscode-progress-ring', { attrs: { 'aria-label': 'Collecting again' } }), el('span', { class: 'stale', text: 'The account changed since this was collected: collecting it again…' }));
+    }
     if (s.state === 'idle') this.status.append(el('p', { class: 'muted', text: 'Collecting the account’s policies takes a moment: press Refresh.' }));
     if (s.state === 'loading') {
       this.status.append(el('vscode-progress-ring', { attrs: { 'aria-label': 'Collecting' } }), el('span', { text: s.total ? `${s.message} (${s.done}/${s.total})` : s.message }));
@@ -227,7 +231,7 @@ export class AccessView {
       row.groups.length ? el('span', { class: 'muted', text: `groups: ${row.groups.join(', ')}` }) : undefined,
       el('span', { class: `access-verdict verdict-${row.read}`, text: VERDICT_WORD[row.read] }),
       this.lockChip('table', row.table),
-      row.key ? this.lockChip('key', row.key) : el('span', { class: 'lock-chip muted', text: 'no key lock' }),
+      row.key ? this.lockChip('key', row.key) : el('span', { class: 'lock-chip muted', text: 'No key lock' }),
       gains ? el('span', { class: 'change gains', text: 'gains with your edit' }) : undefined,
       loses ? el('span', { class: 'change loses', text: 'loses with your edit' }) : undefined,
       verified ? this.verifiedChip(verified) : row.verifiable ? el('span', { class: 'muted', text: 'verifiable' }) : undefined,
@@ -245,10 +249,10 @@ export class AccessView {
     return details;
   }
 
-  private lockChip(name: 'table' | 'key', lock: AccessLockView): HTMLElement {
-    return el('span', { class: `lock-chip verdict-${lock.decision}`, title: lock.reason }, [
-      el('span', { class: `codicon codicon-${lock.decision === 'allowed' ? 'unlock' : 'lock'}`, attrs: { 'aria-hidden': 'true' } }),
-      el('span', { text: `${name} ${lock.decision}` }),
+  private lockChip(lock: 'table' | 'key', view: AccessLockView): HTMLElement {
+    return el('span', { class: `lock-chip verdict-${view.decision}`, title: view.reason }, [
+      el('span', { class: `codicon codicon-${view.state === 'open' ? 'unlock' : 'lock'}`, attrs: { 'aria-hidden': 'true' } }),
+      el('span', { text: `${LOCK_WORDS[lock].name} ${view.state}` }),
     ]);
   }
 
@@ -262,9 +266,9 @@ export class AccessView {
   private rowBody(row: AccessRowView, verified: VerificationView | undefined): HTMLElement {
     return el('div', { class: 'access-body' }, [
       el('div', { class: 'muted arn', text: row.principal }),
-      this.lockSection('The table lock', 'DynamoDB permissions on the table: identity policies, permissions boundary, the table’s resource policy.', row.table),
+      this.lockSection('table', 'Decided by identity policies, the permissions boundary, and the table’s resource policy.', row.table),
       row.key
-        ? this.lockSection('The key lock', 'kms:Decrypt on the table’s key, as DynamoDB asks for it: the key policy (and IAM, where it delegates), and grants.', row.key)
+        ? this.lockSection('key', 'Decided by the key policy (and IAM, where it delegates), and grants.', row.key)
         : el('p', { class: 'muted', text: 'No key lock: the table is encrypted with an AWS owned key.' }),
       row.conditions.length ? el('p', { text: `Depends on the request: ${row.conditions.join(', ')}.` }) : undefined,
       ...row.unknowns.map((u) => el('p', { class: 'problem', text: `Not known: ${u}` })),
@@ -272,11 +276,13 @@ export class AccessView {
     ]);
   }
 
-  private lockSection(title: string, what: string, lock: AccessLockView): HTMLElement {
-    return el('section', { class: 'lock' }, [
-      el('h3', { text: `${title}: ${lock.decision}` }),
-      el('p', { class: 'muted', text: what }),
+  private lockSection(which: 'table' | 'key', what: string, lock: AccessLockView): HTMLElement {
+    const words = LOCK_WORDS[which];
+    return el('section', { class: 'lock', attrs: { 'data-lock': which } }, [
+      el('h3', { text: `${words.name} (${words.what}): ${lock.state}` }),
       el('p', { text: lock.reason }),
+      lock.deciding ? el('p', { text: `Decided by the ${lock.deciding}.` }) : undefined,
+      el('p', { class: 'muted', text: what }),
       lock.via ? el('p', { text: `Opens because ${lock.via}.` }) : undefined,
       lock.statements.length
         ? el('ul', { class: 'statements' }, lock.statements.map((s) => el('li', {}, [this.statementElement(s)])))
@@ -287,7 +293,7 @@ export class AccessView {
   }
 
   private statementElement(s: AccessStatementView): HTMLElement {
-    const label = `${s.effect} · ${s.source} ${s.policy}${s.sid ? ` · '${s.sid}'` : ''} · statement #${s.index + 1}`;
+    const label = `${s.effect} · ${s.source}${s.sid ? ` · '${s.sid}'` : ''} · statement #${s.index + 1}`;
     if (!s.inKeyPolicy) return el('span', { text: label });
     return el('span', {
       class: 'statement-link',

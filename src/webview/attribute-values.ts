@@ -1,5 +1,5 @@
 // DynamoDB JSON ({"S": "x"}) and plain JSON ("x") views of items, and the text a cell shows.
-import type { AttributeValueJson, ItemJson } from '../panel/protocol';
+import type { AttributeValueJson, ItemJson } from '../panel/items-protocol';
 
 export type Plain = string | number | boolean | null | Plain[] | { [name: string]: Plain };
 
@@ -22,8 +22,9 @@ export function toPlain(value: AttributeValueJson): Plain {
   return value.L.map(toPlain);
 }
 
+/** A record without a prototype: an attribute named "__proto__" is an attribute like any other, not the record's prototype. */
 export function itemToPlain(item: ItemJson): { [name: string]: Plain } {
-  const out: { [name: string]: Plain } = {};
+  const out = Object.create(null) as { [name: string]: Plain };
   for (const [name, value] of Object.entries(item)) out[name] = toPlain(value);
   return out;
 }

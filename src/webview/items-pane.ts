@@ -1,6 +1,6 @@
 // One identity's view of the table's items: who it reads as, the virtualised grid, paging, the selected item, and,
 // when the read is refused, AWS's error with the policy engine's explanation (never an empty table).
-import type { DenialExplanation, IdentityView, ItemJson, PaneAction, PaneId, ReadFailure, ReadRequest, TableView } from '../panel/protocol';
+import type { DenialExplanation, IdentityView, ItemJson, LockLine, PaneAction, PaneId, PaneShown, ReadFailure, ReadRequest, TableView } from '../panel/items-protocol';
 import { itemText, type ViewMode } from './attribute-values';
 import { button, clear, el, setDisabled, show } from './dom';
 import { send } from './host';
@@ -40,6 +40,7 @@ export class ItemsPane {
   private failure: { requestId: number; failure: ReadFailure } | undefined;
   private readonly attributes = new Set<string>();
   private firstRowsReported = false;
+  private lastShown = '';
   private maxRowsReported = 0;
 
   constructor(
@@ -95,7 +96,7 @@ export class ItemsPane {
       return;
     }
     this.who.textContent = `As ${identity.label}`;
-    this.arn.textContent = identity.problem ? identity.problem : [identity.arn, identity.region].filter(Boolean).join(' · ');
+    this.arn.textContent = identity.problem ? identity.problem : [identity.via, identity.arn, identity.region].filter(Boolean).join(' · ');
     this.arn.classList.toggle('problem', !!identity.problem);
   }
 
@@ -121,10 +122,11 @@ export class ItemsPane {
     this.send(undefined);
   }
 
-  onItems(requestId: number, items: ItemJson[], lastKey: ItemJson | undefined, append: boolean): void {
+  /** requestId 0 is a read the host made itself (on opening, or after a change in the account): `request` says which. */
+  onItems(requestId: number, items: ItemJson[], lastKey: ItemJson | undefined, append: boolean, request?: ReadRequest): void {
     if (requestId !== 0 && requestId !== this.pendingId) return;
     if (requestId === 0) {
-      this.request = { kind: 'scan' };
+      this.request = request ?? { kind: 'scan' };
       this.loadingAll = false;
     }
     this.loading = false;
@@ -141,8 +143,9 @@ export class ItemsPane {
     else this.loadingAll = false;
   }
 
-  onFailure(requestId: number, failure: ReadFailure): void {
+  onFailure(requestId: number, failure: ReadFailure, request?: ReadRequest): void {
     if (requestId !== 0 && requestId !== this.pendingId) return;
+    if (requestId === 0) this.request = request ?? this.request;
     this.loading = false;
     this.loadingAll = false;
     this.failure = { requestId, failure };
@@ -196,8 +199,31 @@ export class ItemsPane {
     show(this.emptyBox, empty);
     if (empty) this.emptyBox.textContent = this.request.kind === 'query' ? 'No item matches this query.' : 'The table has no items.';
     show(this.grid.element, !this.failure);
+    this.reportShown();
   }
 
+  /** Tells the host what this pane now has on screen (tests read it); only when that changed. */
+  private reportShown(): void {
+    const failure = this.failure?.failure;
+    const explanation = failure?.explanation;
+    const shown: PaneShown = failure
+      ? {
+          kind: 'failure',
+          failure: failure.kind,
+          title: failure.message,
+          explanation: explanation?.state ?? 'none',
+          lines: [...this.failureBox.querySelectorAll('.explanation .locks li')].map((li) => li.textContent ?? ''),
+        }
+      : this.loading && this.grid.length === 0
+        ? { kind: 'reading' }
+        : { kind: 'items', rows: this.grid.length, complete: !this.lastKey && !this.loading };
+    const text = JSON.stringify(shown);
+    if (text === this.lastShown) return;
+    this.lastShown = text;
+    send({ type: 'paneShown', pane: this.id, shown });
+  }
+
+  /** What failed and for whom; for a denial, the table lock then the key lock; AWS's own words after them. */
   private renderFailure(): void {
     const box = this.failureBox;
     clear(box);
@@ -208,11 +234,12 @@ export class ItemsPane {
     box.append(
       el('div', { class: 'failure-title' }, [el('span', { class: `codicon codicon-${denied ? 'lock' : 'error'}`, attrs: { 'aria-hidden': 'true' } }), el('span', { text: failure.message })]),
     );
+    const explanation = failure.explanation;
+    if (explanation) box.append(this.explanationElement(explanation, failure.detail));
+    else if (failure.detail) box.append(el('p', { text: failure.detail }));
     if (failure.awsCode || failure.awsMessage) {
       box.append(el('div', { class: 'aws-error' }, [el('span', { class: 'label', text: 'AWS said: ' }), el('code', { text: [failure.awsCode, failure.awsMessage].filter(Boolean).join(': ') })]));
     }
-    const explanation = failure.explanation;
-    if (explanation) box.append(this.explanationElement(explanation));
     if (failure.actions?.length) {
       box.append(
         el(
@@ -224,17 +251,22 @@ export class ItemsPane {
         ),
       );
     }
+    queueMicrotask(() => this.reportShown());
   }
 
-  private explanationElement(explanation: DenialExplanation): HTMLElement {
+  private explanationElement(explanation: DenialExplanation, detail: string | undefined): HTMLElement {
     const title = el('div', { class: 'explanation-title', text: 'Why, according to the policies' });
     if (explanation.state === 'loading') {
       return el('div', { class: 'explanation' }, [title, el('div', { class: 'explaining' }, [el('vscode-progress-ring', { attrs: { 'aria-label': 'Explaining' } }), el('span', { text: 'Reading the policies that decide it…' })])]);
     }
     if (explanation.state === 'unavailable') {
-      return el('div', { class: 'explanation' }, [title, el('p', { class: 'muted', text: `No explanation: ${explanation.problem ?? 'the policies could not be read'}` })]);
+      return el('div', { class: 'explanation' }, [title, detail ? el('p', { text: detail }) : undefined, el('p', { class: 'muted', text: `No explanation: ${explanation.problem ?? 'the policies could not be read'}` })]);
     }
-    return el('div', { class: 'explanation' }, [title, el('ul', {}, explanation.sentences.map((s) => el('li', { text: s })))]);
+    return el('div', { class: 'explanation' }, [
+      title,
+      el('ul', { class: 'locks' }, explanation.locks.map((lock) => lockElement(lock))),
+      explanation.notes.length ? el('ul', { class: 'notes' }, explanation.notes.map((note) => el('li', { class: 'muted', text: note }))) : undefined,
+    ]);
   }
 
   private showDetail(): void {
@@ -267,4 +299,16 @@ export class ItemsPane {
     // After the frame is painted, not before: the host measures "first rows on screen".
     requestAnimationFrame(() => setTimeout(() => send({ type: 'rendered', pane: this.id, rows }), 0));
   }
+}
+
+/** "Key lock (kms:Decrypt on the table's key, …): shut. The key policy does not name …. Decided by …." */
+function lockElement(lock: LockLine): HTMLElement {
+  return el('li', { class: `lock-line lock-${lock.state}`, attrs: { 'data-lock': lock.lock } }, [
+    el('span', { class: `codicon codicon-${lock.state === 'open' ? 'unlock' : 'lock'}`, attrs: { 'aria-hidden': 'true' } }),
+    el('strong', { text: lock.name }),
+    el('span', { class: 'muted', text: ` (${lock.what})` }),
+    el('span', { class: 'lock-state', text: `: ${lock.state}. ` }),
+    el('span', { text: `${lock.reason.charAt(0).toUpperCase()}${lock.reason.slice(1)}.` }),
+    lock.deciding ? el('span', { class: 'deciding', text: ` Decided by the ${lock.deciding}.` }) : undefined,
+  ]);
 }

@@ -1,6 +1,6 @@
 // The items side: how to read (Scan, or Query on the keys), page size, columns, the JSON form, "Read as", and the panes.
-import type { HostMessage, PaneId, ReadAsOption, ReadRequest, SortOperator, TableView } from '../panel/protocol';
-import { PAGE_SIZES, SORT_OPERATORS } from '../panel/protocol';
+import type { ItemsHostMessage, PaneId, ReadAsOption, ReadRequest, SortOperator, TableView } from '../panel/items-protocol';
+import { PAGE_SIZES, SORT_OPERATORS } from '../panel/items-protocol';
 import { button, checked, clear, el, show, toggle } from './dom';
 import { send, state, updateState } from './host';
 import { ItemsPane, type ItemsSettings } from './items-pane';
@@ -39,6 +39,7 @@ export class ItemsView {
   /** Called once, when the status bar identity's first rows have been drawn. */
   onFirstRows: () => void = () => {};
   private readAsSelected: string | undefined;
+  private readAsOptions: ReadAsOption[] = [];
 
   constructor() {
     const saved = state();
@@ -54,7 +55,7 @@ export class ItemsView {
       const id = valueOf(this.readAs) || undefined;
       if (id === this.readAsSelected) return;
       this.readAsSelected = id;
-      updateState({ readAs: id });
+      updateState({ readAs: id, readAsLabel: this.readAsOptions.find((o) => o.id === id)?.label });
       send({ type: 'setReadAs', id });
     });
 
@@ -120,7 +121,7 @@ export class ItemsView {
     ]);
   }
 
-  handle(message: HostMessage): void {
+  handle(message: ItemsHostMessage): void {
     switch (message.type) {
       case 'identity':
         if (message.pane === 'secondary') this.showSecondary(!!message.identity);
@@ -131,11 +132,11 @@ export class ItemsView {
         return;
       case 'items':
         if (message.pane === 'secondary') this.showSecondary(true);
-        this.panes[message.pane].onItems(message.requestId, message.items, message.lastEvaluatedKey, message.append);
+        this.panes[message.pane].onItems(message.requestId, message.items, message.lastEvaluatedKey, message.append, message.request);
         return;
       case 'readFailed':
         if (message.pane === 'secondary') this.showSecondary(true);
-        this.panes[message.pane].onFailure(message.requestId, message.failure);
+        this.panes[message.pane].onFailure(message.requestId, message.failure, message.request);
         return;
       case 'explanation':
         this.panes[message.pane].onExplanation(message.requestId, message.explanation);
@@ -143,18 +144,20 @@ export class ItemsView {
       case 'readAsOptions':
         this.setReadAsOptions(message.options, message.selected);
         return;
-      default:
-        return;
     }
   }
 
   setReadAsOptions(options: ReadAsOption[], selected: string | undefined): void {
     this.readAsSelected = selected;
+    this.readAsOptions = options;
+    const label = options.find((o) => o.id === selected)?.label;
+    if (label) updateState({ readAs: selected, readAsLabel: label });
     const known = !selected || options.some((o) => o.id === selected);
     this.readAs.replaceChildren(
       option('', 'Nobody else', !selected),
       ...options.map((o) => option(o.id, `${o.label} — ${o.description}`, o.id === selected)),
-      ...(known ? [] : [option(selected, selected, true)]),
+      // An identity that is gone keeps its place, by its name (never by its id).
+      ...(known ? [] : [option(selected, state()?.readAsLabel ?? 'The identity chosen before', true)]),
     );
     (this.readAs as HTMLInputElement).value = selected ?? '';
     if (!selected) this.showSecondary(false);

@@ -10,7 +10,10 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './main.css';
-import type { HostMessage } from '../panel/protocol';
+import type { AccessHostMessage } from '../panel/access-protocol';
+import type { ItemsHostMessage } from '../panel/items-protocol';
+import type { PolicyHostMessage } from '../panel/policy-protocol';
+import type { HostMessage, ShellHostMessage } from '../panel/protocol';
 import { el } from './dom';
 import { send, state, updateState } from './host';
 import { AccessView } from './access-view';
@@ -41,7 +44,7 @@ app.append(el('div', { class: 'left' }, [el('div', { class: 'tabs', attrs: { rol
 const firstTab: LeftTab = state()?.leftTab === 'access' ? 'access' : 'items';
 
 let policy: PolicyView | undefined;
-const waiting: HostMessage[] = [];
+const waiting: (PolicyHostMessage | Extract<ShellHostMessage, { type: 'notice' }>)[] = [];
 let canOpenInEditor = false;
 
 function buildPolicySide(): void {
@@ -62,23 +65,26 @@ items.onFirstRows = () => {
 // A table that cannot be read still gets its policy side promptly.
 setTimeout(buildPolicySide, 400);
 
+// Each message goes to its feature's view: the host's messages are typed per feature (panel/*-protocol.ts).
+const ITEMS: readonly ItemsHostMessage['type'][] = ['identity', 'table', 'items', 'readFailed', 'explanation', 'readAsOptions'];
+const ACCESS: readonly AccessHostMessage['type'][] = ['access', 'accessPreview', 'verification'];
+const of = <T extends HostMessage>(message: HostMessage, types: readonly T['type'][]): message is T => (types as readonly string[]).includes(message.type);
+
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
   if (message.type === 'init') {
-    updateState({ subject: message.subject, readAs: message.readAs });
-    items.setReadAsOptions(message.readAsOptions, message.readAs);
-    canOpenInEditor = message.canOpenInEditor;
-    policy?.setCanOpenInEditor(canOpenInEditor);
+    updateState({ subject: message.subject, readAs: message.readAs, readAsLabel: message.readAsLabel });
     return;
   }
   if (message.type === 'showAccess') {
     showTab('access');
     return;
   }
-  items.handle(message);
-  access.handle(message);
-  if (policy) policy.handle(message);
+  if (message.type === 'policyEditor') canOpenInEditor = message.canOpenInEditor;
+  if (of<ItemsHostMessage>(message, ITEMS)) items.handle(message);
+  else if (of<AccessHostMessage>(message, ACCESS)) access.handle(message);
+  else if (policy) policy.handle(message);
   else waiting.push(message);
 });
 

@@ -9,7 +9,7 @@ import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/sea
 import { Compartment, EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
-import type { PolicyMarker } from '../panel/protocol';
+import type { PolicyMarker } from '../panel/policy-protocol';
 
 const highlight = HighlightStyle.define([
   { tag: tags.propertyName, color: 'var(--vscode-debugTokenExpression-name, var(--vscode-symbolIcon-propertyForeground))' },

@@ -1,20 +1,16 @@
 // The key policy side: the editor, problems as you type, the console's view of administrators and users, the diff,
 // Save with its outcomes (lockout, conflict, denial) shown where they happened, and the local history.
-import type { HistoryEntryView, HostMessage, KeyRoleEdit, KeyRolesView, PolicyMarker, PolicyView as PolicyState, SaveOutcome } from '../panel/protocol';
+import type { HistoryEntryView, PolicyHostMessage, PolicyMarker, PolicyView as PolicyState, SaveOutcome } from '../panel/policy-protocol';
+import type { ShellHostMessage } from '../panel/protocol';
+import { Banners, type Banner } from './banners';
 import { button, clear, el, isShown, setDisabled, show, toggle } from './dom';
 import { send, state, updateState } from './host';
+import { KeyRoles } from './key-roles';
 import { PolicyEditor } from './policy-editor';
 
 const KEY_POLICY_MAX_BYTES = 32768;
 
 type DiffMode = { kind: 'live' } | { kind: 'theirs'; text: string } | { kind: 'history'; entry: HistoryEntryView };
-
-interface Banner {
-  id: string;
-  level: 'info' | 'warning' | 'error' | 'success';
-  message: string;
-  actions?: { label: string; run: () => void; secondary?: boolean }[];
-}
 
 export class PolicyView {
   readonly element: HTMLElement;
@@ -26,13 +22,9 @@ export class PolicyView {
   private readonly diffButton: HTMLElement;
   private readonly discardButton: HTMLElement;
   private readonly editorButton: HTMLElement;
-  private readonly banners: HTMLElement;
+  private readonly banners = new Banners();
   private readonly none: HTMLElement;
-  private readonly roles: HTMLElement;
-  private readonly rolesBody: HTMLElement;
-  private readonly rolesInput: HTMLElement;
-  private readonly rolesProblem: HTMLElement;
-  private readonly rolesNote: HTMLElement;
+  private readonly roles = new KeyRoles(() => this.editor.text);
   private readonly problems: HTMLElement;
   private readonly size: HTMLElement;
   private readonly history: HTMLElement;
@@ -42,7 +34,6 @@ export class PolicyView {
   private checkTimer = 0;
   private markers: PolicyMarker[] = [];
   private diff: DiffMode | undefined;
-  private bannerList: Banner[] = [];
   private saving = false;
   private canOpenInEditor = false;
   onTextChange: (text: string, dirty: boolean) => void = () => {};
@@ -61,38 +52,19 @@ export class PolicyView {
       this.discardButton,
       this.editorButton,
     ]);
-    this.banners = el('div', { class: 'banners', attrs: { 'aria-live': 'polite' } });
     this.none = el('div', { class: 'policy-none' });
-
-    this.rolesInput = el('vscode-textfield', { class: 'role-arn', attrs: { placeholder: 'arn:aws:iam::111122223333:user/name', 'aria-label': 'Principal ARN' } });
-    this.rolesProblem = el('div', { class: 'roles-problem', attrs: { role: 'alert' } });
-    this.rolesNote = el('div', { class: 'roles-note', attrs: { role: 'status' } });
-    this.rolesBody = el('div', { class: 'roles-body' });
-    this.roles = el('vscode-collapsible', { class: 'roles', attrs: { title: 'Key administrators and key users', open: true } }, [
-      el('div', { class: 'roles-content' }, [
-        this.rolesBody,
-        el('div', { class: 'roles-add' }, [
-          this.rolesInput,
-          button('Add Key User', () => this.editRole('addUser'), { id: 'add-key-user' }),
-          button('Add Administrator', () => this.editRole('addAdministrator'), { secondary: true, id: 'add-key-administrator' }),
-          button('Choose…', () => this.editRole('addUser', true), { secondary: true, icon: 'person-add', id: 'choose-key-user', title: 'Pick a user or role of the account to add as key user' }),
-        ]),
-        this.rolesProblem,
-        this.rolesNote,
-      ]),
-    ]);
     this.problems = el('ul', { class: 'problems', attrs: { 'aria-label': 'Problems in the key policy' } });
     this.size = el('span', { class: 'size' });
     this.history = el('div', { class: 'history' });
     show(this.history, false);
     this.work = el('div', { class: 'policy-work' }, [
-      this.roles,
+      this.roles.element,
       this.editor.host,
       el('div', { class: 'problems-bar' }, [el('span', { class: 'problems-title', text: 'Problems' }), this.size]),
       this.problems,
       this.history,
     ]);
-    this.element = el('section', { class: 'policy' }, [el('header', { class: 'policy-header' }, [this.title, this.badges]), this.toolbar, this.banners, this.none, this.work]);
+    this.element = el('section', { class: 'policy' }, [el('header', { class: 'policy-header' }, [this.title, this.badges]), this.toolbar, this.banners.element, this.none, this.work]);
     this.editor.onChange = (text) => this.changed(text);
     this.render();
   }
@@ -110,8 +82,10 @@ export class PolicyView {
     this.render();
   }
 
-  handle(message: HostMessage): void {
+  handle(message: PolicyHostMessage | Extract<ShellHostMessage, { type: 'notice' }>): void {
     switch (message.type) {
+      case 'policyEditor':
+        return this.setCanOpenInEditor(message.canOpenInEditor);
       case 'policy':
         return this.setPolicy(message.policy);
       case 'policyChecked':
@@ -119,16 +93,14 @@ export class PolicyView {
         this.markers = message.markers;
         this.editor.setMarkers(message.markers);
         this.renderProblems(message.bytes);
-        this.renderRoles(message.roles);
+        this.roles.render(message.roles);
         return;
       case 'policyText':
         this.editor.setText(message.text, { notify: true });
-        this.rolesProblem.textContent = '';
-        this.rolesNote.textContent = message.note ?? '';
+        this.roles.note(message.note ?? '');
         return;
       case 'policyEditFailed':
-        this.rolesNote.textContent = '';
-        this.rolesProblem.textContent = message.message;
+        this.roles.failed(message.message);
         return;
       case 'saveOutcome':
         return this.onSaveOutcome(message.outcome);
@@ -140,15 +112,13 @@ export class PolicyView {
       case 'revealStatement':
         this.editor.reveal(message.from, message.to, true);
         return;
-      default:
-        return;
     }
   }
 
   private setPolicy(policy: PolicyState): void {
     this.policy = policy;
     if (policy.state === 'loaded') {
-      if (policy.text === policy.liveText) this.rolesNote.textContent = '';
+      if (policy.text === policy.liveText) this.roles.note('');
       this.editor.setText(policy.text);
       this.editor.setReadOnly(!policy.editable);
       this.removeBanner('restored');
@@ -199,7 +169,7 @@ export class PolicyView {
     show(this.saveButton, loaded.editable);
     show(this.discardButton, loaded.editable && this.dirty());
     show(this.editorButton, this.canOpenInEditor && loaded.editable);
-    show(this.roles, loaded.editable);
+    show(this.roles.element, loaded.editable);
     this.removeBanner('readonly');
     if (!loaded.editable) this.banner({ id: 'readonly', level: 'info', message: loaded.readOnlyReason ?? 'This key policy is read-only.' });
     this.diffButton.toggleAttribute('secondary', this.diff?.kind !== 'live');
@@ -238,7 +208,7 @@ export class PolicyView {
     switch (outcome.kind) {
       case 'saved':
         this.removeBanner('restored');
-        this.rolesNote.textContent = '';
+        this.roles.note('');
         if (this.diff?.kind === 'theirs') this.setDiffMode(undefined);
         this.banner({ id: 'outcome', level: 'success', message: outcome.message });
         updateState({ draft: undefined });
@@ -330,73 +300,11 @@ export class PolicyView {
     this.size.classList.toggle('problem', bytes > KEY_POLICY_MAX_BYTES);
   }
 
-  private renderRoles(roles: KeyRolesView | undefined): void {
-    clear(this.rolesBody);
-    if (!roles) {
-      this.rolesBody.append(el('p', { class: 'muted', text: 'Fix the JSON to see who administers and uses the key.' }));
-      return;
-    }
-    const list = (title: string, arns: string[], remove: KeyRoleEdit, empty: string) =>
-      el('div', { class: 'role-list' }, [
-        el('h3', { text: title }),
-        arns.length === 0
-          ? el('p', { class: 'muted', text: empty })
-          : el(
-              'ul',
-              {},
-              arns.map((arn) =>
-                el('li', {}, [
-                  el('span', { class: 'codicon codicon-person', attrs: { 'aria-hidden': 'true' } }),
-                  el('span', { class: 'arn', text: arn }),
-                  el('vscode-icon', { attrs: { name: 'close', 'action-icon': true, label: `Remove ${arn}` }, on: { click: () => send({ type: 'editKeyRoles', edit: remove, text: this.editor.text, arn }) } }),
-                ]),
-              ),
-            ),
-      ]);
-    this.rolesBody.append(
-      list('Key administrators', roles.administrators, 'removeAdministrator', 'None named in the policy.'),
-      list('Key users', roles.users, 'removeUser', 'None named in the policy.'),
-      el('p', {
-        class: 'delegation',
-        text: roles.iamDelegation
-          ? 'The account root statement lets IAM policies in the account allow use of this key, too.'
-          : 'No root statement: only the principals named here (and in grants) can use this key; IAM policies alone cannot.',
-      }),
-    );
-  }
-
-  private editRole(edit: KeyRoleEdit, choose = false): void {
-    const arn = choose ? undefined : ((this.rolesInput as HTMLInputElement).value ?? '').trim();
-    if (!choose && !arn) {
-      this.rolesProblem.textContent = 'Enter the ARN of a user or role, or use Choose… to pick one.';
-      return;
-    }
-    this.rolesProblem.textContent = '';
-    if (!choose) (this.rolesInput as HTMLInputElement).value = '';
-    send({ type: 'editKeyRoles', edit, text: this.editor.text, arn });
-  }
-
   private banner(banner: Banner): void {
-    this.bannerList = [...this.bannerList.filter((b) => b.id !== banner.id), banner];
-    this.renderBanners();
+    this.banners.set(banner);
   }
 
   private removeBanner(id: string): void {
-    const before = this.bannerList.length;
-    this.bannerList = this.bannerList.filter((b) => b.id !== id);
-    if (before !== this.bannerList.length) this.renderBanners();
-  }
-
-  private renderBanners(): void {
-    this.banners.replaceChildren(
-      ...this.bannerList.map((b) =>
-        el('div', { class: `banner banner-${b.level}`, attrs: { role: b.level === 'error' || b.level === 'warning' ? 'alert' : 'status', 'data-banner': b.id } }, [
-          el('span', { class: `codicon codicon-${b.level === 'success' ? 'pass' : b.level === 'info' ? 'info' : b.level}`, attrs: { 'aria-hidden': 'true' } }),
-          el('span', { class: 'banner-text', text: b.message }),
-          el('vscode-icon', { attrs: { name: 'close', 'action-icon': true, label: 'Dismiss' }, on: { click: () => this.removeBanner(b.id) } }),
-          b.actions?.length ? el('div', { class: 'banner-actions' }, b.actions.map((a) => button(a.label, a.run, { secondary: a.secondary }))) : undefined,
-        ]),
-      ),
-    );
+    this.banners.remove(id);
   }
 }

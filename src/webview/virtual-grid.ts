@@ -1,6 +1,6 @@
 // A grid of fixed-height rows that keeps only the visible rows (and a few either side) in the DOM, so 100,000 items
 // scroll like 100. Cells get their text through textContent: item values are never parsed as HTML.
-import type { ItemJson } from '../panel/protocol';
+import type { ItemJson } from '../panel/items-protocol';
 import { cellText, type ViewMode } from './attribute-values';
 import { el } from './dom';
 

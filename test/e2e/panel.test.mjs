@@ -115,11 +115,14 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       await denial.waitFor({ timeout: UI_TIMEOUT });
       assert.match(await denial.locator('.failure-title').innerText(), /kms-lab-test-user may not read kms-lab-panel-table/);
       assert.match(await denial.locator('.aws-error').innerText(), /AccessDeniedException: KMS key access denied error/);
-      const explanation = denial.locator('.explanation li').first();
+      const explanation = denial.locator('.explanation .locks li').first();
       await explanation.waitFor({ timeout: UI_TIMEOUT });
-      const sentences = await denial.locator('.explanation li').allInnerTexts();
-      assert.ok(sentences.some((s) => /key lock stays shut/.test(s) && /kms:Decrypt/.test(s)), `no key-lock explanation in ${JSON.stringify(sentences)}`);
-      assert.ok(sentences.some((s) => /table lock opens/.test(s)), `no table-lock sentence in ${JSON.stringify(sentences)}`);
+      // The lesson: the table lock, then the key lock, each open or shut; AWS's own words after them.
+      const locks = await denial.locator('.explanation .locks li').allInnerTexts();
+      assert.equal(locks.length, 2, JSON.stringify(locks));
+      assert.match(locks[0], /^Table lock \(DynamoDB permissions\): open\./);
+      assert.match(locks[1], /^Key lock \(kms:Decrypt on the table's key, asked by DynamoDB on your behalf\): shut\./);
+      assert.match(await denial.innerText(), /Key lock[\s\S]*AWS said: AccessDeniedException/);
       // Beside it, the admin still sees the items: the lesson on one screen.
       await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
       assert.equal(await frame.locator('[data-pane="secondary"] .grid-row').count(), 0);
@@ -133,7 +136,7 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       ]) {
         await workbench.setTheme(theme);
         await frame.locator(`body.${bodyClass}`).waitFor({ state: 'attached', timeout: UI_TIMEOUT });
-        await frame.locator('[data-pane="secondary"] .explanation li').first().waitFor({ timeout: UI_TIMEOUT });
+        await frame.locator('[data-pane="secondary"] .explanation .locks li').first().waitFor({ timeout: UI_TIMEOUT });
         await page.screenshot({ path: path.join(screenshots, file) });
       }
       await workbench.setTheme('Light Modern');
@@ -341,7 +344,9 @@ describe('the table panel', { timeout: 8 * 60_000 }, () => {
       // The panel follows the status bar: as the test user (a key user, not an administrator), Save is refused.
       await switchProfile('test-user');
       await page.locator('.tabs-container .tab', { hasText: `${TABLE} as kms-lab-test-user` }).waitFor({ timeout: UI_TIMEOUT });
-      await frame.locator('[data-pane="primary"] .pane-who', { hasText: 'As test-user' }).waitFor({ timeout: UI_TIMEOUT });
+      // The pane names the person (the principal), and where its credentials come from (the profile).
+      await frame.locator('[data-pane="primary"] .pane-who', { hasText: 'As kms-lab-test-user' }).waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('[data-pane="primary"] .pane-arn', { hasText: 'profile test-user' }).waitFor({ timeout: UI_TIMEOUT });
       await frame.locator('[data-pane="primary"] .grid-row', { hasText: 'item-01' }).waitFor({ timeout: UI_TIMEOUT });
       await editorHas('Only the test user');
       await setEditorText(page, frame, policy(root, statement('Also the test user', testUser.arn)));

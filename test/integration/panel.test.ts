@@ -5,8 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { getKmsLabApi, stubMessages, stubQuickPick, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi } from './support';
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { addKeyUser, removeKeyUser } from '../../src/policy';
+import { getKmsLabApi, stubInputBox, stubMessages, stubQuickPick, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi } from './support';
 import { waitForRows } from './tree-reader';
 
 const region = 'us-east-1';
@@ -168,5 +169,97 @@ describe('panel: commands', function () {
     const shown = await messages.waitFor((m) => m.level === 'error');
     assert.match(shown.message, /expects a table node, a key node, or \{ tableName, readAs\? \}/);
     assert.equal(api.tablePanels().length, 0);
+  });
+});
+
+// The panel beside the lab: the lab's own test user (made by lab steps 1–4) as "Read as", denied by the key lock.
+describe('panel: beside the lab', function () {
+  this.timeout(900_000);
+  const LAB_TABLE = 'kms-lab-table';
+  const LAB_USER = 'kms-lab-test-user';
+  let api: KmsLabTestApi;
+
+  const labPanel = () => api.tablePanels().find((p) => p.subject.tableName === LAB_TABLE);
+
+  /** The test user's pane once it shows the denial with both locks explained, as the webview reports it. */
+  const explainedDenial = () => {
+    const shown = labPanel()?.panes.secondary;
+    if (shown?.kind !== 'failure' || shown.explanation !== 'ready') return undefined;
+    const text = shown.lines.join('\n');
+    return /table lock/i.test(text) && /key lock/i.test(text) ? shown : undefined;
+  };
+
+  before(async () => {
+    api = await getKmsLabApi();
+    await api.whenIdle();
+    const picks = stubQuickPick(['Local sandbox', region]);
+    await vscode.commands.executeCommand('kmsLab.switchProfile');
+    picks.restore();
+    await waitFor(() => api.status.text() === `$(key) Local sandbox · ${region}`, 20_000);
+    stubMessages();
+    stubInputBox([(options) => options?.value]);
+    for (const step of ['createKey', 'createTable', 'addItem', 'createTestUser']) {
+      const status = (await vscode.commands.executeCommand(`kmsLab.lab.${step}`)) as { state: string; detail?: string } | undefined;
+      assert.equal(status?.state, 'done', `lab step ${step}: ${status?.detail}`);
+    }
+  });
+
+  afterEach(async () => {
+    await closePanels();
+    await waitFor(() => !labPanel(), 10_000);
+  });
+
+  it('panel: the explanation arrives on first open', async () => {
+    for (let open = 1; open <= 10; open++) {
+      await vscode.commands.executeCommand('kmsLab.lab.openPanel', 'readAsTestUser');
+      // Under load, code-server's webview can wait 30 s for one of the page's files before the page runs at all.
+      const shown = await waitFor(explainedDenial, 60_000).catch((error: Error) => {
+        throw new Error(`open ${open}: ${error.message}; panels: ${JSON.stringify(api.tablePanels())}`);
+      });
+      assert.equal(shown.failure, 'access-denied');
+      assert.match(shown.title, new RegExp(`${LAB_USER} may not read ${LAB_TABLE}`));
+      assert.equal(labPanel()?.panes.primary?.kind, 'items', `open ${open}: the admin reads the items`);
+      await closePanels();
+      await waitFor(() => !labPanel(), 10_000);
+      // At a person's pace.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+
+  it('panel: a key policy saved elsewhere re-reads both panes', async () => {
+    const config = sandboxConfig(api);
+    const kms = new KMSClient(config);
+    const keyArn = (await kms.send(new DescribeKeyCommand({ KeyId: 'alias/kms-lab' }))).KeyMetadata!.Arn!;
+    kms.destroy();
+    const userArn = `arn:aws:iam::${keyArn.split(':')[4]}:user/${LAB_USER}`;
+    await vscode.commands.executeCommand('kmsLab.lab.openPanel', 'readAsTestUser');
+    await waitFor(explainedDenial, 60_000);
+
+    // The key policy tab, beside the panel: each save there reaches the panel, which reads both panes again.
+    const editor = (await vscode.commands.executeCommand('kmsLab.editKeyPolicy', keyArn)) as vscode.TextEditor;
+    const saveAs = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(editor.document.uri, new vscode.Range(0, 0, editor.document.lineCount, 0), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await editor.document.save(), 'the tab saved the key policy');
+    };
+    const before = labPanel()!.reads;
+    await saveAs(addKeyUser(editor.document.getText(), userArn));
+    const readable = await waitFor(() => {
+      const shown = labPanel()?.panes.secondary;
+      return shown?.kind === 'items' ? shown : undefined;
+    }, 30_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the panel: ${JSON.stringify(labPanel())}`);
+    });
+    assert.ok(readable.rows >= 1, 'the test user reads the item');
+    const after = labPanel()!;
+    assert.ok(after.reads.primary > before.primary && after.reads.secondary > before.secondary, `both panes read again: ${JSON.stringify([before, after.reads])}`);
+    assert.equal(after.panes.primary?.kind, 'items');
+    assert.equal(after.policyState, 'loaded');
+
+    await waitFor(() => !editor.document.isDirty && editor.document.getText().includes(userArn), 10_000);
+    await saveAs(removeKeyUser(editor.document.getText(), userArn));
+    await waitFor(explainedDenial, 30_000);
+    await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'kmslab'));
   });
 });

@@ -14,8 +14,20 @@ describe('attribute values in the grid', () => {
     assert.equal(cellText(undefined, 'plain'), '');
   });
 
+  it('security: an attribute named __proto__ is shown like any other', () => {
+    // As the panel gets it: parsed from JSON, where "__proto__" is an own property of the item and of a map.
+    const item = JSON.parse('{"id":{"S":"a"},"__proto__":{"S":"hidden?"},"m":{"M":{"__proto__":{"N":"1"}}}}');
+    assert.deepEqual(Object.keys(item), ['id', '__proto__', 'm']);
+    const plain = itemToPlain(item);
+    assert.deepEqual(Object.keys(plain), ['id', '__proto__', 'm']);
+    assert.equal(Object.getOwnPropertyDescriptor(plain, '__proto__')?.value, 'hidden?');
+    assert.equal(itemText(item, 'plain'), '{\n  "id": "a",\n  "__proto__": "hidden?",\n  "m": {\n    "__proto__": 1\n  }\n}');
+    assert.equal(cellText(item.m, 'plain'), '{"__proto__":1}');
+    assert.equal(({} as { S?: unknown }).S, undefined, 'Object.prototype is untouched');
+  });
+
   it('keeps numbers JavaScript cannot hold exactly as their text', () => {
-    assert.deepEqual(itemToPlain({ big: { N: '12345678901234567890123' }, small: { N: '0.1' }, plus: { N: '+5' } }), { big: '12345678901234567890123', small: 0.1, plus: 5 });
+    assert.deepEqual({ ...itemToPlain({ big: { N: '12345678901234567890123' }, small: { N: '0.1' }, plus: { N: '+5' } }) }, { big: '12345678901234567890123', small: 0.1, plus: 5 });
   });
 
   it('shows DynamoDB JSON as the AWS CLI prints it', () => {

@@ -15,7 +15,11 @@ describe('messages from the webview', () => {
       startKey: undefined,
       limit: 100,
     });
-    assert.deepEqual(parseWebviewMessage({ type: 'read', pane: 'secondary', requestId: 4, request: { kind: 'query', partitionValue: 'a', sort: { operator: 'between', value: '1', value2: '5' } }, startKey: { id: { S: 'x' }, n: { N: '1' } } }), {
+    const query = parseWebviewMessage({ type: 'read', pane: 'secondary', requestId: 4, request: { kind: 'query', partitionValue: 'a', sort: { operator: 'between', value: '1', value2: '5' } }, startKey: { id: { S: 'x' }, n: { N: '1' } } });
+    assert.ok(query.type === 'read' && query.startKey);
+    // The start key's record has no prototype: an attribute's name is only ever a name.
+    assert.equal(Object.getPrototypeOf(query.startKey), null);
+    assert.deepEqual({ ...query, startKey: { ...query.startKey } }, {
       type: 'read',
       pane: 'secondary',
       requestId: 4,
@@ -29,7 +33,7 @@ describe('messages from the webview', () => {
   });
 
   it('restores a saved state only when every field is what the panel wrote', () => {
-    const state = { subject: { region: 'us-east-1', tableName: 't' }, readAs: 'profile:dev', draft: { keyArn: 'arn:k', text: '{}', base: '{}', savedAt: '2026-01-01T00:00:00.000Z' }, plainJson: true, hiddenColumns: ['a'], pageSize: 500, leftTab: 'access' };
+    const state = { subject: { region: 'us-east-1', tableName: 't' }, readAs: 'profile:dev', readAsLabel: 'dev', draft: { keyArn: 'arn:k', text: '{}', base: '{}', savedAt: '2026-01-01T00:00:00.000Z' }, plainJson: true, hiddenColumns: ['a'], pageSize: 500, leftTab: 'access' };
     assert.deepEqual(parseWebviewMessage({ type: 'ready', state }), { type: 'ready', state: { ...state, subject: { region: 'us-east-1', tableName: 't', keyArn: undefined } } });
     rejects({ type: 'ready', state: { ...state, pageSize: 7 } }, /ready\.state\.pageSize: expected one of 25, 100, 500, 1000/);
     rejects({ type: 'ready', state: { ...state, draft: { keyArn: 'arn:k', text: '{}' } } }, /ready\.state\.draft\.base: expected a string/);
