@@ -21,6 +21,8 @@ export interface ItemsDeps {
   /** When the open command ran: the first rows are timed from it. */
   openedAt: number;
   pageSize?: number;
+  /** A panel shown again re-reads what it read longer ago than this: a change made outside KMS Lab shows up. */
+  recheckAfterMs?: number;
 }
 
 interface PaneState {
@@ -32,6 +34,7 @@ interface PaneState {
   generation: number;
   /** First pages read, by the host or asked by the webview: tests count them. */
   reads: number;
+  readAt: number;
   shown?: PaneShown;
 }
 
@@ -43,6 +46,7 @@ export interface ItemsInfo {
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
+const RECHECK_AFTER_MS = 30_000;
 const PANES: readonly PaneId[] = ['primary', 'secondary'];
 
 export class ItemsController implements PanelController<ItemsWebviewMessage> {
@@ -56,7 +60,7 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
     private readonly scope: PanelScope,
     private readonly deps: ItemsDeps,
   ) {
-    const pane = (): PaneState => ({ request: { kind: 'scan' }, limit: deps.pageSize ?? DEFAULT_PAGE_SIZE, generation: 0, reads: 0 });
+    const pane = (): PaneState => ({ request: { kind: 'scan' }, limit: deps.pageSize ?? DEFAULT_PAGE_SIZE, generation: 0, reads: 0, readAt: 0 });
     this.panes = { primary: pane(), secondary: pane() };
     this.subscription = scope.onDidChange(() => this.postScope());
   }
@@ -114,6 +118,12 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
     this.deps.log.debug(`Table panel: reading ${tableName} again after a change (${event.source})`);
     this.postScope();
     for (const pane of PANES) void this.reread(pane);
+  }
+
+  /** Shown again: what was read a while ago is read again, as a change made outside KMS Lab is announced nowhere. */
+  onVisible(): void {
+    const before = Date.now() - (this.deps.recheckAfterMs ?? RECHECK_AFTER_MS);
+    for (const pane of PANES) if (this.panes[pane].readAt < before) void this.reread(pane);
   }
 
   /** The identities "Read as" offers changed (the lab's test user made or removed). */
@@ -186,6 +196,7 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
     }
     state.reads++;
     const started = Date.now();
+    state.readAt = started;
     const message = await this.readPage(pane, 0, state.request, undefined, state.limit, () => generation === state.generation);
     this.deps.log.debug(`Table panel: first page of the ${pane} pane read in ${Date.now() - started} ms, ${started - this.deps.openedAt} ms after opening · ${this.scope.name}`);
     if (generation !== state.generation) return;
@@ -200,6 +211,7 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
       state.request = request;
       if (limit) state.limit = limit;
       state.reads++;
+      state.readAt = Date.now();
       state.generation++;
     }
     const answer = await this.readPage(pane, requestId, request, startKey, limit, () => connection === this.scope.generation);

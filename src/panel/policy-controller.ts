@@ -20,6 +20,8 @@ export interface PolicyDeps {
   drafts?: DraftStore;
   ui: PanelUi;
   readAs: ReadAsDirectory;
+  /** A panel shown again reads a policy loaded longer ago than this again (when it holds no unsaved edit). */
+  recheckAfterMs?: number;
   /** A draft kept by the page before a window reload. */
   restoredDraft?: Omit<PolicyDraft, 'savedAt'> & { keyArn: string; savedAt?: string };
 }
@@ -111,6 +113,13 @@ export class PolicyController implements PanelController<PolicyWebviewMessage> {
         await this.load();
         this.host.post({ type: 'notice', level: 'info', message: `The key policy was just saved elsewhere (${event.source}); this is the new live policy.` });
     }
+  }
+
+  /** Shown again: a policy read a while ago is read again (a change made outside KMS Lab is announced nowhere). */
+  onVisible(): void {
+    const view = this.view;
+    if (view.state !== 'loaded' || this.edit.draft) return;
+    if (Date.now() - Date.parse(view.loadedAt) > (this.deps.recheckAfterMs ?? 30_000)) void this.load();
   }
 
   dispose(): void {

@@ -145,7 +145,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 async function subjectOf(arg: unknown, connection: Connection, region: string): Promise<SubjectRequest> {
   if (typeof arg === 'string' && arg !== '') return { subject: { region, tableName: arg } };
   if (isObject(arg) && typeof arg.tableName === 'string') {
-    if (arg.readAs !== undefined && typeof arg.readAs !== 'string') throw new Error('kmsLab.openTablePanel: readAs must be the id of an identity');
+    if (arg.readAs !== undefined && typeof arg.readAs !== 'string') throw new Error(`${Commands.openTablePanel}: readAs must be the id of an identity`);
     return { subject: { region, tableName: arg.tableName }, readAs: arg.readAs as string | undefined };
   }
   const node = isObject(arg) ? (arg as { table?: unknown; key?: unknown }) : undefined;
@@ -155,7 +155,7 @@ async function subjectOf(arg: unknown, connection: Connection, region: string): 
   if (isObject(node?.key) && typeof node.key.arn === 'string') {
     return { subject: await subjectOfKey(node.key as unknown as KmsKey, connection, region) };
   }
-  if (arg !== undefined) throw new Error('kmsLab.openTablePanel expects a table node, a key node, or { tableName, readAs? }');
+  if (arg !== undefined) throw new Error(`${Commands.openTablePanel} expects a table node, a key node, or { tableName, readAs? }`);
   return { subject: { region, tableName: await pickTable(connection) } };
 }
 

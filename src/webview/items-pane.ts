@@ -145,7 +145,12 @@ export class ItemsPane {
 
   onFailure(requestId: number, failure: ReadFailure, request?: ReadRequest): void {
     if (requestId !== 0 && requestId !== this.pendingId) return;
-    if (requestId === 0) this.request = request ?? this.request;
+    if (requestId === 0) {
+      // The host read again (the account changed) and may no longer read: what was read before is not shown any more.
+      this.request = request ?? this.request;
+      this.lastKey = undefined;
+      this.grid.setItems([]);
+    }
     this.loading = false;
     this.loadingAll = false;
     this.failure = { requestId, failure };

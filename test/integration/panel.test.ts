@@ -3,7 +3,7 @@
 // a key that protects no table. Its webview really renders: the panel reports its first rows drawn.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { addKeyUser, removeKeyUser } from '../../src/policy';
@@ -202,6 +202,14 @@ describe('panel: beside the lab', function () {
       const status = (await vscode.commands.executeCommand(`kmsLab.lab.${step}`)) as { state: string; detail?: string } | undefined;
       assert.equal(status?.state, 'done', `lab step ${step}: ${status?.detail}`);
     }
+  });
+
+  after(async () => {
+    // Leave the account as the tests after these expect it: the lab's table goes (its key and user stay until a reset).
+    const dynamodb = new DynamoDBClient(sandboxConfig(api));
+    await dynamodb.send(new DeleteTableCommand({ TableName: LAB_TABLE })).catch(() => undefined);
+    dynamodb.destroy();
+    await vscode.commands.executeCommand('kmsLab.refresh');
   });
 
   afterEach(async () => {

@@ -21,10 +21,10 @@ after(async () => {
 
 type PageMessage = Extract<ItemsHostMessage, { type: 'items' | 'readFailed' }>;
 
-function open(options: { gone?: () => boolean; readAs?: string; readAsLabel?: string } = {}): { page: RecordingPage; scope: PanelScope; items: ItemsController } {
+function open(options: { gone?: () => boolean; readAs?: string; readAsLabel?: string; recheckAfterMs?: number } = {}): { page: RecordingPage; scope: PanelScope; items: ItemsController } {
   const page = new RecordingPage();
   const scope = scopeOf(fixture, readAsTestUser(fixture, { gone: options.gone }), { readAs: options.readAs ?? `lab:sandbox:${USER}`, readAsLabel: options.readAsLabel });
-  const items = new ItemsController(page, scope, { log: silentLogger, readAs: readAsTestUser(fixture, { gone: options.gone }), ui: new ScriptedPanelUi(), openedAt: Date.now() });
+  const items = new ItemsController(page, scope, { log: silentLogger, readAs: readAsTestUser(fixture, { gone: options.gone }), ui: new ScriptedPanelUi(), openedAt: Date.now(), recheckAfterMs: options.recheckAfterMs });
   scope.connect();
   items.start();
   return { page, scope, items };
@@ -95,6 +95,22 @@ describe('items controller', () => {
     } finally {
       items.dispose();
       scope.dispose();
+    }
+  });
+
+  it('shown again after a while, reads again: a change made outside KMS Lab (the console) shows up', async () => {
+    const { page, scope, items } = open({ recheckAfterMs: 0 });
+    try {
+      page.ready = true;
+      await items.onReady(undefined);
+      await waitUntil(() => firstPage(page, 'secondary')?.type === 'readFailed');
+      await setKeyUser(fixture, true);
+      items.onVisible();
+      await waitUntil(() => firstPage(page, 'secondary')?.type === 'items');
+    } finally {
+      items.dispose();
+      scope.dispose();
+      await setKeyUser(fixture, false);
     }
   });
 

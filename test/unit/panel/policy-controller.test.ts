@@ -28,11 +28,11 @@ after(async () => {
   rmSync(historyDir, { recursive: true, force: true });
 });
 
-async function open(ui = new ScriptedPanelUi()) {
+async function open(ui = new ScriptedPanelUi(), recheckAfterMs?: number) {
   const page = new RecordingPage();
   page.ready = true;
   const scope = scopeOf(fixture, readAsTestUser(fixture), { readAs: undefined });
-  const policy = new PolicyController(page, scope, { log: silentLogger, store, ui, readAs: readAsTestUser(fixture) });
+  const policy = new PolicyController(page, scope, { log: silentLogger, store, ui, readAs: readAsTestUser(fixture), recheckAfterMs });
   scope.connect();
   await policy.start();
   await policy.onReady(undefined);
@@ -99,6 +99,19 @@ describe('policy controller', () => {
       const outcome = page.last('saveOutcome')?.outcome;
       assert.equal(outcome?.kind, 'conflict');
       assert.ok(outcome?.kind === 'conflict' && outcome.theirs.includes(fixture.userArn));
+    } finally {
+      policy.dispose();
+      scope.dispose();
+      await setKeyUser(fixture, false);
+    }
+  });
+
+  it('shown again after a while, reads a policy changed outside KMS Lab again', async () => {
+    const { page, scope, policy } = await open(new ScriptedPanelUi(), -1);
+    try {
+      await setKeyUser(fixture, true);
+      policy.onVisible();
+      await waitUntil(() => loadedView(page)?.text.includes(fixture.userArn));
     } finally {
       policy.dispose();
       scope.dispose();
