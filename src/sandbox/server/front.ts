@@ -15,9 +15,19 @@ import {
 import { parseJsonBody, renderJsonError, shortErrorName } from './json-protocol';
 import { JSON_CONTENT_TYPES, errorFamilyOf, routeOf, type ErrorFamily, type JsonServiceName, type QueryServiceName } from './protocol';
 import { queryParamsOf, renderQueryError, renderQueryResult, type QueryService } from './query-protocol';
-import { BodyTooLargeError, DYNAMODB_MAX_BODY_BYTES, MAX_BODY_BYTES, headersOf, readBody, splitTarget, type ReceivedRequest } from './received-request';
+import {
+  BodyTooLargeError,
+  DYNAMODB_MAX_BODY_BYTES,
+  KMS_MAX_BODY_BYTES,
+  MAX_BODY_BYTES,
+  headersOf,
+  readBody,
+  splitTarget,
+  type ReceivedRequest,
+  type RequestHead,
+} from './received-request';
 import { newRequestId } from './request-id';
-import { authenticate } from './sigv4';
+import { checkCredentials, verifySignature } from './sigv4';
 
 export interface FrontOptions {
   accountId: string;
@@ -75,23 +85,22 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
   let queryService = /Credential=[^/,]+\/\d{8}\/[^/,]+\/(iam|sts)\//.exec(headers['authorization'] ?? '')?.[1] as QueryServiceName | undefined;
   if (route.protocol === 'json') trace.operation = `${route.service}:${route.operation}`;
   try {
+    const { path, query } = splitTarget(req.url);
+    const head: RequestHead = { method: req.method ?? 'GET', path, query, headers, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
+    const limit = bodyLimitOf(family);
+    const declared = declaredLength(headers);
+    if (declared !== undefined && declared > limit) throw requestTooLarge(family, declared, limit);
+    // Nothing of the body is read before the headers present a known key's well-formed, current signature.
+    const presented = checkCredentials(head, family, options.credentials, now);
     let body: Buffer;
     try {
-      body = await readBody(req, family === 'dynamodb' ? DYNAMODB_MAX_BODY_BYTES : MAX_BODY_BYTES);
+      body = await readBody(req, limit);
     } catch (error) {
       if (error instanceof BodyTooLargeError) throw requestTooLarge(family, error.declaredOrSeen, error.limit);
       throw serializationError(family, (error as Error).message);
     }
-    const { path, query } = splitTarget(req.url);
-    const request: ReceivedRequest = {
-      method: req.method ?? 'GET',
-      path,
-      query,
-      headers,
-      body,
-      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-    };
-    const auth = await authenticate(request, family, options.credentials, now);
+    const request: ReceivedRequest = { ...head, body };
+    const auth = await verifySignature(request, presented, family);
     trace.caller = auth.caller.arn;
     const ctx: RequestContext = {
       caller: auth.caller,
@@ -134,6 +143,15 @@ async function handle(options: FrontOptions, req: IncomingMessage, requestId: st
   } catch (error) {
     return errorOutcome(family, queryService, error, requestId, options.log);
   }
+}
+
+function declaredLength(headers: Record<string, string>): number | undefined {
+  const value = headers['content-length'];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function bodyLimitOf(family: ErrorFamily): number {
+  return family === 'dynamodb' ? DYNAMODB_MAX_BODY_BYTES : family === 'kms' ? KMS_MAX_BODY_BYTES : MAX_BODY_BYTES;
 }
 
 function errorOutcome(

@@ -3,7 +3,7 @@
 // Authorization header and the policy (clock window, tokens, scope) are ours.
 import { timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../contracts';
-import type { CredentialResolver } from './credentials';
+import type { CredentialRecord, CredentialResolver } from './credentials';
 import {
   expiredToken,
   incompleteSignature,
@@ -12,7 +12,7 @@ import {
   unrecognizedClient,
 } from './front-errors';
 import type { ErrorFamily } from './protocol';
-import type { ReceivedRequest } from './received-request';
+import type { ReceivedRequest, RequestHead } from './received-request';
 import { NodeSha256 } from './sha256';
 
 export const CLOCK_WINDOW_MS = 15 * 60 * 1000;
@@ -158,16 +158,18 @@ export async function expectedSignature(
   return hex(await mac.digest());
 }
 
+/** What a request's headers present: a well-formed signature by a known, active key, within the clock window. */
+export interface Presented {
+  auth: AuthorizationHeader;
+  longDate: string;
+  record: CredentialRecord;
+}
+
 /**
- * Authenticates a request or throws the AwsError the client would get from AWS.
- * Order as AWS: header shape, date and clock window, key lookup, session token, signature.
+ * The checks that need no body, in AWS's order: header shape, date and clock window, key lookup, session token.
+ * Throws the AwsError the client would get from AWS. A request that passes them may have its body read.
  */
-export async function authenticate(
-  request: ReceivedRequest,
-  family: ErrorFamily,
-  credentials: CredentialResolver,
-  now: Date,
-): Promise<Authenticated> {
+export function checkCredentials(request: RequestHead, family: ErrorFamily, credentials: CredentialResolver, now: Date): Presented {
   const header = request.headers['authorization'];
   if (header === undefined) throw missingAuthenticationToken(family);
   const auth = parseAuthorization(header);
@@ -207,14 +209,29 @@ export async function authenticate(
     if (token === undefined || !sameText(token, record.sessionToken)) throw unrecognizedClient(family);
     if (record.expiration && record.expiration.getTime() <= now.getTime()) throw expiredToken(family);
   }
+  return { auth, longDate, record };
+}
 
+/** Checks the signature over the whole request, body included; throws InvalidSignature when it does not hold. */
+export async function verifySignature(request: ReceivedRequest, presented: Presented, family: ErrorFamily): Promise<Authenticated> {
+  const { auth, longDate, record } = presented;
   const declaredHash = request.headers['x-amz-content-sha256'];
   const expected = await expectedSignature(request, auth, longDate, record.secretAccessKey);
   if (!sameText(expected, auth.signature)) throw invalidSignature(family);
-  if (declaredHash !== undefined && signedHeaders.has('x-amz-content-sha256')) {
+  if (declaredHash !== undefined && auth.signedHeaders.includes('x-amz-content-sha256')) {
     // The signature covers the declared hash; make sure the body is the one it declares.
     const actual = await signatureV4().lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
     if (!sameText(declaredHash, actual)) throw invalidSignature(family);
   }
   return { caller: record.caller, accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
+}
+
+/** Authenticates a request or throws the AwsError the client would get from AWS. */
+export async function authenticate(
+  request: ReceivedRequest,
+  family: ErrorFamily,
+  credentials: CredentialResolver,
+  now: Date,
+): Promise<Authenticated> {
+  return verifySignature(request, checkCredentials(request, family, credentials, now), family);
 }
