@@ -137,7 +137,7 @@ export async function expectedSignature(
   secretAccessKey: string,
 ): Promise<string> {
   const { lib, canonicalRequest, stringToSign: toSign } = signatureV4();
-  const signed: Record<string, string> = {};
+  const signed: Record<string, string> = Object.create(null);
   for (const name of auth.signedHeaders) signed[name] = request.headers[name] ?? '';
   const canonicalHeaders = lib.getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(auth.signedHeaders));
   const payloadHash = await lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
@@ -156,6 +156,26 @@ export async function expectedSignature(
   const mac = new NodeSha256(key);
   mac.update(stringToSign);
   return hex(await mac.digest());
+}
+
+const HEADER_SPELLING: Record<string, string> = {
+  'x-amz-date': 'X-Amz-Date',
+  date: 'Date',
+  'x-amz-target': 'X-Amz-Target',
+  'x-amz-security-token': 'X-Amz-Security-Token',
+  'content-type': 'Content-Type',
+};
+
+/**
+ * Headers that decide what a request does, and so must be covered by its signature: the date it was signed at, the
+ * operation (X-Amz-Target), the session token, and the content type of the JSON protocols. Otherwise a captured
+ * request could be replayed as another operation.
+ */
+function headersThatMustBeSigned(request: RequestHead, family: ErrorFamily, dateHeader: string): string[] {
+  const names = [dateHeader];
+  for (const name of ['x-amz-target', 'x-amz-security-token']) if (request.headers[name] !== undefined) names.push(name);
+  if (family !== 'query' && request.headers['content-type'] !== undefined) names.push('content-type');
+  return names;
 }
 
 /** What a request's headers present: a well-formed signature by a known, active key, within the clock window. */
@@ -182,6 +202,10 @@ export function checkCredentials(request: RequestHead, family: ErrorFamily, cred
   const dateValue = request.headers[dateHeader];
   if (dateValue === undefined) {
     throw incompleteSignature(family, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  const unsigned = headersThatMustBeSigned(request, family, dateHeader).find((name) => !signedHeaders.has(name));
+  if (unsigned !== undefined) {
+    throw incompleteSignature(family, `'${HEADER_SPELLING[unsigned] ?? unsigned}' must be a 'SignedHeader' in the AWS Authorization.`);
   }
   const requestDate = parseRequestDate(dateValue);
   if (!requestDate) throw incompleteSignature(family, `Date must be in ISO-8601 'basic format'. Got '${dateValue.slice(0, 40)}'.`);
