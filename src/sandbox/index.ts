@@ -2,12 +2,14 @@
 //   const sandbox = await startSandbox({ dataDir });
 //   new KMSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.admin });
 import path from 'node:path';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount, type SandboxAccount } from './account';
+import type { DataServices } from './contracts';
 import { createDataServices } from './data-services';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
 import { preloadSignatureV4 } from './server/sigv4';
 import { prepareDataDir, wipeDataDir } from './storage/data-dir';
+import { lockDataDir } from './storage/data-lock';
 
 export interface SandboxOptions {
   dataDir: string;
@@ -49,8 +51,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const dataDir = path.resolve(options.dataDir);
 
   await prepareDataDir(dataDir);
-  const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
-  const data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
+  const lock = await lockDataDir(dataDir);
+  let account: SandboxAccount;
+  let data: DataServices;
+  try {
+    account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
+    data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   let server;
   try {
     server = await listen(
@@ -67,20 +77,27 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     );
   } catch (error) {
     await data.close();
+    await lock.release();
     throw new Error(`Could not listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
   }
 
   // Listening already; the signing library loads right after, before the first client is likely to call.
   setImmediate(preloadSignatureV4).unref();
+  const endpoint = `http://${endpointHost(host)}:${server.port}`;
+  await lock.setEndpoint(endpoint);
 
   let stopping: Promise<void> | undefined;
   return {
-    endpoint: `http://${endpointHost(host)}:${server.port}`,
+    endpoint,
     port: server.port,
     region: account.region,
     accountId: account.accountId,
     admin: account.admin,
-    stop: () => (stopping ??= server.close().then(() => Promise.all([data.close(), account.flush()])).then(() => undefined)),
+    stop: () =>
+      (stopping ??= server
+        .close()
+        .then(() => Promise.all([data.close(), account.flush()]))
+        .then(() => lock.release())),
   };
 }
 
