@@ -96,9 +96,12 @@ async function main(): Promise<void> {
   );
 }
 
-if (require.main === module) {
+/** Runs the CLI on process.argv; `npm run sandbox` calls it from the current build without spawning another node. */
+export function run(): void {
   main().catch((error: Error) => {
     process.stderr.write(`sandbox: ${error.message}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();
