@@ -5,6 +5,8 @@ import path from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount, type SandboxAccount } from './account';
 import type { DataServices } from './contracts';
 import { createDataServices } from './data-services';
+import { DYNAMODB_OPERATIONS } from './dynamodb/service';
+import { KMS_OPERATIONS } from './kms/service';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
 import { preloadSignatureV4 } from './server/sigv4';
@@ -70,6 +72,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         credentials: account.credentials,
         query: { iam: account.iam, sts: account.sts },
         json: async (service) => data[service],
+        operations: { dynamodb: DYNAMODB_OPERATIONS, kms: KMS_OPERATIONS },
         log: options.log,
       }),
       host,

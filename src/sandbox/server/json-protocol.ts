@@ -3,13 +3,14 @@ import type { AwsError } from '../contracts';
 import { serializationError } from './front-errors';
 import type { JsonServiceName } from './protocol';
 
+/** The request's JSON object; an empty body or one that is not JSON is coral's SerializationException (no message). */
 export function parseJsonBody(service: JsonServiceName, body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
+  if (body.length === 0) throw serializationError(service);
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw serializationError(service, 'Request body is not valid JSON');
+    throw serializationError(service);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw serializationError(service, 'Start of list or scalar found where a structure was expected');
@@ -23,6 +24,7 @@ export function shortErrorName(code: string): string {
   return hash < 0 ? code : code.slice(hash + 1);
 }
 
+/** `{"__type", "message"}`; coral's own errors that carry no message (SerializationException, …) have none. */
 export function renderJsonError(error: AwsError): string {
-  return JSON.stringify({ __type: error.code, message: error.message, ...error.fields });
+  return JSON.stringify({ __type: error.code, ...(error.message ? { message: error.message } : {}), ...error.fields });
 }

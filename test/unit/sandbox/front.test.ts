@@ -113,25 +113,27 @@ describe('front against a running sandbox', () => {
   });
 
   test('an unknown X-Amz-Target is UnknownOperationException', async () => {
+    // A target no service here has is answered as DynamoDB's endpoint answers it.
     const prefix = await sendSigned(sb.endpoint, jsonRequest('AmazonSQS.ListQueues', {}, '1.0'), sign('kms'));
     assert.equal(prefix.status, 400);
-    assert.equal(JSON.parse(prefix.body).__type, 'UnknownOperationException');
+    assert.equal(JSON.parse(prefix.body).__type, 'com.amazon.coral.service#UnknownOperationException');
     const operation = await sendSigned(sb.endpoint, jsonRequest('TrentService.MakeCoffee', {}, '1.1'), sign('kms'));
     assert.equal(JSON.parse(operation.body).__type, 'UnknownOperationException');
     const ddb = await sendSigned(sb.endpoint, jsonRequest('DynamoDB_20120810.MakeCoffee', {}, '1.0'), sign('dynamodb'));
     assert.match(JSON.parse(ddb.body).__type, /UnknownOperationException$/);
   });
 
-  test('unsigned requests get MissingAuthenticationToken in the protocol of their shape', async () => {
+  test('unsigned requests get MissingAuthenticationToken in the protocol of their shape; a bare GET is a health check', async () => {
     const kms = await sendRaw(sb.endpoint, jsonRequest('TrentService.ListKeys', {}, '1.1'));
     assert.equal(kms.status, 400);
     assert.equal(JSON.parse(kms.body).__type, 'MissingAuthenticationTokenException');
     const query = await sendRaw(sb.endpoint, queryRequest({ Action: 'ListUsers', Version: '2010-05-08' }));
     assert.equal(query.status, 403);
     assert.match(query.body, /<Code>MissingAuthenticationToken<\/Code>/);
+    // A GET without Action is DynamoDB's health check.
     const browser = await sendRaw(sb.endpoint, { method: 'GET', path: '/favicon.ico' });
-    assert.equal(browser.status, 403);
-    assertRequestId(browser);
+    assert.equal(browser.status, 200);
+    assert.equal(browser.body, `healthy: dynamodb.${sb.region}.amazonaws.com `);
   });
 
   test('security: a body over its service\'s limit is refused by its declared length, and an unsigned one is never read', async () => {
