@@ -121,13 +121,14 @@ async function handleJson(
 ): Promise<Outcome> {
   const { req, head, options, trace, now, requestId } = exchange;
   if (route) trace.operation = `${service}:${route.operation}`;
+  // The size first (AWS counts while it reads), then the method and the media type.
+  const limit = bodyLimitOf(service);
+  const declared = declaredLength(head.headers);
+  if (declared !== undefined && declared > limit) return tooLarge(service, declared, limit, JSON_CONTENT_TYPES[service]);
   if (head.method !== 'POST') return NOT_FOUND;
   const contentType = jsonContentType(service, head.headers, hasBody(head.headers));
   if (contentType === undefined) return NOT_FOUND;
   try {
-    const limit = bodyLimitOf(service);
-    const declared = declaredLength(head.headers);
-    if (declared !== undefined && declared > limit) return tooLarge(service, declared, limit, contentType);
     // Without a known key, only a small body is read (for the checks AWS makes before authentication).
     const knownKey = presentsKnownKey(head, options.credentials);
     let body = await readLimitedBody(req, knownKey ? limit : undefined, service);
