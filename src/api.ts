@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ConnectionTarget } from './aws/types';
-import type { StepView } from './lab/lab';
+import type { StepView } from './lab/story';
 import type { PanelInfo } from './panel/table-panel';
 
 /** What activate() returns: read by the integration tests and by other extensions. */
@@ -21,6 +21,8 @@ export interface KmsLabApi {
   lab: {
     views(): StepView[];
     refresh(): Promise<void>;
+    /** The walkthrough's completion context keys ("kmsLab.lab.done.<step>"), as the lab last set them. */
+    walkthroughKeys(): Record<string, boolean>;
     /** The extension's log folder; the KMS Lab output channel's file is in its parent's output_logging_* folder. */
     logUri: vscode.Uri;
   };

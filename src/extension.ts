@@ -15,6 +15,7 @@ import { registerTablePanel } from './panel/register';
 import { registerLab } from './lab/register';
 import { predictReadWithPolicies } from './lab/predict';
 import { labSection } from './views/lab';
+import { registerAccountChanges } from './session/register';
 
 export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const started = performance.now();
@@ -28,12 +29,14 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   context.subscriptions.push(connection);
   const identities = new ExtraIdentities();
   context.subscriptions.push(identities);
-  const status = registerProfileStatus(context, log, connection, identities);
-  const resources = registerResourcesView(context, log, connection, () => settings);
+  // The one signal that says what in the account changed: every feature announces its changes and follows the others'.
+  const changes = registerAccountChanges(context, log, connection);
+  const status = registerProfileStatus(context, { log, connection, identities, changes });
+  const resources = registerResourcesView(context, { log, connection, changes, settings: () => settings });
   const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy);
-  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store });
-  const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies });
-  resources.provider.setLeadingRoots([labSection(lab, resources.provider)]);
+  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes });
+  const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies, changes });
+  resources.provider.setLeadingRoots([labSection(lab.lab, resources.provider)]);
   registerCommand(context, log, Commands.showLog, () => log.show());
 
   context.subscriptions.push(
@@ -43,8 +46,10 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
     }),
   );
 
-  // Reading profiles touches the disk: do it after activation returns.
-  const ready = connection.initialize().catch((error: unknown) => presentError(log, 'Loading AWS profiles failed', error));
+  // Reading profiles touches the disk: do it after activation returns (not even its first synchronous part before).
+  const ready = Promise.resolve()
+    .then(() => connection.initialize())
+    .catch((error: unknown) => presentError(log, 'Loading AWS profiles failed', error));
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
@@ -64,8 +69,9 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
     selection: () => resources.view.selection,
     tablePanels: () => panels.list(),
     lab: {
-      views: () => lab.views(),
-      refresh: () => lab.refresh(),
+      views: () => lab.lab.views(),
+      refresh: () => lab.lab.refresh(),
+      walkthroughKeys: () => lab.walkthroughKeys(),
       logUri: context.logUri,
     },
   };

@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
 import { AwsLayerError } from './aws/errors';
+import { isCancellation } from './cancellation';
+import { Commands } from './command-ids';
 
 interface ErrorAction {
   title: string;
   run(): Thenable<unknown>;
-}
-
-/** A person dismissed a pick or an input box (directly, or through the MFA prompt of a credential provider). */
-export function isCancellation(error: unknown): boolean {
-  if (error instanceof Error && error.name === 'CancelledError') return true;
-  return error instanceof AwsLayerError && error.kind === 'mfa-cancelled';
 }
 
 /** The one place that turns an error into a log line and a message with the actions that can fix it. */
@@ -31,16 +27,16 @@ function actionsFor(error: unknown): ErrorAction[] {
   if (!(error instanceof AwsLayerError)) return [showLog()];
   switch (error.kind) {
     case 'sso-expired':
-      return [{ title: 'Run aws sso login', run: () => vscode.commands.executeCommand('kmsLab.ssoLogin', error.profile) }, showLog()];
+      return [{ title: 'Run aws sso login', run: () => vscode.commands.executeCommand(Commands.ssoLogin, error.profile) }, showLog()];
     case 'unknown-profile':
     case 'endpoint-unreachable':
     case 'invalid-credentials':
-      return [{ title: 'Switch Profile…', run: () => vscode.commands.executeCommand('kmsLab.switchProfile') }, showLog()];
+      return [{ title: 'Switch Profile…', run: () => vscode.commands.executeCommand(Commands.switchProfile) }, showLog()];
     default:
       return [showLog()];
   }
 }
 
 function showLog(): ErrorAction {
-  return { title: 'Show Log', run: () => vscode.commands.executeCommand('kmsLab.showLog') };
+  return { title: 'Show Log', run: () => vscode.commands.executeCommand(Commands.showLog) };
 }

@@ -11,6 +11,21 @@ export interface ContextFacts {
   tableTags?: Record<string, string>;
   keyTags?: Record<string, string>;
   keyAliases: string[];
+  /** The organization of the account (its resources, and the principal when it is of the account). */
+  organizationId?: string;
+  /** "o-…/r-…/ou-…/" */
+  organizationPath?: string;
+  /** The principal belongs to the account, so the organization is its own too. */
+  principalInOrganization?: boolean;
+}
+
+function organizationKeys(facts: ContextFacts, into: KnownContext): void {
+  if (!facts.organizationId || !facts.organizationPath) return;
+  into['aws:ResourceOrgID'] = facts.organizationId;
+  into['aws:ResourceOrgPaths'] = [facts.organizationPath];
+  if (!facts.principalInOrganization) return;
+  into['aws:PrincipalOrgID'] = facts.organizationId;
+  into['aws:PrincipalOrgPaths'] = [facts.organizationPath];
 }
 
 function tagKeys(prefix: string, tags: Record<string, string> | undefined, into: KnownContext): void {
@@ -29,6 +44,7 @@ export function tableContext(facts: ContextFacts): KnownContext {
   };
   tagKeys('aws:PrincipalTag', facts.principalTags, context);
   tagKeys('aws:ResourceTag', facts.tableTags, context);
+  organizationKeys(facts, context);
   return Object.freeze(context);
 }
 
@@ -51,6 +67,7 @@ export function keyContext(facts: ContextFacts): KnownContext {
   };
   tagKeys('aws:PrincipalTag', facts.principalTags, context);
   tagKeys('aws:ResourceTag', facts.keyTags, context);
+  organizationKeys(facts, context);
   return Object.freeze(context);
 }
 
@@ -93,16 +110,20 @@ const KNOWN_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/** Known once the organization is read: a principal of another account is then taken to be outside it. */
+const ORGANIZATION_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths', 'aws:resourceorgid', 'aws:resourceorgpaths']);
+
 /**
  * True for condition keys whose value the snapshot decides: who the principal is, its tags, the resource's tags
  * (when collected), and what DynamoDB sends to KMS. Everything else depends on the request (aws:SourceIp,
  * aws:MultiFactorAuthPresent, aws:CurrentTime, dynamodb:LeadingKeys, ...) or on data outside the account
  * (aws:PrincipalOrgID), and makes a decision that hangs on it conditional.
  */
-export function knownKeyPredicate(resourceTagsKnown: boolean): (key: string) => boolean {
+export function knownKeyPredicate(resourceTagsKnown: boolean, organizationKnown = false): (key: string) => boolean {
   return (key) => {
     const lower = key.toLowerCase();
     if (KNOWN_KEYS.has(lower)) return true;
+    if (organizationKnown && ORGANIZATION_KEYS.has(lower)) return true;
     if (lower.startsWith('aws:principaltag/') || lower.startsWith('kms:encryptioncontext:')) return true;
     if (lower.startsWith('aws:resourcetag/')) return resourceTagsKnown;
     return false;

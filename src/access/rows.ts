@@ -1,130 +1,76 @@
-// The rows of a report: for one principal, the table lock (GetItem, Query, Scan on the table) and the key lock
-// (kms:Decrypt as DynamoDB calls it), each decided now and put into words when first read.
+// The rows of a report. For one principal: the table lock (GetItem, Query, Scan on the table) and the key lock
+// (kms:Decrypt as DynamoDB calls it) decided in every request context the policies tell apart, and the read decided per
+// context: a read is allowed in a context only if, in that same context, some read action passes the table lock and
+// DynamoDB's kms:Decrypt for the caller passes the key lock (aws-behaviour.md, "Who can read a table"). A row is
+// conditional only when some context allows the read and another denies it. Words are built when first read.
 import type { GrantListEntry } from '@aws-sdk/client-kms';
-import { explain, sameStatementsForActions, type Decision, type EvaluationResult, type PolicyOfKind, type StatementRef } from '../policy';
+import {
+  callerVariables, dependentConditions, explain, isServiceLinkedRole, readsCaller, resourceControlsFor, sameStatementsForActions, serviceControlsFor, type CompiledCondition, type Decision, type EvaluationResult, type NamedPolicy,
+  type StatementRef,
+} from '../policy';
 import type { AlikePrincipals, LockRequest } from './alike';
-import type { ConditionVariants } from './conditional';
 import { dynamoEncryptionContext, keyContext, tableContext, type KnownContext } from './context';
-import { RequestEvaluator, type Explained, type Outcome, type PolicySet } from './evaluation';
+import { RequestEvaluator, type Explained, type PolicySet } from './evaluation';
 import { grantLabel, grantPermits, grantRef } from './grants';
 import { defineLazy } from './lazy';
-import { tagSignatureOf, type PrincipalEntry, type SourcedPolicy } from './principals';
+import { openingOf, type Opening } from './openings';
+import {
+  actionDecisions, alsoDenied, capitalise, childOf, chosenContext, NO_ASSIGNMENT, NONE, openingSentences, policiesOf, subjectOf, threeOf, unopened, wordsOf,
+} from './row-parts';
+import { organizationFacts, type OrganizationFacts } from './organization';
+import { tagSignatureOf, type PrincipalEntry } from './principals';
+import { assignmentOf, contextCount, possible } from './request-space';
+import { RowContexts, type RowSpace } from './row-contexts';
 import type { TableFacts } from './table-facts';
-import type { AccessRow, ActionDecision, DecidingStatement, LockDecision, LockVerdict, ReadVerdict } from './types';
-import { keyReason, tableReason, type Subject } from './words';
+import type { AccessRow, DecidingStatement, LockDecision, ReadVerdict } from './types';
+import { keyReason, tableReason } from './words';
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 
 const KEY_ACTIONS = ['kms:Decrypt'];
 
-/**
- * Shared, frozen values for what thousands of rows have in common (no list, the per-action verdicts), so that a large
- * report holds few objects. They are frozen: a reader that wants to change one makes its own copy.
- */
-const NONE = Object.freeze([]) as unknown as never[];
-const actionLists = new Map<string, ActionDecision[]>();
+/** Beyond this many request contexts a row is decided in the first ones only, and says so. */
+const MAX_CONTEXTS = 1024;
 
-function actionDecisions(actions: string[], verdicts: LockVerdict[]): ActionDecision[] {
-  const key = `${actions.join(',')}|${verdicts.join(',')}`;
-  let list = actionLists.get(key);
-  if (!list) {
-    list = Object.freeze(actions.map((action, i) => Object.freeze({ action, decision: verdicts[i] }))) as ActionDecision[];
-    actionLists.set(key, list);
-  }
-  return list;
-}
-
-const keyActionLists = new Map<LockVerdict, ActionDecision[]>();
-
-function keyActions(decision: LockVerdict): ActionDecision[] {
-  let list = keyActionLists.get(decision);
-  if (!list) keyActionLists.set(decision, (list = actionDecisions(KEY_ACTIONS, [decision])));
-  return list;
-}
-
-/** What decides a table lock, shared by the principals of one class (alike.ts). Its lists are frozen. */
-interface TableVerdict {
-  decision: LockVerdict;
-  actions: ActionDecision[];
-  conditions: string[];
-  /** The action whose evaluation explains the lock. */
-  action: string;
-  /** The actions decided as the lock is. */
-  allowed: string[];
-}
-
-/** What decides a key lock apart from grants (which are the principal's own), shared by one class. */
-interface KeyVerdict {
-  verdict: Outcome['verdict'];
-  least: Decision;
-  most: Decision;
-  conditions: string[];
-}
-
-function frozen<T>(list: T[]): T[] {
-  return list.length === 0 ? NONE : Object.freeze(list) as T[];
-}
-
-/** The fields of a lock built on first read (see lazy.ts). */
-const PRESENTATION = ['via', 'deciding', 'reason', 'explanation'] as const;
-/** A closed lock has no way through: no `via` at all, rather than an undefined one. */
-const CLOSED_PRESENTATION = ['deciding', 'reason', 'explanation'] as const;
-
-function wordsOf(lock: LockDecision) {
-  return lock.decision === 'denied' ? CLOSED_PRESENTATION : PRESENTATION;
-}
-
-function better(a: LockVerdict, b: LockVerdict): LockVerdict {
-  const rank: Record<LockVerdict, number> = { allowed: 3, conditional: 2, unknown: 1, denied: 0 };
-  return rank[a] >= rank[b] ? a : b;
-}
-
-/** Both locks must open: any denial denies; anything unsure makes the read conditional. */
-function combine(table: LockVerdict, key: LockVerdict | undefined): ReadVerdict {
-  const verdicts = key ? [table, key] : [table];
-  if (verdicts.includes('denied')) return 'denied';
-  if (verdicts.includes('conditional') || verdicts.includes('unknown')) return 'conditional';
-  return 'allowed';
-}
-
-function subjectOf(entry: PrincipalEntry): Subject {
-  switch (entry.kind) {
-    case 'user':
-      return { who: entry.name, self: 'this user' };
-    case 'role':
-      return { who: `role ${entry.name}`, self: 'this role' };
-    case 'root':
-      return { who: 'the account root user', self: 'the root user' };
-    case 'assumed-role':
-      return { who: `session ${entry.name}`, self: 'this session' };
-    default:
-      return { who: entry.arn, self: 'that principal' };
-  }
+/** What one row was decided in: its space, and per context (undefined where AWS never sends one) the decisions. */
+interface Decided {
+  rowSpace: RowSpace;
+  count: number;
+  base: { table: KnownContext; key: KnownContext };
+  /** Per context: GetItem, Query and Scan on the table. */
+  table: (readonly Decision[] | undefined)[];
+  /** Per context: kms:Decrypt by the policies (absent without a key lock to evaluate). */
+  key?: (Decision | undefined)[];
+  grant?: GrantListEntry;
 }
 
 export class ReportBuilder {
   readonly #evaluator: RequestEvaluator;
-  /** The encryption context DynamoDB sends for this table's data, for grant constraints. */
   readonly #encryptionContext: Record<string, string>;
-  /** Principals with the same tags share one context per lock, so the engine reads each once. */
+  /** Principals with the same tags share one base context per lock. */
   readonly #contexts = new Map<string, { table: KnownContext; key: KnownContext }>();
-  /** Verdicts by class of principals (alike.ts), decided once for all of a class. */
-  readonly #tableVerdicts = new Map<string, TableVerdict>();
-  readonly #keyVerdicts = new Map<string, KeyVerdict>();
-  /** The locks' requests, for classes of principals. */
+  /** Decisions by class of principals (alike.ts) and context, decided once for all of a class. */
+  readonly #tableDecisions = new Map<string, Map<number, readonly Decision[]>>();
+  readonly #keyDecisions = new Map<string, Map<number, Decision>>();
   readonly #tableRequest: LockRequest;
   #keyRequest?: LockRequest;
   /** Positions of the key's grants by grantee, so that a row looks only at grants for it. */
   readonly #grantsByGrantee = new Map<string, number[]>();
+  /** The key lock as no policy can open it (key missing, not enabled, policy unknown); undefined: evaluate it. */
+  readonly #fixedKeyLock?: LockDecision;
+  readonly #organization: OrganizationFacts;
+  /** Some SCP or RCP reads the caller (aws:PrincipalArn, a policy variable, ...): then every principal is decided alone. */
+  readonly #controlsReadCaller: boolean;
 
   constructor(
     private readonly facts: TableFacts,
-    variants: ConditionVariants,
-    /** Per principal: whether GetItem, Query and Scan meet the same statements on this table (then one evaluation decides them). */
+    evaluator: RequestEvaluator,
+    private readonly rowContexts: RowContexts,
+    /** Per principal: whether GetItem, Query and Scan meet the same statements on this table. */
     private readonly sameActions: WeakMap<PrincipalEntry, boolean>,
     private readonly alike: AlikePrincipals,
   ) {
-    this.#evaluator = new RequestEvaluator(variants);
+    this.#evaluator = evaluator;
     this.#tableRequest = { actions: TABLE_READ_ACTIONS, resource: facts.tableArn, resourcePolicy: facts.tablePolicy };
     this.#encryptionContext = dynamoEncryptionContext({ tableName: facts.tableName, accountId: facts.snapshot.accountId });
     facts.key?.Grants.forEach((grant, i) => {
@@ -134,34 +80,84 @@ export class ReportBuilder {
       if (list) list.push(i);
       else this.#grantsByGrantee.set(grantee, [i]);
     });
+    this.#fixedKeyLock = this.fixedKeyLock();
+    this.#organization = organizationFacts(facts.snapshot);
+    const view = this.#organization.view;
+    const controls = view ? [...view.serviceControlPolicies.flat().map((policy) => ({ policy, kind: 'identity' as const })), ...view.resourceControlPolicies.flat().map((policy) => ({ policy, kind: 'resource' as const }))] : [];
+    this.#controlsReadCaller = controls.some((p) => readsCaller(p, `arn:aws:iam::${facts.snapshot.accountId}:user/kmslab-anyone`));
   }
 
   row(entry: PrincipalEntry, namedIn: string[] | undefined): AccessRow {
-    const contexts = this.contextsFor(entry);
-    const table = this.tableLock(entry, contexts.table);
-    const key = this.facts.encryption === 'aws-owned' ? undefined : this.keyLock(entry, contexts.key);
+    const decided = this.decide(entry);
+    const space = decided.rowSpace.space;
+    const tableOpen = decided.table.map((d) => d && d.includes('allowed'));
+    const table = this.tableLock(entry, decided, tableOpen);
+    let key: LockDecision | undefined;
+    let read: Opening;
+    if (this.facts.encryption === 'aws-owned') read = openingOf(space, tableOpen);
+    else if (!decided.key) {
+      key = this.#fixedKeyLock && { ...this.#fixedKeyLock, actions: [...this.#fixedKeyLock.actions], deciding: [], grants: [], explanation: [], conditions: [] };
+      read = key?.decision === 'denied' || table.decision === 'denied' ? openingOf(space, []) : { verdict: 'conditional', keys: NONE };
+    } else {
+      const grant = decided.grant;
+      const keyOpen = decided.key.map((d) => (d === undefined ? undefined : d === 'allowed' || (!!grant && d === 'implicitly-denied')));
+      key = this.keyLock(entry, decided, keyOpen);
+      read = openingOf(space, tableOpen.map((t, n) => (t === undefined || keyOpen[n] === undefined ? undefined : t && keyOpen[n])));
+    }
     const unknowns = key?.decision === 'unknown' && this.facts.keyPolicyUnknown ? [...entry.unknowns, this.facts.keyPolicyUnknown] : entry.unknowns.length > 0 ? [...entry.unknowns] : NONE;
-    let read = combine(table.decision, key?.decision);
+    let verdict: ReadVerdict = read.verdict;
     // With unseen identity policies only what the other policies allow is known: an allow is not sure.
-    if (entry.unseen && read === 'allowed') read = 'conditional';
+    if (entry.unseen && verdict === 'allowed') verdict = 'conditional';
     const row: AccessRow = {
       principal: entry.arn,
       kind: entry.kind,
       name: entry.name,
       account: entry.account,
       groups: entry.groups,
-      read,
+      read: verdict,
       table,
-      conditions: table.conditions.length + (key?.conditions.length ?? 0) === 0 ? NONE : [...new Set([...table.conditions, ...(key?.conditions ?? [])])],
+      conditions: read.keys.length === 0 ? NONE : [...read.keys],
       unknowns,
     };
+    if (read.text) row.opensWhen = read.text;
+    if (this.#organization.view && entry.account !== this.facts.snapshot.accountId) {
+      row.unknowns = [...row.unknowns, `whether account ${entry.account} belongs to organization ${this.#organization.view.organizationId} is not known; the row takes it to be outside, and its own SCPs are not seen`];
+    }
+    if (decided.count < contextCount(space)) row.unknowns = [...row.unknowns, `the policies tell ${contextCount(space)} kinds of request apart; only the first ${decided.count} were evaluated`];
     if (key) row.key = key;
     if (namedIn) row.namedIn = namedIn;
     return row;
   }
 
+  /** The row's decisions in each request context its policies tell apart. */
+  private decide(entry: PrincipalEntry): Decided {
+    const base = this.contextsFor(entry);
+    const tableSet = this.policySet(entry, 'table');
+    const keySet = this.#fixedKeyLock || this.facts.encryption === 'aws-owned' ? undefined : this.policySet(entry, 'key');
+    const tableConditions = this.conditionsOf(tableSet, 'table');
+    const keyConditions = keySet ? this.conditionsOf(keySet, 'key') : NONE;
+    const rowSpace = this.rowContexts.spaceOf(tableConditions, keyConditions, { id: entry.arn, variables: () => callerVariables(entry.arn, entry.userId, base.table) });
+    const space = rowSpace.space;
+    const count = Math.min(contextCount(space), MAX_CONTEXTS);
+    // Organization policies that read the caller, or that a service-linked role escapes, keep principals apart.
+    const shared = !this.#controlsReadCaller && !(this.#organization.view && isServiceLinkedRole(entry.arn));
+    const tableKind = shared ? this.alike.classOf(entry, this.#tableRequest) : undefined;
+    const keyKind = keySet && shared ? this.alike.classOf(entry, (this.#keyRequest ??= { actions: KEY_ACTIONS, resource: this.facts.keyArn ?? '', resourcePolicy: this.facts.keyPolicy })) : undefined;
+    const decided: Decided = { rowSpace, count, base, table: new Array(count).fill(undefined) };
+    if (keySet) decided.key = new Array(count).fill(undefined);
+    for (let n = 0; n < count; n++) {
+      const assignment = space.length === 0 ? NO_ASSIGNMENT : assignmentOf(space, n);
+      if (space.length > 0 && !possible(space, assignment)) continue;
+      decided.table[n] = this.tableDecisions(entry, tableSet, this.rowContexts.of(base.table, space, assignment, rowSpace.tableKeys), tableKind);
+      if (keySet && decided.key) decided.key[n] = this.keyDecision(entry, keySet, this.rowContexts.of(base.key, space, assignment, rowSpace.keyKeys), keyKind);
+    }
+    if (decided.key?.includes('implicitly-denied')) decided.grant = this.grantFor(entry, this.facts.key?.Grants ?? []);
+    return decided;
+  }
+
   private contextsFor(entry: PrincipalEntry): { table: KnownContext; key: KnownContext } {
-    const signature = tagSignatureOf(entry);
+    const inAccount = entry.account === this.facts.snapshot.accountId;
+    const signature = inAccount ? tagSignatureOf(entry) : `\u0002${tagSignatureOf(entry)}`;
     let contexts = this.#contexts.get(signature);
     if (!contexts) {
       const facts = {
@@ -172,6 +168,9 @@ export class ReportBuilder {
         tableTags: this.facts.tableTags,
         keyTags: this.facts.keyTags,
         keyAliases: this.facts.keyAliases,
+        organizationId: this.#organization.view?.organizationId,
+        organizationPath: this.#organization.orgPath,
+        principalInOrganization: inAccount,
       };
       contexts = { table: tableContext(facts), key: keyContext(facts) };
       this.#contexts.set(signature, contexts);
@@ -179,129 +178,143 @@ export class ReportBuilder {
     return contexts;
   }
 
-  private policySet(entry: PrincipalEntry, resource: SourcedPolicy | undefined): PolicySet {
-    return { identity: entry.identity, boundary: entry.boundary, resource };
+  /** The policies that decide the lock for the principal: its own, the resource's, and the organization's. */
+  private policySet(entry: PrincipalEntry, lock: 'table' | 'key'): PolicySet {
+    const set: PolicySet = { identity: entry.identity, boundary: entry.boundary, resource: lock === 'table' ? this.facts.tablePolicy : this.facts.keyPolicy };
+    const view = this.#organization.view;
+    if (!view) return set;
+    const scps = serviceControlsFor(view, entry.arn);
+    const [action, resource] = lock === 'table' ? [TABLE_READ_ACTIONS[0], this.facts.tableArn] : [KEY_ACTIONS[0], this.facts.keyArn ?? ''];
+    const rcps = resourceControlsFor(view, entry.arn, action, resource, { awsManagedKey: lock === 'key' && this.facts.encryption === 'aws-managed' });
+    if (scps) set.scps = scps;
+    if (rcps) set.rcps = rcps;
+    return set;
   }
 
-  private tableLock(entry: PrincipalEntry, context: KnownContext): LockDecision {
-    const kind = this.alike.classOf(entry, this.#tableRequest);
-    let verdict = kind === undefined ? undefined : this.#tableVerdicts.get(kind);
-    if (!verdict) {
-      verdict = this.tableVerdict(entry, context);
-      if (kind !== undefined) this.#tableVerdicts.set(kind, verdict);
-    }
-    const lock = {
-      lock: 'table',
-      decision: verdict.decision,
-      actions: verdict.actions,
-      grants: NONE,
-      conditions: verdict.conditions,
-      context,
-    } as unknown as LockDecision;
-    return this.lazyTableWords(lock, entry, context, verdict);
+  /** The conditions on request-dependent keys in the statements of the set that can meet the lock's request. */
+  private conditionsOf(set: PolicySet, lock: 'table' | 'key'): readonly CompiledCondition[] {
+    const [actions, resource] = lock === 'table' ? [TABLE_READ_ACTIONS, this.facts.tableArn] : [KEY_ACTIONS, this.facts.keyArn ?? ''];
+    let found: CompiledCondition[] | undefined;
+    const add = (policy: NamedPolicy, kind: 'identity' | 'resource') => {
+      const list = dependentConditions(policy, kind, actions, resource, this.#evaluator.known);
+      if (list.length > 0) (found ??= []).push(...list);
+    };
+    for (const p of set.identity) add(p.policy, 'identity');
+    if (set.boundary) add(set.boundary.policy, 'identity');
+    if (set.resource) add(set.resource.policy, 'resource');
+    for (const level of set.scps ?? []) for (const p of level) add(p, 'identity');
+    for (const level of set.rcps ?? []) for (const p of level) add(p, 'resource');
+    return found ?? NONE;
   }
 
-  private tableVerdict(entry: PrincipalEntry, context: KnownContext): TableVerdict {
-    const set = this.policySet(entry, this.facts.tablePolicy);
-    // When GetItem, Query and Scan meet the same statements everywhere, one evaluation decides all three.
-    const first = this.decideTable(entry, TABLE_READ_ACTIONS[0], context, set);
+  private tableDecisions(entry: PrincipalEntry, set: PolicySet, context: KnownContext, kind: string | undefined): readonly Decision[] {
+    const cache = kind === undefined ? undefined : childOf(this.#tableDecisions, kind);
+    const id = cache ? this.rowContexts.idOf(context) : 0;
+    const cached = cache?.get(id);
+    if (cached) return cached;
+    const decide = (action: string) => this.#evaluator.decide(entry.arn, entry.userId, action, this.facts.tableArn, context, set);
+    const first = decide(TABLE_READ_ACTIONS[0]);
     let same = this.sameActions.get(entry);
     if (same === undefined) this.sameActions.set(entry, (same = sameStatementsForActions(TABLE_READ_ACTIONS, policiesOf(set))));
-    const outcomes: Outcome[] = [first];
-    for (let i = 1; i < TABLE_READ_ACTIONS.length; i++) outcomes.push(same ? first : this.decideTable(entry, TABLE_READ_ACTIONS[i], context, set));
-    let decision: LockVerdict = 'denied';
-    for (const o of outcomes) decision = better(decision, o.verdict);
-    const chosenIndex = Math.max(0, outcomes.findIndex((o) => o.verdict === decision));
-    return {
-      decision,
-      actions: actionDecisions(TABLE_READ_ACTIONS, outcomes.map((o) => o.verdict)),
-      conditions: frozen(outcomes[chosenIndex].conditions),
-      action: TABLE_READ_ACTIONS[chosenIndex],
-      allowed: frozen(TABLE_READ_ACTIONS.filter((_, i) => outcomes[i].verdict === decision)),
-    };
+    const decisions = same ? threeOf(first) : Object.freeze([first, decide(TABLE_READ_ACTIONS[1]), decide(TABLE_READ_ACTIONS[2])]);
+    cache?.set(id, decisions);
+    return decisions;
   }
 
-  private decideTable(entry: PrincipalEntry, action: string, context: KnownContext, set: PolicySet): Outcome {
-    return this.#evaluator.decide(entry.arn, entry.userId, action, this.facts.tableArn, context, set);
+  private keyDecision(entry: PrincipalEntry, set: PolicySet, context: KnownContext, kind: string | undefined): Decision {
+    const cache = kind === undefined ? undefined : childOf(this.#keyDecisions, kind);
+    const id = cache ? this.rowContexts.idOf(context) : 0;
+    const cached = cache?.get(id);
+    if (cached) return cached;
+    const decision = this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', this.facts.keyArn ?? '', context, set);
+    cache?.set(id, decision);
+    return decision;
   }
 
-  /** The words are built on first read, from the principal's own evaluation done again. */
-  private lazyTableWords(lock: LockDecision, entry: PrincipalEntry, context: KnownContext, verdict: TableVerdict): LockDecision {
+  /** The context of number n for a lock's keys. */
+  private contextAt(decided: Decided, n: number, lock: 'table' | 'key'): KnownContext {
+    const { space, tableKeys, keyKeys } = decided.rowSpace;
+    const assignment = space.length === 0 ? NO_ASSIGNMENT : assignmentOf(space, n);
+    return this.rowContexts.of(decided.base[lock], space, assignment, lock === 'table' ? tableKeys : keyKeys);
+  }
+
+  private tableLock(entry: PrincipalEntry, decided: Decided, tableOpen: (boolean | undefined)[]): LockDecision {
+    const space = decided.rowSpace.space;
+    const opening = openingOf(space, tableOpen);
+    const verdicts = TABLE_READ_ACTIONS.map((_, i) => openingOf(space, decided.table.map((d) => d && d[i] === 'allowed')).verdict);
+    const lock = {
+      lock: 'table',
+      decision: opening.verdict,
+      actions: actionDecisions(TABLE_READ_ACTIONS, verdicts),
+      grants: NONE,
+      conditions: opening.keys,
+      context: decided.base.table,
+    } as unknown as LockDecision;
+    if (opening.text) lock.opensWhen = opening.text;
     return defineLazy(lock, wordsOf(lock), () => {
       const subject = subjectOf(entry);
-      const set = this.policySet(entry, this.facts.tablePolicy);
-      const chosen = this.#evaluator.explained(entry.arn, entry.userId, verdict.action, this.facts.tableArn, context, set, verdict.decision as Outcome['verdict'], verdict.conditions);
-      const result = chosen.result;
+      const set = this.policySet(entry, 'table');
+      const n = chosenContext(opening, tableOpen, decided.table.map((d) => d && d.includes('implicitly-denied')));
+      const decisions = decided.table[n] ?? threeOf('implicitly-denied');
+      const best = decisions.indexOf('allowed') >= 0 ? decisions.indexOf('allowed') : Math.max(0, decisions.indexOf('implicitly-denied'));
+      const result = this.#evaluator.explained(entry.arn, entry.userId, TABLE_READ_ACTIONS[best], this.facts.tableArn, this.contextAt(decided, n, 'table'), set);
+      const explained: Explained = { opening, result, alsoDeniedWhen: alsoDenied(space, opening, decided.table.map((d) => d && d.every((x) => x === 'explicitly-denied'))) };
       const details = result.details;
       return {
         via: lock.decision === 'denied' ? undefined : details?.resourceAllows.length && !details.crossAccount ? 'resource-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'identity',
         deciding: this.decidingOf(result, set),
-        reason: tableReason(subject, chosen, verdict.allowed, TABLE_READ_ACTIONS),
-        explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...conditionalSentence(chosen)],
+        reason: tableReason(subject, explained, TABLE_READ_ACTIONS.filter((_, i) => decisions[i] === 'allowed'), TABLE_READ_ACTIONS),
+        explanation: [...explain(result, { resourceLabel: `table ${this.facts.tableName}`, principalLabel: subject.who }), ...openingSentences(explained)],
       };
     });
   }
 
-  private keyLock(entry: PrincipalEntry, context: KnownContext): LockDecision {
+  /** The key lock when no policy can open it, or undefined when it is to be evaluated. */
+  private fixedKeyLock(): LockDecision | undefined {
+    if (this.facts.encryption === 'aws-owned') return undefined;
     const key = this.facts.key;
-    if (!key || !this.facts.keyArn) {
-      return unopened('unknown', `the table's key ${this.facts.keyArn ?? ''} is not in the snapshot, so its lock cannot be evaluated`);
-    }
+    if (!key || !this.facts.keyArn) return unopened('unknown', `the table's key ${this.facts.keyArn ?? ''} is not in the snapshot, so its lock cannot be evaluated`);
     const state = key.KeyMetadata.KeyState ?? 'Enabled';
     if (state !== 'Enabled') {
       const words = state === 'PendingDeletion' ? 'pending deletion' : state === 'Disabled' ? 'disabled' : `in state ${state}`;
       return unopened('denied', `the key is ${words}, so no one can decrypt with it and the table is inaccessible`);
     }
-    if (!this.facts.keyPolicy) {
-      return unopened('unknown', 'the key policy is not in the snapshot, so the key lock cannot be evaluated');
-    }
-    const keyArn = this.facts.keyArn;
-    const kind = this.alike.classOf(entry, (this.#keyRequest ??= { actions: KEY_ACTIONS, resource: keyArn, resourcePolicy: this.facts.keyPolicy }));
-    let outcome = kind === undefined ? undefined : this.#keyVerdicts.get(kind);
-    if (!outcome) {
-      const decided = this.#evaluator.decide(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, this.policySet(entry, this.facts.keyPolicy));
-      outcome = { verdict: decided.verdict, least: decided.least.decision, most: decided.most.decision, conditions: frozen(decided.conditions) };
-      if (kind !== undefined) this.#keyVerdicts.set(kind, outcome);
-    }
-    const grant = outcome.verdict === 'allowed' ? undefined : this.grantFor(entry, key.Grants);
-    let decision: LockVerdict = outcome.verdict;
-    if (grant) {
-      if (outcome.least === 'implicitly-denied') decision = 'allowed';
-      else if (outcome.most !== 'explicitly-denied') decision = 'conditional';
-    }
-    const ref = grant ? grantRef(grant) : undefined;
+    if (!this.facts.keyPolicy) return unopened('unknown', 'the key policy is not in the snapshot, so the key lock cannot be evaluated');
+    return undefined;
+  }
+
+  private keyLock(entry: PrincipalEntry, decided: Decided, keyOpen: (boolean | undefined)[]): LockDecision {
+    const space = decided.rowSpace.space;
+    const policyDecisions = decided.key ?? [];
+    const opening = openingOf(space, keyOpen);
+    // The grant counts where the policies alone do not open the lock.
+    const grantUsed = !!decided.grant && policyDecisions.some((d, n) => d !== 'allowed' && keyOpen[n]);
+    const ref = grantUsed && decided.grant ? grantRef(decided.grant) : undefined;
     const lock = {
       lock: 'key',
-      decision,
-      actions: keyActions(decision),
-      grants: ref && decision !== 'denied' ? [ref] : NONE,
-      conditions: outcome.conditions,
-      context,
+      decision: opening.verdict,
+      actions: actionDecisions(KEY_ACTIONS, [opening.verdict]),
+      grants: ref ? [ref] : NONE,
+      conditions: opening.keys,
+      context: decided.base.key,
     } as unknown as LockDecision;
+    if (opening.text) lock.opensWhen = opening.text;
     return defineLazy(lock, wordsOf(lock), () => {
       const subject = subjectOf(entry);
-      const set = this.policySet(entry, this.facts.keyPolicy);
-      const again = this.#evaluator.explained(entry.arn, entry.userId, 'kms:Decrypt', keyArn, context, set, outcome.verdict, outcome.conditions);
-      const result = again.result;
+      const set = this.policySet(entry, 'key');
+      const n = chosenContext(opening, keyOpen, policyDecisions.map((d) => d && d === 'implicitly-denied'));
+      const result = this.#evaluator.explained(entry.arn, entry.userId, 'kms:Decrypt', this.facts.keyArn ?? '', this.contextAt(decided, n, 'key'), set);
+      const explained: Explained = { opening, result, alsoDeniedWhen: alsoDenied(space, opening, policyDecisions.map((d) => d && d === 'explicitly-denied')) };
       const details = result.details;
       const viaGrant = !!ref && result.decision !== 'allowed';
       return {
-        via:
-          decision === 'denied'
-            ? undefined
-            : viaGrant
-              ? 'grant'
-              : details?.resourceAllows.length
-                ? 'key-policy'
-                : entry.kind === 'root' && !details?.identityAllows.length
-                  ? 'root'
-                  : 'iam-delegation',
+        via: lock.decision === 'denied' ? undefined : viaGrant ? 'grant' : details?.resourceAllows.length ? 'key-policy' : entry.kind === 'root' && !details?.identityAllows.length ? 'root' : 'iam-delegation',
         deciding: viaGrant ? [] : this.decidingOf(result, set),
-        reason: keyReason(subject, again, viaGrant ? ref : undefined),
+        reason: keyReason(subject, explained, viaGrant ? ref : undefined),
         explanation: [
           ...explain(result, { resourceLabel: this.keyLabel(), principalLabel: subject.who }),
           ...(viaGrant && ref ? [`${capitalise(grantLabel(ref))} gives ${subject.who} Decrypt on this key${ref.constraints ? " when the encryption context is this table's" : ''}, so the key lock opens anyway.`] : []),
-          ...conditionalSentence(again),
+          ...openingSentences(explained),
         ],
       };
     });
@@ -343,27 +356,5 @@ export class ReportBuilder {
       })
       .map((r) => this.#evaluator.deciding(r, set));
   }
-}
-
-function policiesOf(set: PolicySet): PolicyOfKind[] {
-  const policies: PolicyOfKind[] = set.identity.map((p) => ({ policy: p.policy, kind: 'identity' }));
-  if (set.boundary) policies.push({ policy: set.boundary.policy, kind: 'identity' });
-  if (set.resource) policies.push({ policy: set.resource.policy, kind: 'resource' });
-  return policies;
-}
-
-/** A key lock that no policy can open: the key is missing, not enabled, or its policy unknown. */
-function unopened(decision: LockVerdict, reason: string): LockDecision {
-  return { lock: 'key', actions: [{ action: 'kms:Decrypt', decision }], deciding: [], grants: [], explanation: [], conditions: [], decision, reason };
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function conditionalSentence(explained: Explained): string[] {
-  if (explained.verdict !== 'conditional') return [];
-  const keys = explained.conditions.join(', ');
-  return [`This depends on ${keys}, which ${explained.conditions.length > 1 ? 'vary' : 'varies'} with each request: the decision above holds only when the statement's condition on ${keys} does.`];
 }
 

@@ -30,6 +30,10 @@ export function loadSnapshot(text: string): AccountSnapshot {
   if (!Array.isArray(s.tables)) problems.push('tables must be a list');
   if (!Array.isArray(s.keys)) problems.push('keys must be a list');
   if (!Array.isArray(s.missing)) problems.push('missing must be a list');
+  const organization = s.organization as unknown as Record<string, unknown> | undefined;
+  if (organization !== undefined && (typeof organization !== 'object' || organization === null || !Array.isArray(organization.Path) || !Array.isArray(organization.Policies))) {
+    problems.push('organization must hold a Path list and a Policies list');
+  }
   if (problems.length > 0) throw new Error(`The access snapshot is incomplete: ${problems.join('; ')}`);
   return s as AccountSnapshot;
 }

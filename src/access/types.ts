@@ -3,6 +3,7 @@
 import type { TableDescription, Tag as DynamoTag } from '@aws-sdk/client-dynamodb';
 import type { GroupDetail, ManagedPolicyDetail, RoleDetail, UserDetail } from '@aws-sdk/client-iam';
 import type { AliasListEntry, GrantListEntry, KeyMetadata, Tag as KmsTag } from '@aws-sdk/client-kms';
+import type { Organization, PolicySummary } from '@aws-sdk/client-organizations';
 import type { PolicyType } from '../policy';
 
 export const SNAPSHOT_VERSION = 1;
@@ -38,6 +39,25 @@ export interface KeySnapshot {
   Tags?: KmsTag[];
 }
 
+/** One level of the account's place in its organization: the root, an OU, or the account itself. */
+export interface OrganizationLevel {
+  /** "r-…", "ou-…" or the account id. */
+  Id: string;
+  Type: 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
+  /** ListPoliciesForTarget's summaries, SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY. */
+  Policies: PolicySummary[];
+}
+
+/** AWS Organizations as it bears on the account: its organization, its path from the root, and the policies there. */
+export interface OrganizationSnapshot {
+  /** DescribeOrganization's Organization; absent when the account belongs to no organization. */
+  Organization?: Organization;
+  /** From the root down to the account (ListParents, then the account). */
+  Path: OrganizationLevel[];
+  /** DescribePolicy's Policy for every policy attached along the path. */
+  Policies: { PolicySummary?: PolicySummary; Content?: string }[];
+}
+
 /** Data the collector could not read, and why. */
 export interface MissingData {
   /** The IAM action that failed or was not allowed, e.g. "iam:GetAccountAuthorizationDetails". */
@@ -61,6 +81,8 @@ export interface AccountSnapshot {
   tables: TableSnapshot[];
   keys: KeySnapshot[];
   missing: MissingData[];
+  /** The account's organization policies, when AWS Organizations could be read (absent: it could not, see missing). */
+  organization?: OrganizationSnapshot;
   /**
    * Set when only some principals were collected (the per-principal path): their ARNs. Rows are then computed for
    * these and for the principals the policies and grants name, never for the rest of the account.
@@ -77,9 +99,11 @@ export type PrincipalKind = 'root' | 'user' | 'role' | 'assumed-role' | 'federat
 
 /** Where a deciding statement lives. */
 export interface PolicySource {
-  type: 'managed' | 'inline' | 'group-managed' | 'group-inline' | 'boundary' | 'key-policy' | 'table-policy' | 'session' | 'external';
-  /** The managed policy's ARN. */
+  type: 'managed' | 'inline' | 'group-managed' | 'group-inline' | 'boundary' | 'key-policy' | 'table-policy' | 'session' | 'external' | 'scp' | 'rcp';
+  /** The managed policy's ARN, or the organization policy's. */
   arn?: string;
+  /** For an organization policy: where it is attached (the root, an OU or the account, by id). */
+  target?: string;
   /** The group a group policy comes through. */
   group?: string;
 }
@@ -128,6 +152,8 @@ export interface LockDecision {
   explanation: string[];
   /** Request-dependent condition keys that make the lock conditional. */
   conditions: string[];
+  /** For a conditional lock: the requests that open it, e.g. "only from 10.0.0.0/8 and with MFA". */
+  opensWhen?: string;
   /** The evaluation's request context, as the engine saw it (no secrets: ARNs, names and condition values). */
   context?: Record<string, string | string[]>;
 }
@@ -145,8 +171,10 @@ export interface AccessRow {
   table: LockDecision;
   /** Absent when the table uses the AWS owned key: there is no key lock. */
   key?: LockDecision;
-  /** Request-dependent condition keys behind a 'conditional' read. */
+  /** Request-dependent condition keys behind a 'conditional' read: changing one alone changes the answer. */
   conditions: string[];
+  /** For a conditional read: the requests that can read, e.g. "only from 10.0.0.0/8" or "only with MFA". */
+  opensWhen?: string;
   /** Data missing from the snapshot that this row's answer depends on. */
   unknowns: string[];
   /** Why the principal is in the report, for principals that are not the account's users and roles. */
@@ -172,6 +200,14 @@ export interface AccessReport {
   /** What cannot be seen from inside the account, or is not modelled, and so was not evaluated. */
   notEvaluated: string[];
   missing: MissingData[];
+  /** The account's organization, when its SCPs and RCPs were read and evaluated. */
+  organization?: {
+    organizationId: string;
+    managementAccountId: string;
+    /** Names of the SCPs and RCPs along the account's path (empty when that policy type is not enabled). */
+    serviceControlPolicies: string[];
+    resourceControlPolicies: string[];
+  };
 }
 
 export interface WhoCanOptions {

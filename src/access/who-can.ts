@@ -1,9 +1,11 @@
 // whoCan(): one row per principal, with the table lock and the key lock decided as AWS decides them.
 import { AlikePrincipals } from './alike';
-import { ConditionVariants } from './conditional';
 import { knownKeyPredicate } from './context';
+import { RequestEvaluator } from './evaluation';
 import { indexPrincipals, type PrincipalEntry, type PrincipalIndex } from './principals';
 import { resolveEntry, rootArn } from './roster';
+import { organizationFacts, reportOrganization } from './organization';
+import { RowContexts } from './row-contexts';
 import { ReportBuilder } from './rows';
 import { namedPrincipals, tableFacts, type PolicyMemo } from './table-facts';
 import type { AccessReport, AccountSnapshot, WhoCanOptions } from './types';
@@ -11,7 +13,6 @@ import type { AccessReport, AccountSnapshot, WhoCanOptions } from './types';
 export { TABLE_READ_ACTIONS } from './rows';
 
 const NOT_EVALUATED = [
-  'Service control policies (SCPs) and resource control policies (RCPs) of AWS Organizations: they cannot be seen from inside the account.',
   'Session policies and session tags of role sessions: they are chosen when the role is assumed. Rows for roles show a session without them.',
   'VPC endpoint policies: they depend on the network path of each request.',
 ];
@@ -20,7 +21,8 @@ const CACHE_NOTE = 'DynamoDB caches the table key for up to 5 minutes per caller
 
 interface SnapshotCache extends PolicyMemo {
   index: PrincipalIndex;
-  variants: Map<boolean, ConditionVariants>;
+  evaluators: Map<string, RequestEvaluator>;
+  rowContexts: RowContexts;
   sameActions: Map<string, WeakMap<PrincipalEntry, boolean>>;
   alike: AlikePrincipals;
 }
@@ -30,7 +32,7 @@ const caches = new WeakMap<AccountSnapshot, SnapshotCache>();
 function cacheOf(snapshot: AccountSnapshot): SnapshotCache {
   let cache = caches.get(snapshot);
   if (!cache) {
-    cache = { index: indexPrincipals(snapshot), variants: new Map(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map(), alike: new AlikePrincipals() };
+    cache = { index: indexPrincipals(snapshot), evaluators: new Map(), rowContexts: new RowContexts(), keyPolicies: new Map(), tablePolicies: new Map(), sameActions: new Map(), alike: new AlikePrincipals() };
     caches.set(snapshot, cache);
   }
   return cache;
@@ -45,19 +47,21 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
   const cache = cacheOf(snapshot);
   const facts = tableFacts(snapshot, cache, tableArn, options);
   const tagsKnown = facts.tableTags !== undefined && (facts.encryption === 'aws-owned' || facts.keyTags !== undefined);
-  let variants = cache.variants.get(tagsKnown);
-  if (!variants) {
-    variants = new ConditionVariants(knownKeyPredicate(tagsKnown));
-    cache.variants.set(tagsKnown, variants);
+  const organization = organizationFacts(snapshot);
+  const organizationKnown = organization.status === 'known';
+  let evaluator = cache.evaluators.get(`${tagsKnown}|${organizationKnown}`);
+  if (!evaluator) {
+    evaluator = new RequestEvaluator(knownKeyPredicate(tagsKnown, organizationKnown), timeOf(snapshot), organization.sources);
+    cache.evaluators.set(`${tagsKnown}|${organizationKnown}`, evaluator);
   }
   let sameActions = cache.sameActions.get(facts.tableArn);
   if (!sameActions) cache.sameActions.set(facts.tableArn, (sameActions = new WeakMap()));
-  const builder = new ReportBuilder(facts, variants, sameActions, cache.alike);
+  const builder = new ReportBuilder(facts, evaluator, cache.rowContexts, sameActions, cache.alike);
   const named = namedPrincipals(facts);
   const root = rootArn(facts.partition, snapshot.accountId);
   const arns = options.principals ?? [...new Set([...cache.index.byArn.keys(), root, ...named.keys()])];
   const rows = arns.map((arn) => builder.row(resolveEntry(arn, cache.index, snapshot.accountId, facts.partition), named.get(arn)));
-  const notEvaluated = [...NOT_EVALUATED];
+  const notEvaluated = organization.note ? [organization.note, ...NOT_EVALUATED] : [...NOT_EVALUATED];
   if (facts.encryption !== 'aws-owned') notEvaluated.push(CACHE_NOTE);
   if (snapshot.principalsCollected) notEvaluated.push(`Only these principals were collected: ${snapshot.principalsCollected.join(', ')}. Other users and roles of the account are not in this report.`);
   const missing = [...snapshot.missing];
@@ -75,7 +79,15 @@ export function whoCan(snapshot: AccountSnapshot, tableArn: string, options: Who
     notEvaluated,
     missing,
   };
+  const inOrganization = reportOrganization(organization);
+  if (inOrganization) report.organization = inOrganization;
   if (facts.keyArn) report.keyArn = facts.keyArn;
   if (facts.key?.KeyMetadata.KeyState) report.keyState = facts.key.KeyMetadata.KeyState;
   return report;
+}
+
+/** The time of the snapshot, which every request of its report is evaluated at (aws:CurrentTime itself is enumerated). */
+function timeOf(snapshot: AccountSnapshot): Date | undefined {
+  const time = new Date(snapshot.collectedAt);
+  return Number.isNaN(time.getTime()) ? undefined : time;
 }

@@ -30,6 +30,10 @@ function where(ref: StatementRef, resourceName: string): string {
       return `the permissions boundary ${ref.policy}`;
     case 'session':
       return `the session policy ${ref.policy}`;
+    case 'scp':
+      return `the service control policy ${ref.policy}`;
+    case 'rcp':
+      return `the resource control policy ${ref.policy}`;
     default:
       return ref.policy;
   }
@@ -57,8 +61,15 @@ function limitText(d: EvaluationDetails, action: string): string {
   return `no session policy allows ${action}`;
 }
 
+/** The organization's guardrail that left no allow, or undefined. */
+function controlText(d: EvaluationDetails, action: string): string | undefined {
+  if (d.noAllowIn === 'scp') return `the service control policies of account ${d.callerAccount} do not allow ${action} at every level of the organization`;
+  if (d.noAllowIn === 'rcp') return `the resource control policies of account ${d.resourceAccount} do not allow ${action} at every level of the organization`;
+  return undefined;
+}
+
 function conditionalText(explained: Explained): string {
-  return explained.verdict === 'conditional' ? `, but only when ${listOf(explained.conditions)} ${explained.conditions.length > 1 ? 'hold' : 'holds'} as the statement requires` : '';
+  return explained.opening.verdict === 'conditional' && explained.opening.text ? `, but ${explained.opening.text}` : '';
 }
 
 export function keyReason(s: Subject, explained: Explained, grant: GrantRef | undefined): string {
@@ -76,6 +87,8 @@ export function keyReason(s: Subject, explained: Explained, grant: GrantRef | un
     return `the key policy delegates to IAM (${listOf(d.resourceDelegations.map(statementName))}), and ${cited(d.identityAllows, 'the key policy')} of ${s.self} ${d.identityAllows.length > 1 ? 'allow' : 'allows'} ${action}${conditionalText(explained)}`;
   }
   if (result.decision === 'explicitly-denied') return `${cited(d.denies, 'the key policy')} explicitly ${d.denies.length > 1 ? 'deny' : 'denies'} ${action} to ${s.who}`;
+  const control = controlText(d, action);
+  if (control) return control;
   const delegates = d.resourceDelegations.length > 0;
   switch (d.noAllowIn) {
     case 'resource':
@@ -109,6 +122,8 @@ export function tableReason(s: Subject, explained: Explained, allowedActions: st
   }
   if (result.decision === 'explicitly-denied') return `${cited(d.denies, tablePolicy)} explicitly ${d.denies.length > 1 ? 'deny' : 'denies'} ${actionsText(allActions)} to ${s.who}`;
   const any = actionsText(allActions, 'or');
+  const control = controlText(d, any);
+  if (control) return control;
   switch (d.noAllowIn) {
     case 'resource':
       return d.resourcePolicyName

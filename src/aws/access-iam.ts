@@ -98,6 +98,16 @@ export class IamCollector {
     }
   }
 
+  /** The ARNs of a group's members (iam:GetGroup, every page). */
+  async groupMembers(GroupName: string): Promise<string[]> {
+    this.step.plan(1);
+    return allPages(async (Marker) => {
+      const out = await this.send<{ Users?: { Arn?: string }[]; IsTruncated?: boolean; Marker?: string }>('iam:GetGroup', `the members of group ${GroupName}`, (c, sdk) => c.send(new sdk.iam.GetGroupCommand({ GroupName, Marker })));
+      if (out.IsTruncated) this.step.plan(1);
+      return { items: (out.Users ?? []).map((u) => u.Arn ?? '').filter(Boolean), marker: next(out) };
+    });
+  }
+
   /** The named users and roles (a role session counts as its role), with their groups and every policy document. */
   async principals(arns: string[]): Promise<AuthorizationDetails> {
     const details: AuthorizationDetails = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };

@@ -1,11 +1,13 @@
 // Collects the account snapshot that "who can read this table" is computed from: IAM in GetAccountAuthorizationDetails'
 // shapes, then each table (DescribeTable, its resource policy, tags) and each table's key (DescribeKey, GetKeyPolicy,
-// ListGrants, aliases, tags). Everything goes through the session's callers, within its concurrency limit.
+// ListGrants, aliases, tags), and the organization's SCPs and RCPs along the account's path (organizations.ts).
+// Everything goes through the session's callers, within its concurrency limit.
 import type { TableDescription, Tag as DynamoTag } from '@aws-sdk/client-dynamodb';
 import type { AliasListEntry, GrantListEntry, KeyMetadata, Tag as KmsTag } from '@aws-sdk/client-kms';
 import { SNAPSHOT_VERSION, type AccountSnapshot, type KeySnapshot, type MissingData, type TableSnapshot } from '../access/types';
 import { IamCollector, isMissingData, type CollectStep } from './access-iam';
 import { allPages } from './iam';
+import { OrganizationCollector } from './organizations';
 import type { ServiceCaller } from './call';
 import { AwsLayerError } from './errors';
 
@@ -23,6 +25,8 @@ export interface AccessCallers {
   dynamodb: ServiceCaller<'dynamodb'>;
   kms: ServiceCaller<'kms'>;
   sts: ServiceCaller<'sts'>;
+  /** Absent: the organization's SCPs and RCPs are not collected (and are named as not evaluated). */
+  organizations?: ServiceCaller<'organizations'>;
 }
 
 class Progress implements CollectStep {
@@ -78,7 +82,9 @@ export class AccessCollector {
       ? iam.principals(options.principalArns)
       : iam.authorizationDetails().then((details) => details ?? iam.everyPrincipal());
     const resources = this.tables(options, progress).then(async (tables) => ({ tables, keys: await this.keys(tables, progress) }));
-    const [authorizationDetails, { tables, keys }] = await Promise.all([authorization, resources]);
+    const organizations = this.callers.organizations;
+    const organization = organizations ? new OrganizationCollector(organizations, progress).collect(accountId) : Promise.resolve(undefined);
+    const [authorizationDetails, { tables, keys }, inOrganization] = await Promise.all([authorization, resources, organization]);
     const snapshot: AccountSnapshot = {
       version: SNAPSHOT_VERSION,
       accountId,
@@ -91,6 +97,20 @@ export class AccessCollector {
       missing: progress.notes,
     };
     if (options.principalArns) snapshot.principalsCollected = [...options.principalArns];
+    if (inOrganization) snapshot.organization = inOrganization;
+    return snapshot;
+  }
+
+  /** One principal's view: a group's members (or the principal itself) and every table asked for. */
+  async collectFor(principalArn: string, options: Omit<CollectAccessOptions, 'principalArns'> = {}): Promise<AccountSnapshot> {
+    const group = /^arn:[^:]+:iam::\d{12}:group\/(?:.*\/)?([^/]+)$/.exec(principalArn)?.[1];
+    if (!group) return this.collect({ ...options, principalArns: [principalArn] });
+    const progress = new Progress(options);
+    const members = await new IamCollector(this.callers.iam, progress).groupMembers(group);
+    const snapshot = await this.collect({ ...options, principalArns: members });
+    const groups = snapshot.authorizationDetails.GroupDetailList;
+    // A group without members still belongs in the snapshot, so that asking about it is not an error.
+    if (!groups.some((g) => g.GroupName === group)) groups.push({ GroupName: group, Arn: principalArn, AttachedManagedPolicies: [], GroupPolicyList: [] });
     return snapshot;
   }
 
@@ -236,6 +256,14 @@ export class AccessCollector {
     if (tags !== undefined) key.Tags = tags;
     return key;
   }
+}
+
+/**
+ * The snapshot whatCanRead() reads for one principal: every table of the region (or those asked for) with their keys,
+ * and the principal's IAM data; for a group, its members' (iam:GetGroup lists them).
+ */
+export async function collectPrincipalSnapshot(session: { access: AccessCollector }, principalArn: string, options: Omit<CollectAccessOptions, 'principalArns'> = {}): Promise<AccountSnapshot> {
+  return session.access.collectFor(principalArn, options);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { CredentialsProvider } from './credentials';
 import { silentLogger, type Logger } from './log';
 import { keepErrorBodiesReadable } from './error-bodies';
@@ -15,6 +17,8 @@ export interface ClientsByService {
   dynamodb: DynamoDBClient;
   iam: IAMClient;
   sts: STSClient;
+  organizations: OrganizationsClient;
+  cloudtrail: CloudTrailClient;
 }
 
 /** Few retries and a short connect timeout, so an unreachable endpoint fails in seconds, not after a minute. */
@@ -67,6 +71,10 @@ function newClient(sdk: Sdk, service: AwsService, config: ClientConfig): AnyClie
       return new sdk.iam.IAMClient(config);
     case 'sts':
       return new sdk.sts.STSClient(config);
+    case 'organizations':
+      return new sdk.organizations.OrganizationsClient(config);
+    case 'cloudtrail':
+      return new sdk.cloudtrail.CloudTrailClient(config);
   }
 }
 

@@ -6,7 +6,14 @@ import type { AwsService } from './types';
 export type { ParsedConfigFiles } from './config-files';
 
 /** The SDK's service ids, upper-cased for AWS_ENDPOINT_URL_<ID> and lower-cased for [services] keys. */
-const serviceIds: Record<AwsService, string> = { kms: 'KMS', dynamodb: 'DYNAMODB', iam: 'IAM', sts: 'STS' };
+const serviceIds: Record<AwsService, string> = {
+  kms: 'KMS',
+  dynamodb: 'DYNAMODB',
+  iam: 'IAM',
+  sts: 'STS',
+  organizations: 'ORGANIZATIONS',
+  cloudtrail: 'CLOUDTRAIL',
+};
 
 const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() !== '' ? value.trim() : undefined);
 

@@ -14,4 +14,5 @@ export type { StsService } from './sts';
 export type { DynamoData, Item, NewTable, TableState } from './dynamodb-data';
 export type { IamUsers, IamUser, AccessKeyInfo } from './iam-users';
 export type { KmsLifecycle } from './kms-lifecycle';
-export { collectAccessSnapshot, type AccessCollector, type CollectAccessOptions } from './access-snapshot';
+export type { CloudTrailActivity, KeyEvents, KeyEventsQuery } from './cloudtrail';
+export { collectAccessSnapshot, collectPrincipalSnapshot, type AccessCollector, type CollectAccessOptions } from './access-snapshot';

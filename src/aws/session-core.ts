@@ -61,9 +61,9 @@ export class SessionCore {
     return resolveEndpoint(service, profile, files, this.env);
   }
 
-  /** IAM is global and signed for us-east-1, except behind a custom endpoint. */
+  /** IAM and Organizations are global and signed for us-east-1, except behind a custom endpoint. */
   regionFor(service: AwsService, endpoint: string | undefined): string {
-    return service === 'iam' && !endpoint ? 'us-east-1' : this.target.region;
+    return (service === 'iam' || service === 'organizations') && !endpoint ? 'us-east-1' : this.target.region;
   }
 
   async client<S extends AwsService>(service: S): Promise<{ client: ClientsByService[S]; endpoint?: string }> {

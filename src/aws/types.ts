@@ -26,7 +26,7 @@ export interface StaticCredentials {
   sessionToken?: string;
 }
 
-export type AwsService = 'kms' | 'dynamodb' | 'iam' | 'sts';
+export type AwsService = 'kms' | 'dynamodb' | 'iam' | 'sts' | 'organizations' | 'cloudtrail';
 
 export interface ProfileInfo {
   name: string;

@@ -4,8 +4,8 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { configFilePaths } from '../aws/profiles';
 import type { StaticCredentials } from '../aws/types';
+import { CancelledError } from '../cancellation';
 import { writeSecretFile } from '../sandbox/storage/atomic-file';
-import { StepCancelled } from './cancel';
 
 interface ExportRequest {
   userName: string;
@@ -53,7 +53,7 @@ export async function exportProfile(request: ExportRequest): Promise<void> {
     ignoreFocusOut: true,
     validateInput: (value) => (PROFILE_NAME.test(value) ? undefined : 'Use 1–64 letters, digits or . + @ _ -'),
   });
-  if (name === undefined) throw new StepCancelled();
+  if (name === undefined) throw new CancelledError();
   const [config, credentials] = await Promise.all([readText(configFile), readText(credentialsFile)]);
   const exists = hasSection(credentials, `[${name}]`) || hasSection(config, `[profile ${name}]`);
   const action = exists ? 'Replace Profile' : 'Write Profile';
@@ -68,7 +68,7 @@ export async function exportProfile(request: ExportRequest): Promise<void> {
     },
     action,
   );
-  if (confirmed !== action) throw new StepCancelled();
+  if (confirmed !== action) throw new CancelledError();
   const configBody = [`region = ${request.region}`, ...(request.endpoint ? [`endpoint_url = ${request.endpoint}`] : [])];
   const credentialsBody = [`aws_access_key_id = ${request.credentials.accessKeyId}`, `aws_secret_access_key = ${request.credentials.secretAccessKey}`];
   await writeSecretFile(credentialsFile, withSection(credentials, `[${name}]`, credentialsBody));

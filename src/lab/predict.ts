@@ -3,24 +3,21 @@
 import { whoCan, type AccessRow, type LockDecision } from '../access';
 import { collectAccessSnapshot } from '../aws/access-snapshot';
 import type { ReadPredictor } from './context';
+import { lockSentence, type LockName, type Locks, type LockSummary } from './lesson';
 import type { PredictedRead } from './record';
 
-function lockLine(name: string, lock: LockDecision): string {
-  return `${name}: ${lock.decision}, ${lock.reason}`;
+function summary(lock: LockDecision): LockSummary {
+  return { verdict: lock.decision, reason: lock.reason };
 }
 
 export function toPrediction(row: AccessRow): PredictedRead {
-  const locks = [row.table, ...(row.key ? [row.key] : [])];
-  // What decided the answer: the locks that do not open, or every lock when all do.
-  const deciding = row.read === 'allowed' ? locks : locks.filter((lock) => lock.decision !== 'allowed');
-  const reasons = deciding.map((lock) => `${lock.lock === 'key' ? 'Key' : 'Table'} lock: ${lock.reason}`);
+  const locks: Locks = { table: summary(row.table), key: row.key ? summary(row.key) : undefined };
+  // What decided the answer: the locks that do not open, or every lock when all do; table lock first.
+  const all: [LockName, LockSummary][] = locks.key ? [['table', locks.table], ['key', locks.key]] : [['table', locks.table]];
+  const deciding = row.read === 'allowed' ? all : all.filter(([, lock]) => lock.verdict !== 'allowed');
+  const reasons = deciding.map(([name, lock]) => lockSentence(name, lock));
   if (row.unknowns.length > 0) reasons.push(`Not known: ${row.unknowns.join('; ')}.`);
-  return {
-    decision: row.read,
-    reasons,
-    tableLock: lockLine('Table lock (DynamoDB permissions)', row.table),
-    keyLock: row.key ? lockLine('Key lock (kms:Decrypt)', row.key) : 'No key lock: the table is encrypted with an AWS owned key.',
-  };
+  return { decision: row.read, reasons, locks };
 }
 
 export const predictReadWithPolicies: ReadPredictor = async (admin, { tableName, principalArn }) => {

@@ -6,6 +6,7 @@ import type { AwsSession } from '../aws/session';
 import type { StaticCredentials } from '../aws/types';
 import type { LabContext } from './context';
 import { PARTITION_KEY, SAMPLE_ITEM } from './defaults';
+import { awsSaid, locksText } from './lesson';
 import type { ObservedRead, PredictedRead, ReadOutcome, ReadResult } from './record';
 import type { StepStatus } from './step';
 
@@ -94,13 +95,19 @@ export async function predictRead(ctx: LabContext): Promise<{ predicted?: Predic
   }
 }
 
+/** The locks' verdicts and deciding statements, table lock first; the engine's reasons for older records. */
 function why(predicted: PredictedRead | undefined): string {
-  return predicted ? predicted.reasons.join(' ') : '';
+  if (!predicted) return '';
+  const unknowns = predicted.reasons.filter((reason) => reason.startsWith('Not known:'));
+  return predicted.locks ? [locksText(predicted.locks), ...unknowns].join(' ') : predicted.reasons.join(' ');
 }
+
+const items = (count: number | undefined) => `${count ?? 0} item${count === 1 ? '' : 's'}`;
 
 /**
  * What a read step concludes. `expect` is what the lab teaches at this point; agreement between observed and
  * predicted is what makes it a success. An emulator that returns items the policies forbid is named for what it is.
+ * Every conclusion leads with the two locks; AWS's own words come second.
  */
 export function conclude(
   ctx: LabContext,
@@ -112,40 +119,43 @@ export function conclude(
   const { observed } = live;
   const { predicted, problem } = prediction;
   const user = ctx.record.testUserName;
+  const table = ctx.record.tableName;
   const agree = predicted !== undefined && observed.outcome !== 'error' && predicted.decision === observed.outcome;
-  const aws = observed.message ? ` AWS said: ${observed.message}` : '';
+  const said = awsSaid(observed);
+  const aws = said ? ` ${said}` : '';
   let status: StepStatus;
   if (observed.outcome === 'error') {
     status = { state: 'failed', detail: `The read as ${user} failed: ${observed.message ?? 'unknown error'}` };
   } else if (!predicted) {
-    status = { state: 'failed', detail: `Observed: ${observed.outcome}.${aws} The prediction could not be made: ${problem ?? 'unknown reason'}` };
+    status = { state: 'failed', detail: `${user} was ${observed.outcome === 'allowed' ? 'allowed to read' : 'refused'}, but KMS Lab could not predict it from the policies: ${problem ?? 'unknown reason'}.${aws}` };
   } else if (observed.outcome === 'allowed' && predicted.decision === 'denied') {
     if (options.afterRevoke && ctx.backend.kind === 'aws') {
       status = {
         state: 'waiting',
-        detail: `${user} can still read the table although the key policy no longer allows it: DynamoDB may cache the table key for up to 5 minutes on AWS. Run this step again in a few minutes.`,
+        detail: `${user} can still read ${table} although the key lock is shut now: DynamoDB may cache the table key for up to 5 minutes on AWS. Run this step again in a few minutes. ${why(predicted)}`,
       };
     } else {
       status = {
         state: 'failed',
         detail:
-          `${ctx.backend.label} returned the table's items to ${user}, but the policies do not let ${user} use the key (kms:Decrypt): ` +
-          `${ctx.backend.kind === 'aws' ? 'AWS and the prediction disagree.' : 'the emulator did not enforce the key. On AWS, and in KMS Lab\'s local sandbox, this read is refused.'} Predicted: ${why(predicted)}`,
+          `${ctx.backend.label} returned the table's items to ${user}, but the policies keep a lock shut: ` +
+          `${ctx.backend.kind === 'aws' ? 'AWS and the prediction disagree.' : 'the emulator did not enforce the key. On AWS, and in KMS Lab\'s local sandbox, this read is refused.'} ${why(predicted)}`,
       };
     }
   } else if (observed.outcome === 'denied' && predicted.decision === 'allowed') {
-    status = { state: 'failed', detail: `Refused, although the policies KMS Lab read allow it.${aws} Predicted: ${why(predicted)}` };
+    status = { state: 'failed', detail: `${user} is refused, although the policies KMS Lab read open both locks. ${why(predicted)}${aws}` };
   } else if (predicted.decision === 'conditional') {
-    status = { state: 'failed', detail: `Observed: ${observed.outcome}.${aws} The prediction depends on request conditions: ${why(predicted)}` };
+    status = { state: 'failed', detail: `${user} was ${observed.outcome === 'allowed' ? 'allowed to read' : 'refused'}; the policies open a lock only under request conditions. ${why(predicted)}${aws}` };
   } else if (observed.outcome !== expect) {
     status =
       expect === 'denied'
-        ? { state: 'failed', detail: `${user} can read the table: the key already lets it use the key (step 6 was done?). ${why(predicted)} Run step 8 (Revoke) to see the denial again.` }
-        : { state: 'failed', detail: `${user} is still refused, as predicted: ${why(predicted)}${aws} Run step 6 (Grant) first.` };
+        ? { state: 'failed', detail: `${user} can read ${table}: the key lock is already open (step 6 was done?). ${why(predicted)} Run step 8 (Revoke) to see the denial again.` }
+        : { state: 'failed', detail: `${user} is still refused, as predicted: run step 6 (Grant) first. ${why(predicted)}${aws}` };
   } else if (expect === 'denied') {
-    status = { state: 'done', detail: `Refused, as predicted.${aws} Why: ${why(predicted)}` };
+    const headline = options.afterRevoke ? `Revoked. ${user} is refused again, as predicted.` : `${user} is refused, as predicted.`;
+    status = { state: 'done', detail: `${headline} ${why(predicted)}${aws}` };
   } else {
-    status = { state: 'done', detail: `Read succeeds, as predicted (${observed.itemCount ?? 0} item${observed.itemCount === 1 ? '' : 's'}). Why: ${why(predicted)}` };
+    status = { state: 'done', detail: `${user} reads ${table} now, as predicted (${items(observed.itemCount)}). ${why(predicted)}` };
   }
   const result: ReadResult = {
     at: new Date().toISOString(),

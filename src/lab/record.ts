@@ -1,6 +1,7 @@
 // What the lab remembers about one account and region: the names it uses, what it created, and what it observed.
 // Kept in VS Code's global state. Never a secret (those are in SecretStorage) and never an item's values.
 import { DEFAULT_NAMES } from './defaults';
+import type { Locks } from './lesson';
 
 /** The subset of vscode.Memento the lab uses, so steps run in plain Node tests too. */
 export interface KeyValueStore {
@@ -23,11 +24,10 @@ export interface ObservedRead {
 
 export interface PredictedRead {
   decision: 'allowed' | 'denied' | 'conditional';
-  /** The policy engine's explanation, sentence by sentence. */
+  /** The policy engine's explanation, sentence by sentence (the locks that decide it, then what is not known). */
   reasons: string[];
-  /** One line per lock: the table (DynamoDB permissions) and the key (kms:Decrypt). */
-  tableLock?: string;
-  keyLock?: string;
+  /** Each lock's verdict and deciding statement (absent in records written before the locks were kept). */
+  locks?: Locks;
 }
 
 export interface ReadResult {
@@ -67,6 +67,8 @@ export interface LabRecord {
   /** The last failure of each step, shown in the tree until the step succeeds. */
   failures: Record<string, string>;
   cleanup?: CleanupReport;
+  /** When each step last finished done (ISO time): the lab's own history, beside what the account shows now. */
+  finished?: Partial<Record<string, string>>;
 }
 
 export function newRecord(): LabRecord {
@@ -77,6 +79,7 @@ export function newRecord(): LabRecord {
     created: {},
     reads: {},
     failures: {},
+    finished: {},
   };
 }
 
@@ -90,7 +93,9 @@ export class LabRecords {
   get(scope: string): LabRecord {
     const all = this.store.get<Record<string, LabRecord>>(RECORDS) ?? {};
     const found = all[scope];
-    return found ? { ...newRecord(), ...found, created: { ...found.created }, reads: { ...found.reads }, failures: { ...found.failures } } : newRecord();
+    return found
+      ? { ...newRecord(), ...found, created: { ...found.created }, reads: { ...found.reads }, failures: { ...found.failures }, finished: { ...found.finished } }
+      : newRecord();
   }
 
   async update(scope: string, change: (record: LabRecord) => void): Promise<LabRecord> {
@@ -100,6 +105,18 @@ export class LabRecords {
     all[scope] = record;
     await this.store.update(RECORDS, all);
     return record;
+  }
+
+  /** Forgets the records of every scope that starts with `prefix` ("sandbox:" after the sandbox is reset); returns them. */
+  async forget(prefix: string): Promise<{ scope: string; record: LabRecord }[]> {
+    const all = { ...(this.store.get<Record<string, LabRecord>>(RECORDS) ?? {}) };
+    const forgotten = Object.keys(all)
+      .filter((scope) => scope.startsWith(prefix))
+      .map((scope) => ({ scope, record: this.get(scope) }));
+    if (forgotten.length === 0) return [];
+    for (const { scope } of forgotten) delete all[scope];
+    await this.store.update(RECORDS, all);
+    return forgotten;
   }
 
   costConfirmed(accountId: string): boolean {

@@ -1,5 +1,7 @@
 // One lab step as data: what it is, what it needs first, how to tell it is done, and how to do it.
+import type { AccountChange } from '../session/account-changes';
 import type { LabContext } from './context';
+import type { LabRecord } from './record';
 
 export type StepId = 'createKey' | 'createTable' | 'addItem' | 'createTestUser' | 'readAsTestUser' | 'grant' | 'readAgain' | 'revoke' | 'cleanUp';
 
@@ -24,7 +26,15 @@ export interface StepDefinition {
   check(ctx: LabContext): Promise<StepStatus>;
   /** Idempotent and resumable: running a done step again changes nothing; a half-done step is finished. */
   run(ctx: LabContext): Promise<StepStatus>;
+  /**
+   * What a run may have changed in the account, from the lab's record before and after it (announced on the account
+   * change signal after every run, finished or not: a step stopped halfway may have changed something).
+   */
+  changes(before: LabRecord, after: LabRecord): AccountChange[];
 }
+
+/** A step that reads and changes nothing in the account. */
+export const changesNothing = (): AccountChange[] => [];
 
 export const done = (detail?: string): StepStatus => ({ state: 'done', detail });
 export const todo = (detail?: string): StepStatus => ({ state: 'todo', detail });

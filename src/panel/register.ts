@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { DynamoTable, KmsKey } from '../aws/types';
 import { CancelledError, Commands, registerCommand } from '../commands';
 import type { KeyPolicyStore } from '../keypolicy';
+import type { AccountChanges } from '../session/account-changes';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
 import { PolicyDrafts } from './drafts';
@@ -18,6 +19,8 @@ export interface TablePanelDeps {
   connection: Connection;
   identities: ExtraIdentities;
   keyPolicies: KeyPolicyStore;
+  /** The account change signal: panels re-read what a change touches (wired by extension.ts; followed by the panel). */
+  changes: AccountChanges;
 }
 
 /** How the lab (and other callers) ask for a panel. */

@@ -2,7 +2,7 @@
 // Pure facts, no sentences; decide() and reasons.ts turn them into a decision and its explanation.
 import { ACCOUNT_ID, parseArn } from './arn';
 import { describeCaller, type CallerIdentityInfo } from './caller';
-import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement } from './compile';
+import { compiledPolicyOf, resourceMatchersOf, statementsForAction, type CompiledPolicy, type CompiledStatement } from './compile';
 import { conditionHolds, type CompiledCondition } from './conditions';
 import { buildContext, variableLookup } from './context';
 import type { RequestContextView, VariableLookup } from './context-types';
@@ -57,6 +57,9 @@ export interface Analysis {
   resourcePolicy?: PolicyUnderTest;
   permissionsBoundary?: PolicyUnderTest;
   sessionPolicies: PolicyUnderTest[];
+  /** Service control and resource control policies, one entry per level of the organization. */
+  scpLevels: ControlLevel[];
+  rcpLevels: ControlLevel[];
   identity: Scan;
   onResource: Scan;
   boundary: Scan;
@@ -120,7 +123,7 @@ function record<K extends keyof Scan>(scan: Scan, list: K, item: Scan[K][number]
 
 export function resourceMatches(statement: CompiledStatement, m: Matching): boolean {
   let any = false;
-  for (const matcher of statement.resourceMatchers) {
+  for (const matcher of resourceMatchersOf(statement)) {
     if (matcher(m.resource, m.lookup)) {
       any = true;
       break;
@@ -224,13 +227,21 @@ function scanStatements(policy: PolicyUnderTest, m: Matching, into: Scan): void 
   }
 }
 
-type CallerSide = 'identity' | 'boundary' | 'session';
+/** One level of an organization (the root, an OU, the account) with the control policies attached to it. */
+export interface ControlLevel {
+  policies: PolicyUnderTest[];
+  scan: Scan;
+}
+
+type CallerSide = 'identity' | 'boundary' | 'session' | 'scp' | 'rcp';
 const underTest: Record<CallerSide, WeakMap<object, PolicyUnderTest & { document: unknown }>> = {
   identity: new WeakMap(),
   boundary: new WeakMap(),
   session: new WeakMap(),
+  scp: new WeakMap(),
+  rcp: new WeakMap(),
 };
-const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', boundary: 'permissions boundary', session: 'session policy' };
+const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', boundary: 'permissions boundary', session: 'session policy', scp: 'service control policy', rcp: 'resource control policy' };
 
 /**
  * A compiled policy of the caller's side (identity policy, permissions boundary, session policy), reused while the
@@ -238,12 +249,12 @@ const UNNAMED: Record<CallerSide, string> = { identity: 'identity policy', bound
  */
 export function callerPolicyOf(p: NamedPolicy | unknown, index: number, kind: CallerSide = 'identity'): PolicyUnderTest {
   if (!isNamedPolicy(p) || typeof p.name !== 'string') {
-    return { name: `${UNNAMED[kind]} #${index + 1}`, kind, compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, 'identity') };
+    return { name: `${UNNAMED[kind]} #${index + 1}`, kind, compiled: compiledPolicyOf(isNamedPolicy(p) ? p.document : p, kind === 'rcp' ? 'resource' : 'identity') };
   }
   const cache = underTest[kind];
   let cached = cache.get(p);
   if (!cached || cached.name !== p.name || cached.document !== p.document) {
-    cached = { name: p.name, kind, compiled: compiledPolicyOf(p.document, 'identity'), document: p.document };
+    cached = { name: p.name, kind, compiled: compiledPolicyOf(p.document, kind === 'rcp' ? 'resource' : 'identity'), document: p.document };
     cache.set(p, cached);
   }
   return cached;
@@ -343,6 +354,8 @@ export function analyse(req: EvaluationRequest): Analysis {
   if (permissionsBoundary) scan(permissionsBoundary, m, boundary);
   const session = sessionPolicies.length > 0 ? emptyScan() : NOTHING_FOUND;
   for (const policy of sessionPolicies) scan(policy, m, session);
+  const scpLevels = controlLevels(req.serviceControlPolicies, 'scp', m);
+  const rcpLevels = controlLevels(req.resourceControlPolicies, 'rcp', m);
 
   return {
     request: req,
@@ -358,6 +371,8 @@ export function analyse(req: EvaluationRequest): Analysis {
     resourcePolicy,
     permissionsBoundary,
     sessionPolicies,
+    scpLevels,
+    rcpLevels,
     identity,
     onResource,
     boundary,
@@ -365,106 +380,12 @@ export function analyse(req: EvaluationRequest): Analysis {
   };
 }
 
-/** The root user needs no identity policy; everyone else needs an identity Allow on their side. */
-export function identityAllows(a: Analysis): boolean {
-  return a.identity.allows.length > 0 || a.caller.kind === 'root';
-}
-
-/** No permissions boundary, or one that allows the request. */
-export function boundaryAllows(a: Analysis): boolean {
-  return !a.permissionsBoundary || a.boundary.allows.length > 0;
-}
-
-/** No session policies, or one of them allows the request (together they act as one policy). */
-export function sessionAllows(a: Analysis): boolean {
-  return a.sessionPolicies.length === 0 || a.session.allows.length > 0;
-}
-
-/** The identity side, limited by the permissions boundary and the session policies ("Policy evaluation logic"). */
-export function identityAllowsWithinLimits(a: Analysis): boolean {
-  return identityAllows(a) && boundaryAllows(a) && sessionAllows(a);
-}
-
-export function resourceAllowsDirectly(a: Analysis): boolean {
-  return a.onResource.allows.some((h) => h.principal === 'direct');
-}
-
-/** The resource policy names the caller's role; the boundary and session policies still limit such a grant. */
-export function resourceAllowsRole(a: Analysis): boolean {
-  return a.onResource.allows.some((h) => h.principal === 'role');
-}
-
-export function resourceDelegates(a: Analysis): boolean {
-  return a.onResource.allows.some((h) => h.principal === 'account');
-}
-
-function explicitlyDenied(a: Analysis): boolean {
-  return a.identity.denies.length > 0 || a.onResource.denies.length > 0 || a.boundary.denies.length > 0 || a.session.denies.length > 0;
-}
-
-/**
- * AWS's evaluation logic: an explicit deny anywhere wins; otherwise the sides that must allow are identity only
- * (no resource policy), both (cross-account), the resource policy by naming the caller or by delegating to identity
- * policies (KMS keys, role trust), or either (other resources in the same account). An identity Allow counts only
- * within the permissions boundary and the session policies; a resource-policy Allow naming a user or a session does
- * not need them, one naming a role does.
- */
-export function decide(a: Analysis): Decision {
-  const rules = { hasResourcePolicy: !!a.resourcePolicy, crossAccount: a.crossAccount, resourcePolicyRequired: a.resourcePolicyRequired, crossAccountActionUnsupported: a.crossAccountActionUnsupported };
-  return decideTally(rules, {
-    denied: explicitlyDenied(a),
-    identityAllows: identityAllows(a),
-    boundaryAllows: boundaryAllows(a),
-    sessionAllows: sessionAllows(a),
-    resourceAny: a.onResource.allows.length > 0,
-    resourceDirect: resourceAllowsDirectly(a),
-    resourceRole: resourceAllowsRole(a),
-    resourceAccount: resourceDelegates(a),
+function controlLevels(levels: NamedPolicy[][] | undefined, kind: 'scp' | 'rcp', m: Matching): ControlLevel[] {
+  if (!Array.isArray(levels)) return [];
+  return levels.map((list) => {
+    const policies = (Array.isArray(list) ? list : []).map((p, i) => callerPolicyOf(p, i, kind));
+    const found = emptyScan();
+    for (const policy of policies) scan(policy, m, found);
+    return { policies, scan: found };
   });
-}
-
-/** What decide() reads of a request's scans: whether each side allows or denies, and how the resource policy names the caller. */
-export interface Tally {
-  denied: boolean;
-  /** An identity policy allows, or the caller is a root user (which needs none). */
-  identityAllows: boolean;
-  boundaryAllows: boolean;
-  sessionAllows: boolean;
-  resourceAny: boolean;
-  resourceDirect: boolean;
-  resourceRole: boolean;
-  resourceAccount: boolean;
-}
-
-type FrameRules = Pick<Frame, 'hasResourcePolicy' | 'crossAccount' | 'resourcePolicyRequired' | 'crossAccountActionUnsupported'>;
-
-/** AWS's evaluation logic (see decide) on what the scans found. */
-export function decideTally(f: FrameRules, t: Tally): Decision {
-  if (t.denied) return 'explicitly-denied';
-  if (f.crossAccountActionUnsupported) return 'implicitly-denied';
-  const identityOk = t.identityAllows && t.boundaryAllows && t.sessionAllows;
-  if (!f.hasResourcePolicy) return !f.crossAccount && identityOk ? 'allowed' : 'implicitly-denied';
-  let allowed: boolean;
-  if (f.crossAccount) allowed = identityOk && t.resourceAny;
-  else {
-    const named = t.resourceDirect || (t.resourceRole && t.boundaryAllows && t.sessionAllows);
-    if (f.resourcePolicyRequired) allowed = named || (t.resourceAccount && identityOk);
-    else allowed = named || identityOk;
-  }
-  return allowed ? 'allowed' : 'implicitly-denied';
-}
-
-/**
- * For an implicit deny, the kind of policy whose missing Allow decided it, in the order AWS evaluates them:
- * the resource policy (when it had to allow), the identity policies, the permissions boundary, the session policies.
- */
-export function noAllowIn(a: Analysis): PolicyType {
-  if (a.crossAccountActionUnsupported || (!a.resourcePolicy && a.crossAccount)) return 'resource';
-  const resourceAny = a.onResource.allows.length > 0;
-  if (a.resourcePolicy && (a.resourcePolicyRequired || a.crossAccount) && !resourceAny) return 'resource';
-  const roleGrant = !a.crossAccount && resourceAllowsRole(a);
-  if (!roleGrant && !identityAllows(a)) return 'identity';
-  if (!boundaryAllows(a)) return 'boundary';
-  if (!sessionAllows(a)) return 'session';
-  return 'identity';
 }

@@ -10,6 +10,15 @@ import type { PolicyDocument } from './types';
 
 export type PolicyKind = 'identity' | 'resource';
 
+export type ResourceTest = (value: string, lookup: VariableLookup) => boolean;
+
+const ANY_RESOURCE: ResourceTest = () => true;
+
+/** The statement's Resource / NotResource matchers, built on first use. */
+export function resourceMatchersOf(statement: CompiledStatement): ResourceTest[] {
+  return (statement.resourceMatchers ??= statement.resourcePatterns.map((p) => resourceMatcher(compileTemplate(p, statement.variables))));
+}
+
 export interface CompiledStatement {
   index: number;
   sid?: string;
@@ -22,7 +31,10 @@ export interface CompiledStatement {
   actionMatchers: Matcher[];
   actionNegated: boolean;
   resourcePatterns: string[];
-  resourceMatchers: ((value: string, lookup: VariableLookup) => boolean)[];
+  /** Built on first use (resourceMatchersOf): most statements of a policy never meet the resource asked about. */
+  resourceMatchers?: ResourceTest[];
+  /** Whether policy variables are read in Resource (Version 2012-10-17). */
+  variables: boolean;
   resourceNegated: boolean;
   conditions: CompiledCondition[];
 }
@@ -49,6 +61,8 @@ export interface CompiledPolicy {
   quickBits?: Map<string, Map<string, WeakMap<object, number>>>;
   /** Memo of reasons.ts: whether neither the policy nor a statement has a problem. */
   wellFormed?: boolean;
+  /** Whether some statement has a Condition element. */
+  conditional?: boolean;
   /** Memo of equivalence.ts: action lists → whether they meet the same statements. */
   sameForActions?: Map<string, boolean>;
 }
@@ -99,13 +113,13 @@ function compileResources(statement: Record<string, unknown>, compiled: Compiled
     // A resource policy applies to its own resource; trust policies carry no Resource at all.
     if (kind === 'identity') compiled.problems.push('Resource or NotResource is required');
     compiled.resourcePatterns = ['*'];
-    compiled.resourceMatchers = [() => true];
+    compiled.resourceMatchers = [ANY_RESOURCE];
     return;
   }
   const element = hasResource ? 'Resource' : 'NotResource';
   compiled.resourceNegated = hasNotResource;
   compiled.resourcePatterns = stringList(statement[element], element, compiled.problems);
-  compiled.resourceMatchers = compiled.resourcePatterns.map((p) => resourceMatcher(compileTemplate(p, variables)));
+  compiled.variables = variables;
 }
 
 function compilePrincipals(statement: Record<string, unknown>, compiled: CompiledStatement, kind: PolicyKind): void {
@@ -135,7 +149,7 @@ function compileStatement(raw: unknown, index: number, kind: PolicyKind, variabl
     actionMatchers: [],
     actionNegated: false,
     resourcePatterns: [],
-    resourceMatchers: [],
+    variables,
     resourceNegated: false,
     conditions: [],
   };

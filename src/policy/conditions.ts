@@ -8,6 +8,8 @@ export interface CompiledCondition {
   key: string;
   keyLower: string;
   family: Family;
+  /** The policy's values, as written. */
+  values: readonly string[];
   negated: boolean;
   ifExists: boolean;
   set?: 'ForAnyValue' | 'ForAllValues';
@@ -77,7 +79,7 @@ function compileCondition(operator: string, key: string, raw: unknown, variables
   }
   if (values.length === 0) return `condition ${operator} ${key} has no values`;
   const usesVariables = variables && values.some((v) => v.includes('${'));
-  const base = { operator, key, keyLower: key.toLowerCase(), family: spec.family, negated: spec.negated, ifExists, set, usesVariables };
+  const base = { operator, key, keyLower: key.toLowerCase(), family: spec.family, values, negated: spec.negated, ifExists, set, usesVariables };
   if (spec.family === 'Null') {
     const expectations = values.map((v) => v.toLowerCase());
     if (expectations.some((v) => v !== 'true' && v !== 'false')) return `condition Null ${key}: values must be true or false`;

@@ -1,6 +1,6 @@
 // The request context: condition keys (case-insensitive names) with one value or several.
 // Keys the engine knows from the caller are computed on lookup; the request's own context overrides them.
-import type { CallerIdentityInfo } from './caller';
+import { describeCaller, type CallerIdentityInfo } from './caller';
 import type { ContextValue, RequestContextView, VariableLookup } from './context-types';
 import type { ConditionContext, EvaluationRequest } from './types';
 
@@ -76,4 +76,12 @@ export function variableLookup(view: RequestContextView): VariableLookup {
     const value = view.get(key);
     return typeof value === 'string' ? value : undefined;
   };
+}
+
+/**
+ * The policy variables of a caller's requests with this context (\${aws:userid}, \${aws:username}, tags, ...), for
+ * callers outside the engine that need the value a templated policy value takes for a principal.
+ */
+export function callerVariables(principal: string, userId: string | undefined, context: ConditionContext): VariableLookup {
+  return variableLookup(buildContext({ principal, userId, context, action: '', resource: '', identityPolicies: [] }, describeCaller(principal)));
 }

@@ -3,10 +3,11 @@
 // when a later analysis of the same request is sure to find the same (a frozen context, and no clock read without
 // `now`), and builds that analysis only when the reasons or details are read.
 import {
-  callerIndependent, callerPolicyOf, decideTally, failedCondition, frameOf, matchingOf, principalOf, readsClock, resourceMatches, resourcePolicyOf, SHARE_AFTER,
+  callerIndependent, callerPolicyOf, failedCondition, frameOf, matchingOf, principalOf, readsClock, resourceMatches, resourcePolicyOf, SHARE_AFTER,
   type Frame, type Matching, type PolicyUnderTest,
 } from './analysis';
 import { statementsForAction, type CompiledPolicy } from './compile';
+import { decideTally } from './evaluation-logic';
 import { childOf } from './memo';
 import type { Decision, EvaluationRequest } from './types';
 import { UnresolvedVariableError } from './variables';
@@ -111,6 +112,9 @@ export function quickDecision(req: EvaluationRequest): Decision | undefined {
     if (bits === undefined) return undefined;
     session |= bits;
   }
+  const scpAllows = levelsAllow(req.serviceControlPolicies, (p, i) => quick.callerSide(callerPolicyOf(p, i, 'scp')));
+  const rcpAllows = levelsAllow(req.resourceControlPolicies, (p, i) => quick.onResource(callerPolicyOf(p, i, 'rcp')));
+  if (scpAllows === undefined || rcpAllows === undefined) return undefined;
   let resource = 0;
   if (frame.hasResourcePolicy) {
     const bits = quick.onResource(resourcePolicyOf(req, frame.facts.isKmsKey, frame.isTrust));
@@ -118,7 +122,7 @@ export function quickDecision(req: EvaluationRequest): Decision | undefined {
     resource = bits;
   }
   return decideTally(frame, {
-    denied: ((identity | boundary | session | resource) & DENIES) !== 0,
+    denied: ((identity | boundary | session | resource) & DENIES) !== 0 || scpAllows === DENIED || rcpAllows === DENIED,
     identityAllows: (identity & ALLOWS) !== 0 || frame.caller.kind === 'root',
     boundaryAllows: !frame.hasBoundary || (boundary & ALLOWS) !== 0,
     sessionAllows: sessions.length === 0 || (session & ALLOWS) !== 0,
@@ -126,5 +130,31 @@ export function quickDecision(req: EvaluationRequest): Decision | undefined {
     resourceDirect: (resource & DIRECT) !== 0,
     resourceRole: (resource & ROLE) !== 0,
     resourceAccount: (resource & ACCOUNT) !== 0,
+    scpAllows: scpAllows === true,
+    rcpAllows: rcpAllows === true,
   });
+}
+
+const DENIED = 'denied';
+
+/**
+ * What the levels of control policies do: true when every level allows, false when one does not, DENIED when one
+ * denies, undefined when a policy's answer could change when read again (see callerSide).
+ */
+function levelsAllow(levels: unknown, bitsOfPolicy: (policy: unknown, index: number) => number | undefined): boolean | typeof DENIED | undefined {
+  if (levels === undefined) return true;
+  if (!Array.isArray(levels)) return undefined;
+  let all = true;
+  for (const level of levels) {
+    let bits = 0;
+    const list: unknown[] = Array.isArray(level) ? level : [];
+    for (let i = 0; i < list.length; i++) {
+      const found = bitsOfPolicy(list[i], i);
+      if (found === undefined) return undefined;
+      bits |= found;
+    }
+    if (bits & DENIES) return DENIED;
+    if (!(bits & ALLOWS)) all = false;
+  }
+  return all;
 }

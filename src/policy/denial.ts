@@ -6,6 +6,8 @@ const EXPLICIT: Record<PolicyType, string> = {
   resource: 'a resource-based policy',
   boundary: 'a permissions boundary',
   session: 'a session policy',
+  scp: 'a service control policy',
+  rcp: 'a resource control policy',
 };
 
 const IMPLICIT: Record<PolicyType, string> = {
@@ -13,6 +15,8 @@ const IMPLICIT: Record<PolicyType, string> = {
   resource: 'resource-based policy',
   boundary: 'permissions boundary',
   session: 'session policy',
+  scp: 'service control policy',
+  rcp: 'resource control policy',
 };
 
 /**
@@ -30,7 +34,7 @@ export function accessDeniedMessage(result: EvaluationResult): string | undefine
   const details = result.details;
   if (result.decision === 'explicitly-denied') {
     const kinds = new Set(details?.denies.map((d) => d.kind));
-    const kind: PolicyType = (['resource', 'boundary', 'session', 'identity'] as const).find((k) => kinds.has(k)) ?? 'identity';
+    const kind: PolicyType = (['rcp', 'scp', 'resource', 'boundary', 'session', 'identity'] as const).find((k) => kinds.has(k)) ?? 'identity';
     return `${head} with an explicit deny in ${EXPLICIT[kind]}`;
   }
   return `${head} because no ${IMPLICIT[details?.noAllowIn ?? 'identity']} allows the ${action} action`;

@@ -4,7 +4,7 @@
 // callers that no policy tells apart (readsCaller), or whose policies meet the same statements (decidingStatements).
 import { readsCallerKeys } from './analysis';
 import { describeCaller } from './caller';
-import { compiledPolicyOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
+import { compiledPolicyOf, resourceMatchersOf, statementsForAction, type CompiledPolicy, type CompiledStatement, type PolicyKind } from './compile';
 import { childOf } from './memo';
 import { namesCallerItself } from './principal';
 import type { NamedPolicy, PolicyDocument } from './types';
@@ -70,11 +70,26 @@ function readsCallerKeysOf(compiled: CompiledPolicy): boolean {
 }
 
 const statementIds = new WeakMap<CompiledStatement, number>();
+const idsByContent = new Map<string, number>();
 let statementCount = 0;
 
+/**
+ * A number for what a statement says (effect, actions, resources, conditions): statements that say the same in
+ * different documents (copies of one statement in principals' own policies) get one number, so their principals share
+ * decisions.
+ */
 function statementId(statement: CompiledStatement): number {
   let id = statementIds.get(statement);
-  if (id === undefined) statementIds.set(statement, (id = ++statementCount));
+  if (id === undefined) {
+    const conditions = statement.conditions.map((c) => `${c.operator}\u0002${c.key}\u0002${c.values.join('\u0003')}`).join('\u0001');
+    const content = `${statement.effect}\u0000${statement.actionNegated}\u0000${statement.actionPatterns.join('\u0001')}\u0000${statement.resourceNegated}\u0000${statement.resourcePatterns.join('\u0001')}\u0000${conditions}`;
+    id = idsByContent.get(content);
+    if (id === undefined) {
+      if (idsByContent.size > 65536) idsByContent.clear();
+      idsByContent.set(content, (id = ++statementCount));
+    }
+    statementIds.set(statement, id);
+  }
   return id;
 }
 
@@ -108,7 +123,7 @@ function meetingStatements(compiled: CompiledPolicy, actions: readonly string[],
   for (const statement of compiled.statements) {
     if (!covering.has(statement)) continue;
     if (readsCallerKeys(statement)) return null;
-    const any = statement.resourceMatchers.some((matches) => matches(resource, NO_VARIABLES));
+    const any = resourceMatchersOf(statement).some((matches) => matches(resource, NO_VARIABLES));
     if (any !== statement.resourceNegated) ids.push(statementId(statement));
   }
   return Object.freeze(ids);

@@ -1,7 +1,8 @@
 // evaluate(): AWS's policy evaluation logic for one request. The decision is computed at once; the reasons and
 // details that explain it are built on first read, so the sandbox pays for sentences only when it shows them.
 // When reading the request later is sure to find the same (a frozen context), even the analysis waits for that read.
-import { analyse, decide, type Analysis } from './analysis';
+import { analyse, type Analysis } from './analysis';
+import { decide } from './evaluation-logic';
 import { quickDecision } from './decision';
 import { buildDetails, buildReasons } from './reasons';
 import type { Decision, EvaluationDetails, EvaluationRequest, EvaluationResult, Reason } from './types';

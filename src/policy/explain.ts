@@ -71,6 +71,10 @@ function policyWhere(ref: StatementRef, n: Names): string {
       return `The permissions boundary ${ref.policy}`;
     case 'session':
       return `The session policy ${ref.policy}`;
+    case 'scp':
+      return `The service control policy ${ref.policy}`;
+    case 'rcp':
+      return `The resource control policy ${ref.policy}`;
     default:
       return `Policy ${ref.policy}`;
   }
@@ -156,6 +160,8 @@ function noIdentityAllowSentence(d: EvaluationDetails, n: Names): string {
 
 function explainImplicitDeny(d: EvaluationDetails, n: Names): string[] {
   if (d.noAllowIn === 'boundary' || d.noAllowIn === 'session') return explainLimitDeny(d, n);
+  if (d.noAllowIn === 'scp') return [`The service control policies of account ${d.callerAccount} (${(d.serviceControlPolicyNames ?? []).join(', ')}) do not allow ${n.action} at every level of the organization, so no policy of the account can grant it.`];
+  if (d.noAllowIn === 'rcp') return [`The resource control policies of account ${d.resourceAccount} (${(d.resourceControlPolicyNames ?? []).join(', ')}) do not allow ${n.action} on ${n.it} at every level of the organization.`];
   const sentences: string[] = [];
   const identityMissing = d.identityAllows.length === 0 && !d.rootUser;
   if (d.crossAccountActionUnsupported) {

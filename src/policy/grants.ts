@@ -32,17 +32,29 @@ export function isGrantee(grantee: string | undefined, principal: string, roleAr
   return !!grantee && (grantee === principal || (roleArn !== undefined && grantee === roleArn));
 }
 
+/**
+ * KMS's GrantConstraints rule: the key of each pair is not case sensitive, the value is (AWS KMS API Reference,
+ * "GrantConstraints"). Subset: every pair of the constraint is in the request's context; Equals: also nothing else.
+ */
 export function grantConstraintsHold(constraints: GrantConstraints | undefined, context: Record<string, string> | undefined): boolean {
   if (!constraints) return true;
   const actual = context ?? {};
   const equals = constraints.EncryptionContextEquals;
   if (equals) {
-    const keys = Object.keys(equals);
-    if (keys.length !== Object.keys(actual).length || !keys.every((key) => actual[key] === equals[key])) return false;
+    if (!pairsIncluded(equals, actual) || !pairsIncluded(actual, equals)) return false;
   }
   const subset = constraints.EncryptionContextSubset;
-  if (subset && !Object.keys(subset).every((key) => actual[key] === subset[key])) return false;
-  return true;
+  return !subset || pairsIncluded(subset, actual);
+}
+
+/** Every pair of `wanted` is in `actual`: keys compared without case, values exactly. */
+function pairsIncluded(wanted: Record<string, string>, actual: Record<string, string>): boolean {
+  const actualKeys = Object.keys(actual);
+  return Object.keys(wanted).every((key) => {
+    if (actual[key] === wanted[key]) return true;
+    const lower = key.toLowerCase();
+    return actualKeys.some((k) => k.toLowerCase() === lower && actual[k] === wanted[key]);
+  });
 }
 
 export function grantAllows(grant: GrantTerms, principal: string, operation: string, context: Record<string, string> | undefined, roleArn?: string): boolean {

@@ -26,3 +26,11 @@ export {
 } from './defaults';
 export { wildcardMatch } from './wildcard';
 export { sameStatementsForActions, readsCaller, alikeCaller, decidingStatements, type PolicyOfKind } from './equivalence';
+export { dependentConditions, statementDependentKeys, type KnownKey } from './dependent-conditions';
+export { conditionHolds, type CompiledCondition } from './conditions';
+export { parseCidr, parseIp, cidrContains, type Cidr } from './ip';
+export { parseDate } from './operators';
+export { RCP_SERVICES, isServiceLinkedRole, resourceControlsFor, serviceControlsFor, type OrganizationView } from './organization';
+export { callerVariables } from './context';
+export { resolvedValue } from './variables';
+export type { VariableLookup } from './context-types';

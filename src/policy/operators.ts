@@ -155,12 +155,25 @@ define('BinaryEquals', 'Binary', false, (values) => {
 });
 
 // ---- IP address ----
+const parsedAddresses = new Map<string, Uint8Array | null>();
+
+/** Request addresses parsed once: many requests come from the same few addresses. */
+function addressOf(text: string): Uint8Array | undefined {
+  let address = parsedAddresses.get(text);
+  if (address === undefined) {
+    address = parseIp(text) ?? null;
+    if (parsedAddresses.size > 1024) parsedAddresses.clear();
+    parsedAddresses.set(text, address);
+  }
+  return address ?? undefined;
+}
+
 function ipAddress(values: string[]): ValueTest | string {
   const blocks = values.map(parseCidr);
   const bad = values.find((_, i) => blocks[i] === undefined);
   if (bad !== undefined) return `"${bad}" is not an IP address or CIDR block`;
   return (r) => {
-    const address = parseIp(r);
+    const address = addressOf(r);
     return address !== undefined && blocks.some((b) => b !== undefined && cidrContains(b, address));
   };
 }

@@ -1,6 +1,7 @@
 // Reasons and details for a decision: which statements decided, and on a denial what would have allowed.
 // Built only when a caller reads them, so that deciding stays cheap.
-import { boundaryAllows, identityAllows, noAllowIn, resourceAllowsRole, sessionAllows, type Analysis, type Hit, type PolicyUnderTest } from './analysis';
+import type { Analysis, Hit, PolicyUnderTest } from './analysis';
+import { boundaryAllows, identityAllows, noAllowIn, resourceAllowsRole, sessionAllows } from './evaluation-logic';
 import type { Decision, EvaluationDetails, PolicyType, Reason, StatementRef } from './types';
 
 export function refOf(hit: Hit): StatementRef {
@@ -16,6 +17,10 @@ export function policyLabel(kind: PolicyType, name: string): string {
       return `the permissions boundary ${name}`;
     case 'session':
       return `the session policy ${name}`;
+    case 'scp':
+      return `the service control policy ${name}`;
+    case 'rcp':
+      return `the resource control policy ${name}`;
     default:
       return `policy ${name}`;
   }
@@ -68,6 +73,8 @@ export function buildDetails(a: Analysis, decision: Decision): EvaluationDetails
     details.sessionPolicyNames = a.sessionPolicies.map((p) => p.name);
     details.sessionAllows = a.session.allows.map(refOf);
   }
+  if (a.scpLevels.length > 0) details.serviceControlPolicyNames = [...new Set(a.scpLevels.flatMap((l) => l.policies.map((p) => p.name)))];
+  if (a.rcpLevels.length > 0) details.resourceControlPolicyNames = [...new Set(a.rcpLevels.flatMap((l) => l.policies.map((p) => p.name)))];
   if (decision === 'implicitly-denied') details.noAllowIn = noAllowIn(a);
   const problems = inputProblems(a);
   if (problems.length > 0) details.inputProblems = problems.map((r) => r.message);
@@ -75,8 +82,9 @@ export function buildDetails(a: Analysis, decision: Decision): EvaluationDetails
 }
 
 function allDenies(a: Analysis): Hit[] {
-  if (a.boundary.denies.length === 0 && a.session.denies.length === 0) return [...a.identity.denies, ...a.onResource.denies];
-  return [...a.identity.denies, ...a.onResource.denies, ...a.boundary.denies, ...a.session.denies];
+  const controls = [...a.rcpLevels, ...a.scpLevels].flatMap((level) => level.scan.denies);
+  if (a.boundary.denies.length === 0 && a.session.denies.length === 0 && controls.length === 0) return [...a.identity.denies, ...a.onResource.denies];
+  return [...controls, ...a.identity.denies, ...a.onResource.denies, ...a.boundary.denies, ...a.session.denies];
 }
 
 function allNearMisses(a: Analysis) {
@@ -192,6 +200,11 @@ function denyReasons(a: Analysis): Reason[] {
 
 function implicitDenyReasons(a: Analysis): Reason[] {
   const who = a.caller.label;
+  const control = noAllowIn(a);
+  if (control === 'scp' || control === 'rcp') {
+    const what = control === 'scp' ? `the service control policies of ${who}'s account` : `the resource control policies of account ${a.resourceAccount}`;
+    return [{ kind: 'organization-policy-does-not-allow', message: `At some level of the organization, none of ${what} allows ${a.action}; at every level (root, OUs, account) one must.` }];
+  }
   if (a.crossAccountActionUnsupported) {
     return [{
       kind: 'resource-does-not-allow',

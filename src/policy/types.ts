@@ -47,6 +47,14 @@ export interface EvaluationRequest {
   permissionsBoundary?: NamedPolicy;
   /** Session policies of a role session (AssumeRole's inline Policy and the documents of its PolicyArns). */
   sessionPolicies?: NamedPolicy[];
+  /**
+   * Service control policies that bound the caller: one list per level of its organization, from the root down to its
+   * account; at every level one must allow. Absent when none apply (no organization, the management account, a
+   * service-linked role): see organizationControls.
+   */
+  serviceControlPolicies?: NamedPolicy[][];
+  /** Resource control policies that bound the resource, one list per level, likewise; absent when none apply. */
+  resourceControlPolicies?: NamedPolicy[][];
   /** The caller's unique id (AIDA... for users, AROA...:session for sessions): fills aws:userid. */
   userId?: string;
   /** The account that owns the resource, when its ARN does not say (e.g. S3 buckets). Defaults to the ARN's account. */
@@ -73,7 +81,7 @@ export interface StatementRef {
   kind: PolicyType;
 }
 
-export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session';
+export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp';
 
 export interface Reason {
   kind:
@@ -85,6 +93,7 @@ export interface Reason {
     | 'identity-does-not-allow'
     | 'boundary-does-not-allow'
     | 'session-policy-does-not-allow'
+    | 'organization-policy-does-not-allow'
     | 'no-statement-allows'
     | 'would-allow'
     | 'malformed-policy';
@@ -140,6 +149,9 @@ export interface EvaluationDetails {
   sessionAllows?: StatementRef[];
   /** Of resourceAllows, those that name the caller's role rather than the caller (a session): the boundary and session policies still limit them. */
   resourceRoleAllows?: StatementRef[];
+  /** The service control policies and resource control policies that bounded the request, when any did. */
+  serviceControlPolicyNames?: string[];
+  resourceControlPolicyNames?: string[];
   /** For an implicit deny: the kind of policy whose missing Allow decided it, as AWS's AccessDenied message names it. */
   noAllowIn?: PolicyType;
   /** Malformed policies and statements, and statements skipped for a policy variable without a value; absent when none. */

@@ -90,3 +90,13 @@ export function piecesKey(pieces: PatternPiece[]): string {
   for (const p of pieces) key += 'literal' in p ? 'L' + p.literal.length + ':' + p.literal : p.wildcard;
   return key;
 }
+
+/** A policy value with its variables resolved, or undefined when one has no value (Version 2012-10-17 rules). */
+export function resolvedValue(value: string, lookup: VariableLookup): string | undefined {
+  try {
+    return resolveToText(compileTemplate(value, true), lookup);
+  } catch (error) {
+    if (error instanceof UnresolvedVariableError) return undefined;
+    throw error;
+  }
+}

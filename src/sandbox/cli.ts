@@ -1,15 +1,16 @@
-// `npm run sandbox -- --port <p|0> --data <dir> [--region r] [--account 12digits] [--host h] [--verbose]`
+// `npm run sandbox -- --port <p|0> --data <dir> [--region r] [--account 12digits] [--host h] [--table-creation-ms n] [--verbose]`
 // Prints the endpoint and the admin's credentials (five lines on stdout), then serves until SIGTERM or SIGINT.
 import { parseArgs } from 'node:util';
 import { startSandbox, type SandboxOptions } from './index';
 
-const USAGE = `Usage: npm run sandbox -- --data <dir> [--port <port|0>] [--region <region>] [--account <12 digits>] [--host <host>] [--verbose]
+const USAGE = `Usage: npm run sandbox -- --data <dir> [--port <port|0>] [--region <region>] [--account <12 digits>] [--host <host>] [--table-creation-ms <n>] [--verbose]
 
   --data     folder holding the sandbox's state (created 0700 if missing)
   --port     TCP port; 0 (the default) picks a free one
   --region   region served by KMS and DynamoDB (default us-east-1, or the folder's)
   --account  12-digit account id (default 123456789012, or the folder's)
   --host     address to bind; loopback 127.0.0.1 unless given explicitly
+  --table-creation-ms  how long a new DynamoDB table stays CREATING (default 250; 0: ACTIVE at once)
   --verbose  log one line per request on stderr (never secrets or values)`;
 
 class UsageError extends Error {}
@@ -27,6 +28,7 @@ export function parseCommandLine(argv: string[]): SandboxOptions & { verbose: bo
         region: { type: 'string' },
         account: { type: 'string' },
         host: { type: 'string' },
+        'table-creation-ms': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -49,7 +51,17 @@ export function parseCommandLine(argv: string[]): SandboxOptions & { verbose: bo
     throw new UsageError(`--region must be a region name such as us-east-1, got "${values.region}"`);
   }
   if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host must not be empty');
-  return { dataDir: values.data, port, region: values.region, accountId: values.account, host: values.host, verbose: values.verbose ?? false };
+  const creation = values['table-creation-ms'];
+  if (creation !== undefined && !/^\d{1,7}$/.test(creation)) throw new UsageError(`--table-creation-ms must be a number of milliseconds, got "${creation}"`);
+  return {
+    dataDir: values.data,
+    port,
+    region: values.region,
+    accountId: values.account,
+    host: values.host,
+    tableCreationMs: creation === undefined ? undefined : Number(creation),
+    verbose: values.verbose ?? false,
+  };
 }
 
 async function main(): Promise<void> {

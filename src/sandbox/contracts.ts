@@ -1,6 +1,8 @@
 // What the sandbox's HTTP front, its account (IAM, STS) and its data services (KMS, DynamoDB) agree on.
 // No vscode import anywhere under src/sandbox.
+import type { OrganizationView } from '../policy/organization';
 import type { ConditionContext, NamedPolicy } from '../policy/types';
+import type { DynamoDbKmsCalls } from './cloudtrail/recorder';
 
 /** The authenticated caller of one request, resolved from its SigV4 access key. */
 export interface Caller {
@@ -29,6 +31,8 @@ export interface RequestContext {
   accountId: string;
   requestId: string;
   sourceIp: string;
+  /** The User-Agent header, as CloudTrail records it. */
+  userAgent?: string;
   now: Date;
 }
 
@@ -64,8 +68,12 @@ export interface PrincipalFacts {
   permissionsBoundary?: NamedPolicy;
   /** A role session's session policies, when it was given any. */
   sessionPolicies?: NamedPolicy[];
-  /** aws:PrincipalTag/<key> condition keys from the user's or role's tags (and a session's tags). */
+  /** Condition keys that describe the caller: aws:PrincipalTag/<key> from its tags (and a session's), and its organization's keys. */
   tagConditions?: ConditionContext;
+  /** The organization's SCPs that bound the caller, level by level (absent when none do). */
+  serviceControlPolicies?: NamedPolicy[][];
+  /** The account's organization, for the RCPs that bound its resources. */
+  organization?: OrganizationView;
 }
 
 /** The account's IAM view of a caller, used by every service to authorize. */
@@ -80,6 +88,10 @@ export interface DataServicesOptions {
   region: string;
   accountId: string;
   directory: IdentityDirectory;
+  /** Told of each KMS call DynamoDB makes for a caller (CloudTrail records it). */
+  dynamoDbKmsCalls?: DynamoDbKmsCalls;
+  /** How long a new DynamoDB table stays CREATING (default DEFAULT_TABLE_CREATION_MS; 0: ACTIVE at once). */
+  tableCreationMs?: number;
 }
 
 /** KMS and DynamoDB, built together because DynamoDB asks KMS about each table's key. */

@@ -2,11 +2,12 @@
 //   const sandbox = await startSandbox({ dataDir });
 //   new KMSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.admin });
 import path from 'node:path';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount, type SandboxAccount } from './account';
-import type { DataServices } from './contracts';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
+import { Trail } from './cloudtrail';
 import { createDataServices } from './data-services';
 import { DYNAMODB_OPERATIONS } from './dynamodb/service';
 import { KMS_OPERATIONS } from './kms/service';
+import { openOrganization } from './organizations';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
 import { preloadSignatureV4 } from './server/sigv4';
@@ -21,7 +22,11 @@ export interface SandboxOptions {
   host?: string;
   region?: string;
   accountId?: string;
+  /** How long a new DynamoDB table stays CREATING, in milliseconds (default 250; 0: ACTIVE at once). */
+  tableCreationMs?: number;
   log?: (line: string) => void;
+  /** The CloudTrail event history's bounds (default 25,000 events, 90 days), and LookupEvents' rate limit (none). */
+  trail?: { maxEvents?: number; retentionDays?: number; lookupsPerSecond?: number };
 }
 
 export interface RunningSandbox {
@@ -54,15 +59,20 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   await prepareDataDir(dataDir);
   const lock = await lockDataDir(dataDir);
-  let account: SandboxAccount;
-  let data: DataServices;
+  let opened: Awaited<ReturnType<typeof openServices>>;
   try {
-    account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
-    data = await createDataServices({ dataDir, region: account.region, accountId: account.accountId, directory: account.directory });
+    opened = await openServices(dataDir, options);
   } catch (error) {
     await lock.release();
     throw error;
   }
+  const { account, organization, trail, data } = opened;
+  const served = {
+    kms: trail.recording('kms', data.kms),
+    dynamodb: trail.recording('dynamodb', data.dynamodb),
+    cloudtrail: trail.recording('cloudtrail', trail.service),
+    organizations: trail.recording('organizations', organization.service),
+  };
   let server;
   try {
     server = await listen(
@@ -70,8 +80,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         accountId: account.accountId,
         region: account.region,
         credentials: account.credentials,
-        query: { iam: account.iam, sts: account.sts },
-        json: async (service) => data[service],
+        query: { iam: trail.recording('iam', account.iam), sts: trail.recording('sts', account.sts) },
+        json: async (service) => served[service],
         operations: { dynamodb: DYNAMODB_OPERATIONS, kms: KMS_OPERATIONS },
         log: options.log,
       }),
@@ -79,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       port,
     );
   } catch (error) {
-    await data.close();
+    await Promise.all([data.close(), trail.close()]);
     await lock.release();
     throw new Error(`Could not listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
   }
@@ -99,9 +109,25 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     stop: () =>
       (stopping ??= server
         .close()
-        .then(() => Promise.all([data.close(), account.flush()]))
+        .then(() => Promise.all([data.close(), account.flush(), organization.flush(), trail.close()]))
         .then(() => lock.release())),
   };
+}
+
+/** The account, the organization, CloudTrail and the data services, opened from the data folder. */
+async function openServices(dataDir: string, options: SandboxOptions) {
+  const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
+  const organization = await openOrganization(dataDir, account.accountId, account.directory);
+  const trail = await Trail.open({ dataDir, directory: account.directory, log: options.log, ...options.trail });
+  const data = await createDataServices({
+    dataDir,
+    region: account.region,
+    accountId: account.accountId,
+    directory: account.directory,
+    dynamoDbKmsCalls: trail,
+    tableCreationMs: options.tableCreationMs,
+  });
+  return { account, organization, trail, data };
 }
 
 /** Wipes a sandbox's state; the next start creates the account afresh. Stop the sandbox first. */

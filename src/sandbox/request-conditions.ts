@@ -1,12 +1,19 @@
 // What every authorization in the sandbox hands the policy engine about the caller and the request: the caller's
 // policies (identity, permissions boundary, session policies) and the global condition keys AWS puts in every request
 // context. aws:CurrentTime and aws:EpochTime come from the request time the engine is given (`now`).
+import { resourceControlsFor, type ResourceFacts } from '../policy/organization';
 import type { ConditionContext, EvaluationRequest } from '../policy/types';
 import type { PrincipalFacts, RequestContext } from './contracts';
 
 /** The parts of an EvaluationRequest that describe the caller's own policies. */
-export function principalPolicies(facts: PrincipalFacts): Pick<EvaluationRequest, 'identityPolicies' | 'permissionsBoundary' | 'sessionPolicies'> {
-  return { identityPolicies: facts.identityPolicies, permissionsBoundary: facts.permissionsBoundary, sessionPolicies: facts.sessionPolicies };
+export function principalPolicies(facts: PrincipalFacts): Pick<EvaluationRequest, 'identityPolicies' | 'permissionsBoundary' | 'sessionPolicies' | 'serviceControlPolicies'> {
+  return { identityPolicies: facts.identityPolicies, permissionsBoundary: facts.permissionsBoundary, sessionPolicies: facts.sessionPolicies, serviceControlPolicies: facts.serviceControlPolicies };
+}
+
+/** The organization's RCPs that bound this request on the account's resource (none for services RCPs do not cover). */
+export function resourceControls(facts: PrincipalFacts, principal: string, action: string, resource: string, resourceFacts?: ResourceFacts): Pick<EvaluationRequest, 'resourceControlPolicies'> {
+  const levels = resourceControlsFor(facts.organization, principal, action, resource, resourceFacts);
+  return levels ? { resourceControlPolicies: levels } : {};
 }
 
 /** Keys of a request the caller sends directly: network, transport, region, and the caller's tags. */

@@ -90,3 +90,29 @@ export function touchesPrincipals(event: AccountChangeEvent): boolean {
 export function sameScope(a: AccountScope, b: AccountScope): boolean {
   return a.region === b.region && (a.accountId === undefined || b.accountId === undefined || a.accountId === b.accountId);
 }
+
+/** True when the event may have changed this principal (or every principal). */
+export function touchesPrincipal(event: AccountChangeEvent, principalType: PrincipalType, name: string): boolean {
+  return event.changes.some(
+    (change) => change.kind === 'everything' || (change.kind === 'principal' && change.principalType === principalType && change.name === name),
+  );
+}
+
+function describeChange(change: AccountChange): string {
+  switch (change.kind) {
+    case 'key':
+      return `key ${keyIdOf(change.keyId)} (${change.aspects.join(', ')})`;
+    case 'table':
+      return `table ${change.tableName} (${change.aspects.join(', ')})`;
+    case 'principal':
+      return `${change.principalType} ${change.name} (${change.aspects.join(', ')})`;
+    case 'everything':
+      return `everything (${change.reason})`;
+  }
+}
+
+/** One line for the log: "key 1234… (policy); table kms-lab-table (items) in 123456789012 us-east-1, from lab step 6". */
+export function describeChanges(event: AccountChangeEvent): string {
+  const where = [event.scope.accountId, event.scope.region].filter(Boolean).join(' ');
+  return `${event.changes.map(describeChange).join('; ')} in ${where}, from ${event.source}`;
+}

@@ -6,9 +6,9 @@ import type { ConnectionTarget, DerivedTarget } from '../aws/types';
  * The status bar picker offers it, and the table panel can "read as" it.
  */
 export interface ExtraIdentity {
-  /** Stable id, e.g. "lab:kms-lab-test-user:<base target>". */
+  /** Stable id, e.g. "lab-test-user:kms-lab-test-user" (see testUserIdentityId): never shown to a person. */
   id: string;
-  /** e.g. "kms-lab-test-user". */
+  /** The person's name for it, e.g. "kms-lab-test-user". */
   label: string;
   /** e.g. "lab test user · Local sandbox". */
   description: string;
@@ -51,3 +51,5 @@ export class ExtraIdentities implements vscode.Disposable {
     this.emitter.dispose();
   }
 }
+
+export { identityDisplayName, testUserIdentityId } from '../session/identity-names';

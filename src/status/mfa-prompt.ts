@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CancelledError } from '../commands';
+import { CancelledError } from '../cancellation';
 
 /** Asks for the code of an MFA device; `label` names the profile it is for, when there may be several. */
 export async function askMfaCode(serial: string, label?: string): Promise<string> {

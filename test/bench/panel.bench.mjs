@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { BatchWriteItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { repoRoot } from '../harness/code-server.mjs';
-import { awsFiles, clients, createCmkTable, openWorkbench, panelFrame, startStandaloneSandbox } from '../e2e/panel-support.mjs';
+import { awsFiles, clients, createCmkTable, openWorkbench, panelFrame, startStandaloneSandbox, waitForTable } from '../e2e/panel-support.mjs';
 
 const require = createRequire(path.join(repoRoot, 'package.json'));
 const esbuild = require('esbuild');
@@ -86,6 +86,7 @@ export default async function run() {
     await clients(sandbox).dynamodb.send(
       new CreateTableCommand({ TableName: BIG, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
     );
+    await waitForTable(sandbox, BIG);
     const filling = Date.now();
     await fill(sandbox, BIG, BIG_ITEMS);
     console.error(`bench: ${BIG_ITEMS} items written in ${Date.now() - filling} ms`);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { repoRoot, stopProcessGroup } from '../harness/code-server.mjs';
@@ -62,7 +62,16 @@ export async function createCmkTable(sandbox, { tableName, alias }) {
       SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: KeyMetadata.KeyId },
     }),
   );
+  await waitForTable(sandbox, tableName);
   return { keyId: KeyMetadata.KeyId, keyArn: KeyMetadata.Arn };
+}
+
+/** A new table is CREATING for a moment, as on AWS: resolves once it is ACTIVE. */
+export async function waitForTable(sandbox, tableName) {
+  const { dynamodb } = clients(sandbox);
+  for (let i = 0; i < 200 && (await dynamodb.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The lab's test user: full DynamoDB access and no use of the key, with an access key of its own. */

@@ -74,6 +74,11 @@ describe('the lab', function () {
     api = await getKmsLabApi();
   });
 
+  // Step 3 opens the table panel: none is left open for the tests that follow.
+  after(async () => {
+    await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview));
+  });
+
   it('lab: the test user is denied before the grant and reads after it', async () => {
     const picks = stubQuickPick(['Local sandbox', region]);
     await vscode.commands.executeCommand('kmsLab.switchProfile');
@@ -156,7 +161,7 @@ describe('the lab', function () {
     assert.match(panel.readAs ?? '', new RegExp(USER));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const underStep5 = await rows(api, (await at(api, 'Lab', '5. Read as the test user')).node);
-    assert.deepEqual(underStep5.slice(0, 2).map((r) => r.label), ['Observed: denied (AccessDeniedException)', 'Predicted: denied']);
+    assert.deepEqual(underStep5.slice(0, 4).map((r) => r.label), ['Table lock: open', 'Key lock: shut', 'Observed: refused (AccessDeniedException)', 'Observed and predicted agree']);
 
     // Step 6: the console's two statements, after a diff and a confirmation.
     const grantAnswers = stubMessages(['Update Key Policy']);
@@ -220,6 +225,12 @@ describe('the lab', function () {
     assert.ok(!((await admin.kms.send(new ListAliasesCommand({}))).Aliases ?? []).some((a) => a.AliasName === ALIAS));
     assert.equal((await admin.kms.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata!.KeyId! }))).KeyMetadata?.KeyState, 'PendingDeletion');
     assert.ok(!((await admin.iam.send(new ListUsersCommand({}))).Users ?? []).some((u) => u.UserName === USER));
+    // Its report, in full, as a Markdown document.
+    await vscode.commands.executeCommand('kmsLab.lab.showCleanupReport');
+    const report = await waitFor(() => (vscode.window.activeTextEditor?.document.languageId === 'markdown' ? vscode.window.activeTextEditor.document : undefined));
+    assert.match(report.getText(), /^# KMS Lab: clean-up report\n/);
+    assert.match(report.getText(), /## Removed\n\n- IAM user kms\\-lab\\-test\\-user/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await api.lab.refresh();
     assert.equal(view(api, 'cleanUp').status.state, 'done');
     assert.equal(view(api, 'createKey').status.state, 'todo');

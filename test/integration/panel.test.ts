@@ -3,7 +3,7 @@
 // a key that protects no table. Its webview really renders: the panel reports its first rows drawn.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { getKmsLabApi, stubMessages, stubQuickPick, switchProfile, waitFor, writeAwsFiles, type KmsLabTestApi } from './support';
@@ -11,6 +11,11 @@ import { waitForRows } from './tree-reader';
 
 const region = 'us-east-1';
 const TABLE = 'panel-commands-table';
+
+/** A new table is CREATING for a moment, as on AWS. */
+function tableActive(dynamodb: DynamoDBClient, name: string) {
+  return waitFor(async () => (await dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus === 'ACTIVE');
+}
 
 function sandboxConfig(api: KmsLabTestApi) {
   const target = api.currentTarget() as { kind: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
@@ -57,6 +62,7 @@ describe('panel: commands', function () {
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
       }),
     );
+    await tableActive(dynamodb, TABLE);
     await dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'one' } } }));
     await iam.send(new CreateUserCommand({ UserName: 'panel-reader' }));
     await iam.send(new AttachUserPolicyCommand({ UserName: 'panel-reader', PolicyArn: 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess' }));
@@ -145,6 +151,8 @@ describe('panel: commands', function () {
       );
     await table('panel-owned-key', false);
     await table('panel-managed-key', true);
+    await tableActive(dynamodb, 'panel-owned-key');
+    await tableActive(dynamodb, 'panel-managed-key');
     dynamodb.destroy();
     await vscode.commands.executeCommand('kmsLab.openTablePanel', { tableName: 'panel-owned-key' });
     const owned = await waitFor(() => api.tablePanels().find((p) => p.subject.tableName === 'panel-owned-key' && p.policyState === 'none' && p.policyNote?.includes('AWS owned')), 20_000);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { getKmsLabApi, stubMessages, stubQuickPick, waitFor, type KmsLabTestApi } from './support';
 import { rows, waitForRows } from './tree-reader';
 
@@ -51,6 +51,8 @@ describe('the local sandbox', function () {
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/sandbox-lab' },
       }),
     );
+    // A new table is CREATING for a moment, as on AWS; the view shows that status until it is ACTIVE.
+    await waitFor(async () => (await dynamodb.send(new DescribeTableCommand({ TableName: 'sandbox-cmk' }))).Table?.TableStatus === 'ACTIVE');
     await vscode.commands.executeCommand('kmsLab.refresh');
     const tables = await waitForRows(api, ['DynamoDB tables'], (r) => r.some((t) => t.label === 'sandbox-cmk'));
     assert.equal(tables.find((t) => t.label === 'sandbox-cmk')!.description, 'customer managed key');

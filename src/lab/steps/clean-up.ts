@@ -3,12 +3,13 @@
 // names it), and the stored secret. Reports what was removed, and what was left and why.
 import type { IamUser } from '../../aws/iam-users';
 import type { KmsKey } from '../../aws/types';
-import { StepCancelled } from '../cancel';
+import { CancelledError } from '../../cancellation';
 import type { LabContext } from '../context';
 import { KEY_DELETION_WINDOW_DAYS, LAB_TAG } from '../defaults';
 import type { CleanupReport, LabRecord } from '../record';
 import { done, todo, type StepDefinition, type StepStatus } from '../step';
 import { isSameKey, keyIsTagged, labKey } from './shared';
+import { labKeyChange, labTableChange, testUserChange } from './changes';
 
 interface Outcome {
   removed?: string[];
@@ -75,7 +76,7 @@ async function run(ctx: LabContext): Promise<StepStatus> {
       `KMS Lab removes only what the lab created:\n- ${steps.join('\n- ')}`,
       'Clean Up',
     );
-    if (!ok) throw new StepCancelled();
+    if (!ok) throw new CancelledError();
   }
 
   // The user, the stored secret, the table and the alias do not depend on each other: removed side by side.
@@ -147,8 +148,8 @@ async function run(ctx: LabContext): Promise<StepStatus> {
 }
 
 export function summary(report: CleanupReport): string {
-  const removed = report.removed.length > 0 ? `Removed: ${report.removed.join('; ')}.` : 'Nothing to remove.';
-  const left = report.left.length > 0 ? ` Left: ${report.left.map((l) => `${l.what} (${l.why})`).join('; ')}.` : '';
+  const removed = report.removed.length > 0 ? `Removed ${report.removed.length}: ${report.removed.join('; ')}.` : 'Nothing was left to remove.';
+  const left = report.left.length > 0 ? ` Left ${report.left.length}: ${report.left.map((l) => `${l.what} (${l.why})`).join('; ')}.` : ' Nothing was left behind.';
   return removed + left;
 }
 
@@ -167,4 +168,10 @@ export const cleanUpStep: StepDefinition = {
   prerequisites: [],
   check,
   run,
+  // The record forgets the removed resources: what was removed is named by the record from before the run.
+  changes: (before) => [
+    ...labKeyChange(before, ['alias', 'state', 'deleted']),
+    ...labTableChange(before, ['deleted']),
+    ...testUserChange(before, ['deleted']),
+  ],
 };

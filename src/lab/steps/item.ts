@@ -2,10 +2,11 @@
 // transparently for a caller who may use the key.
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AwsLayerError } from '../../aws/errors';
-import { StepCancelled } from '../cancel';
+import { CancelledError } from '../../cancellation';
 import type { LabContext } from '../context';
 import { PARTITION_KEY, SAMPLE_ITEM } from '../defaults';
 import { done, failed, todo, type StepDefinition, type StepStatus } from '../step';
+import { labTableChange } from './changes';
 
 /** What is wrong with the JSON of an item, or undefined when it can be written. */
 export function itemProblem(text: string): string | undefined {
@@ -49,7 +50,7 @@ async function run(ctx: LabContext): Promise<StepStatus> {
     value: JSON.stringify(current ? unmarshall(current) : SAMPLE_ITEM),
     validate: itemProblem,
   });
-  if (text === undefined) throw new StepCancelled();
+  if (text === undefined) throw new CancelledError();
   const item = JSON.parse(text) as Record<string, unknown>;
   const id = item[PARTITION_KEY] as string;
   await ctx.admin.dynamodbData.putItem(table, marshall(item, { removeUndefinedValues: true }));
@@ -68,4 +69,5 @@ export const addItemStep: StepDefinition = {
   prerequisites: ['createTable'],
   check,
   run,
+  changes: (_before, after) => labTableChange(after, ['items']),
 };

@@ -3,9 +3,10 @@
 // conflict detection, history.
 import { addKeyUser, keyUsersAndAdministrators, removeKeyUser } from '../../policy';
 import { describeProblem, samePolicy } from '../../keypolicy/policy-text';
-import { StepCancelled } from '../cancel';
+import { CancelledError } from '../../cancellation';
 import type { LabContext } from '../context';
 import { done, todo, type StepDefinition, type StepStatus } from '../step';
+import { labKeyChange } from './changes';
 import { readStep, readStepStatus } from './reads';
 import { labKey, requireLabKey } from './shared';
 
@@ -32,7 +33,7 @@ async function changeKeyUser(ctx: LabContext, change: 'add' | 'remove'): Promise
       '"Allow attachment of persistent resources". The diff shows the change; nothing else in the policy changes.',
     'Update Key Policy',
   );
-  if (!confirmed) throw new StepCancelled();
+  if (!confirmed) throw new CancelledError();
   const saved = await ctx.services.keyPolicies.save(ctx.admin, document, next);
   switch (saved.kind) {
     case 'saved':
@@ -60,6 +61,7 @@ export const grantStep: StepDefinition = {
     const outcome = await changeKeyUser(ctx, 'add');
     return done(`${outcome === 'changed' ? 'Added' : 'Already'} ${ctx.record.testUserName} as a key user of ${ctx.record.keyAlias} (statements "Allow use of the key" and "Allow attachment of persistent resources")`);
   },
+  changes: (_before, after) => labKeyChange(after, ['policy']),
 };
 
 export const revokeStep: StepDefinition = {
@@ -76,4 +78,5 @@ export const revokeStep: StepDefinition = {
     await changeKeyUser(ctx, 'remove');
     return readStep(ctx, 'afterRevoke', 'denied');
   },
+  changes: (_before, after) => labKeyChange(after, ['policy']),
 };

@@ -6,6 +6,7 @@ import { KEY_DESCRIPTION, LAB_TAG } from '../defaults';
 import { aliasProblem } from '../names';
 import { done, failed, todo, type StepDefinition, type StepStatus } from '../step';
 import { adminPrincipalArn, chooseAnotherName, ensureCostConfirmed, keyIsTagged, labKey } from './shared';
+import { labKeyChange } from './changes';
 
 function keyStatus(key: KmsKey, alias: string): StepStatus {
   if (key.keyManager !== 'CUSTOMER') return failed(`${alias} names an AWS managed key; the lab needs a customer managed key. Choose another alias.`);
@@ -91,4 +92,5 @@ export const createKeyStep: StepDefinition = {
   prerequisites: [],
   check,
   run,
+  changes: (_before, after) => labKeyChange(after, ['created', 'alias']),
 };

@@ -3,7 +3,7 @@ import type { LabContext } from '../context';
 import { WAIT } from '../defaults';
 import { conclude, predictRead, readAsTestUser, recordedStatus } from '../read-check';
 import type { ReadResult } from '../record';
-import { todo, type StepDefinition, type StepStatus } from '../step';
+import { changesNothing, todo, type StepDefinition, type StepStatus } from '../step';
 
 type ReadSlot = 'beforeGrant' | 'afterGrant' | 'afterRevoke';
 
@@ -38,6 +38,7 @@ export const readAsTestUserStep: StepDefinition = {
   prerequisites: ['addItem', 'createTestUser'],
   check: async (ctx) => readStepStatus(ctx, ctx.record.reads.beforeGrant),
   run: (ctx) => readStep(ctx, 'beforeGrant', 'denied'),
+  changes: changesNothing,
 };
 
 export const readAgainStep: StepDefinition = {
@@ -47,4 +48,5 @@ export const readAgainStep: StepDefinition = {
   prerequisites: ['addItem', 'createTestUser', 'grant'],
   check: async (ctx) => readStepStatus(ctx, ctx.record.reads.afterGrant),
   run: (ctx) => readStep(ctx, 'afterGrant', 'allowed'),
+  changes: changesNothing,
 };

@@ -2,7 +2,7 @@
 import { AwsLayerError } from '../../aws/errors';
 import type { KmsKey } from '../../aws/types';
 import { describeCaller } from '../../policy/caller';
-import { StepCancelled } from '../cancel';
+import { CancelledError } from '../../cancellation';
 import type { LabContext } from '../context';
 import { LAB_TAG } from '../defaults';
 import type { LabRecord } from '../record';
@@ -18,7 +18,7 @@ export async function ensureCostConfirmed(ctx: LabContext): Promise<void> {
       'You are asked once per account.',
     'Create in This Account',
   );
-  if (!ok) throw new StepCancelled('The cost confirmation was declined');
+  if (!ok) throw new CancelledError('The cost confirmation was declined');
   await ctx.services.records.confirmCost(ctx.identity.account);
 }
 
@@ -60,7 +60,7 @@ export function isSameKey(reported: string | undefined, key: KmsKey, alias: stri
 
 /**
  * The name is taken by something the lab did not make: offer to choose another, and remember the choice.
- * Throws StepCancelled when the person declines.
+ * Throws CancelledError when the person declines.
  */
 export async function chooseAnotherName(
   ctx: LabContext,
@@ -68,9 +68,9 @@ export async function chooseAnotherName(
   remember: (record: LabRecord, name: string) => void,
 ): Promise<string> {
   const choice = await ctx.ui.choose(question.message, question.detail, ['Choose Another Name'] as const);
-  if (choice !== 'Choose Another Name') throw new StepCancelled();
+  if (choice !== 'Choose Another Name') throw new CancelledError();
   const name = await ctx.ui.input({ title: question.title, prompt: question.prompt, value: question.suggestion, validate: question.validate });
-  if (name === undefined) throw new StepCancelled();
+  if (name === undefined) throw new CancelledError();
   await ctx.update((record) => remember(record, name.trim()));
   return name.trim();
 }

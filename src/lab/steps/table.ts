@@ -4,6 +4,7 @@ import { LAB_TAG, PARTITION_KEY, WAIT } from '../defaults';
 import { tableNameProblem } from '../names';
 import { done, failed, todo, type StepDefinition, type StepStatus } from '../step';
 import { chooseAnotherName, ensureCostConfirmed, isSameKey, labKey, requireLabKey } from './shared';
+import { labTableChange } from './changes';
 
 const INACCESSIBLE = 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
 
@@ -65,4 +66,5 @@ export const createTableStep: StepDefinition = {
   prerequisites: ['createKey'],
   check,
   run,
+  changes: (_before, after) => labTableChange(after, ['created']),
 };

@@ -7,6 +7,7 @@ import { DYNAMODB_FULL_ACCESS_ARN, LAB_TAG, WAIT } from '../defaults';
 import { userNameProblem } from '../names';
 import { done, failed, todo, type StepDefinition, type StepStatus } from '../step';
 import { chooseAnotherName, ensureCostConfirmed } from './shared';
+import { testUserChange } from './changes';
 
 const isLabUser = (user: IamUser, ctx: LabContext) => user.tags[LAB_TAG.key] === LAB_TAG.value || (ctx.record.created.user === true && user.arn === ctx.record.userArn);
 
@@ -126,4 +127,5 @@ export const createTestUserStep: StepDefinition = {
   prerequisites: [],
   check,
   run,
+  changes: (_before, after) => testUserChange(after, ['created', 'policies', 'credentials']),
 };

@@ -2,7 +2,7 @@
 import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext, EvaluationResult, NamedPolicy } from '../../policy/types';
 import type { IdentityDirectory, RequestContext } from '../contracts';
-import { globalConditions, principalPolicies } from '../request-conditions';
+import { globalConditions, principalPolicies, resourceControls } from '../request-conditions';
 import type { TableKeyAccess } from '../kms/table-key-access';
 import { dynamoError } from './errors';
 import { type TablePolicies, tableNameOfArn } from './resource-policies';
@@ -51,6 +51,7 @@ export class DynamoAccess {
       resource,
       context: Object.assign(globalConditions(ctx, facts), conditions),
       ...principalPolicies(facts),
+      ...resourceControls(facts, ctx.caller.arn, `dynamodb:${operation}`, resource),
       resourcePolicy,
       now: ctx.now,
     });

@@ -18,6 +18,7 @@ declare module 'dynalite/db' {
   export interface SubDb {
     get(key: string, callback: Callback<any>): void;
     put(key: string, value: unknown, callback: Callback): void;
+    del(key: string, callback: Callback): void;
     /** One key, or several acquired together (queued in one synchronous pass). */
     lock(key: string | string[], fn: (release: <F extends (...args: any[]) => void>(callback: F) => F) => void): void;
     awsAccountId: string;

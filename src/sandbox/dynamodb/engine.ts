@@ -36,7 +36,7 @@ import * as tagResourceRules from 'dynalite/validations/tagResource';
 import * as untagResourceRules from 'dynalite/validations/untagResource';
 import * as updateItemRules from 'dynalite/validations/updateItem';
 import * as updateTableRules from 'dynalite/validations/updateTable';
-import { toAwsError } from './errors';
+import { dynamoError, toAwsError } from './errors';
 import { hideProtoKeys, restoreProtoKeys, restoreProtoText } from './proto-keys';
 import { type InterceptedDb, ItemCipher } from './item-cipher';
 import { ItemStore } from './item-store';
@@ -92,6 +92,14 @@ export type TableRecord = Record<string, any> & { TableName: string; TableStatus
 
 const TABLE_PREFIX = 'table~';
 
+/** How long a new table stays CREATING unless the sandbox is told otherwise: short, so the lab stays quick. */
+export const DEFAULT_TABLE_CREATION_MS = 250;
+
+export interface EngineOptions {
+  /** How long CreateTable leaves a table CREATING (item calls: ResourceNotFoundException, changes: ResourceInUseException). */
+  tableCreationMs?: number;
+}
+
 export class DynaliteEngine {
   /** Several items at once, atomically: what transactions are built on. */
   readonly items: ItemStore;
@@ -100,13 +108,18 @@ export class DynaliteEngine {
     private readonly store: Store,
     /** Seals items at rest with their table's data key. */
     readonly cipher: ItemCipher,
+    /** How long a new table stays CREATING; 0 makes it ACTIVE before CreateTable answers. */
+    readonly tableCreationMs: number,
   ) {
     this.items = new ItemStore(store);
   }
 
-  /** Opens (or creates) the LevelDB store at dir. Table state changes (CREATING → ACTIVE) happen at once. */
-  static async open(dir: string, region: string, accountId: string): Promise<DynaliteEngine> {
-    const store = dynaliteDb.create({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  /** Opens (or creates) the LevelDB store at dir. Updates and deletions take effect at once. */
+  static async open(dir: string, region: string, accountId: string, options: EngineOptions = {}): Promise<DynaliteEngine> {
+    const tableCreationMs = options.tableCreationMs ?? DEFAULT_TABLE_CREATION_MS;
+    if (!Number.isInteger(tableCreationMs) || tableCreationMs < 0) throw new Error(`The table creation time must be a whole number of milliseconds, got ${tableCreationMs}`);
+    // UpdateTable waits for its change to end (1 ms later, so the change's timestamps differ from the request's).
+    const store = dynaliteDb.create({ path: dir, createTableMs: tableCreationMs, deleteTableMs: 0, updateTableMs: 1 });
     store.tableDb.awsAccountId = accountId;
     store.tableDb.awsRegion = region;
     const cipher = new ItemCipher();
@@ -116,18 +129,43 @@ export class DynaliteEngine {
     } catch (error) {
       throw new Error(`Could not open the DynamoDB store in ${dir}: ${(error as Error).message}`, { cause: error });
     }
-    return new DynaliteEngine(store, cipher);
+    const engine = new DynaliteEngine(store, cipher, tableCreationMs);
+    await engine.finishInterruptedChanges();
+    return engine;
+  }
+
+  /**
+   * A table whose creation or deletion was under way when the sandbox last stopped: dynalite's timer that would have
+   * finished it is gone, so finish it now (as that timer would have: the table and its indexes ACTIVE, or gone).
+   */
+  private async finishInterruptedChanges(): Promise<void> {
+    for (const name of await this.tableNames()) {
+      const table = await this.getTable(name);
+      if (table?.TableStatus === 'DELETING') {
+        await new Promise<void>((resolve, reject) => this.store.tableDb.del(name, (error) => (error ? reject(error) : resolve())));
+      } else if (table?.TableStatus === 'CREATING') {
+        await this.replaceTable(name, (stored) => {
+          stored.TableStatus = 'ACTIVE';
+          for (const index of (stored.GlobalSecondaryIndexes ?? []) as Record<string, unknown>[]) index.IndexStatus = 'ACTIVE';
+          if (stored.BillingModeSummary) stored.BillingModeSummary.LastUpdateToPayPerRequestDateTime = stored.CreationDateTime;
+          return stored;
+        });
+      }
+    }
   }
 
   static supports(operation: string): boolean {
     return Object.hasOwn(RULES, operation);
   }
 
-  /** dynalite's type checks and validations; returns the cleaned request (unknown members dropped). */
+  /**
+   * dynalite's type checks and validations; returns the cleaned request (unknown members dropped). The request
+   * itself keeps every member (dynalite deletes the ones it does not know from the object it checks).
+   */
   validate(operation: string, input: Record<string, unknown>, options: { skipCustom?: boolean } = {}): Record<string, any> {
     const rules = RULES[operation];
     try {
-      const data = restoreProtoKeys(validations.checkTypes(hideProtoKeys(input), rules.types)) as Record<string, any>;
+      const data = restoreProtoKeys(validations.checkTypes(hideProtoKeys({ ...input }), rules.types)) as Record<string, any>;
       validations.checkValidations(data, rules.types, options.skipCustom ? undefined : rules.custom, this.store);
       return data;
     } catch (error) {
@@ -154,8 +192,18 @@ export class DynaliteEngine {
     });
   }
 
-  /** Rewrites a table record under dynalite's table lock; fn returns the new record. */
+  /**
+   * Rewrites a table record under dynalite's table lock; fn returns the new record. A table being created refuses
+   * (dynalite rewrites its record once more when the creation ends).
+   */
   updateTable(name: string, fn: (table: TableRecord) => TableRecord): Promise<TableRecord> {
+    return this.replaceTable(name, (table) => {
+      if (table.TableStatus === 'CREATING') throw dynamoError.beingCreated(name);
+      return fn(table);
+    });
+  }
+
+  private replaceTable(name: string, fn: (table: TableRecord) => TableRecord): Promise<TableRecord> {
     const tableDb = this.store.tableDb;
     return new Promise((resolve, reject) => {
       tableDb.lock(name, (release) => {

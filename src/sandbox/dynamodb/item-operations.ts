@@ -2,6 +2,7 @@
 // through KMS, then dynalite.
 import type { DynamoCall } from './call';
 import { fineGrainedConditions } from './fine-grained';
+import { runWithItemOnFailure } from './return-values';
 
 interface Target {
   tableName: string;
@@ -27,5 +28,5 @@ export async function itemOperation(call: DynamoCall): Promise<Record<string, un
     await call.access.authorizeAction(call.ctx, call.operation, target.resource, conditions);
   }
   for (const target of targets) call.access.authorizeData(call.ctx, target.tableName, await call.keyCache.keyArnOf(target.tableName));
-  return call.engine.run(call.operation, data);
+  return runWithItemOnFailure(call, data);
 }

@@ -13,22 +13,38 @@ function renamed(value: Record<string, Json>, from: string, to: string, walk: (v
   return out;
 }
 
+/**
+ * Copy-on-write: the value itself when nothing in it is renamed, else a copy (the request is never changed). A value
+ * met again on its own path (a cycle, which only a caller in this process can build) is left as it is.
+ */
 function mapper(from: string, to: string): (value: Json) => Json {
-  const walk = (value: Json): Json => {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = walk(value[i]);
-      return value;
-    }
-    if (value === null || typeof value !== 'object') return value;
-    const record = value as Record<string, Json>;
-    if (Object.hasOwn(record, from)) return renamed(record, from, to, walk);
-    for (const key of Object.keys(record)) record[key] = walk(record[key]);
-    return record;
+  return (root) => {
+    const onPath = new Set<object>();
+    const walk = (value: Json): Json => {
+      if (value === null || typeof value !== 'object' || onPath.has(value)) return value;
+      onPath.add(value);
+      try {
+        if (Array.isArray(value)) {
+          let copy: Json[] | undefined;
+          value.forEach((item, i) => {
+            const walked = walk(item);
+            if (walked !== item) (copy ??= value.slice())[i] = walked;
+          });
+          return copy ?? value;
+        }
+        const record = value as Record<string, Json>;
+        if (Object.hasOwn(record, from)) return renamed(record, from, to, walk);
+        for (const key of Object.keys(record)) if (walk(record[key]) !== record[key]) return renamed(record, from, to, walk);
+        return record;
+      } finally {
+        onPath.delete(value);
+      }
+    };
+    return walk(root);
   };
-  return walk;
 }
 
-/** The request with every member named `__proto__` renamed to the stand-in (same order, in place where possible). */
+/** The request with every member named `__proto__` renamed to the stand-in (same order). */
 export const hideProtoKeys = mapper('__proto__', STAND_IN);
 /** The cleaned request with the stand-in renamed back to `__proto__`, an own member. */
 export const restoreProtoKeys = mapper(STAND_IN, '__proto__');

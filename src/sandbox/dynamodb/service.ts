@@ -10,6 +10,7 @@ import * as resourcePolicies from './resource-policies';
 import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql/operations';
 import { transactGetItems, transactWriteItems } from './transactions';
 import * as tables from './table-operations';
+import { TableArns } from './table-arns';
 import { TableKeyCache } from './table-key-cache';
 
 const OPERATIONS: Record<string, DynamoOperation> = {
@@ -54,11 +55,13 @@ export class DynamoService implements JsonService {
   private readonly access: DynamoAccess;
   private readonly keyCache: TableKeyCache;
   private readonly policies: resourcePolicies.TablePolicies;
+  private readonly tableArns: TableArns;
 
   constructor(private readonly options: DynamoServiceOptions) {
     this.policies = new resourcePolicies.TablePolicies(options.engine);
     this.access = new DynamoAccess(options.directory, options.tableKeys, this.policies, options.region, options.accountId);
     this.keyCache = new TableKeyCache(options.engine, options.engine.cipher, options.tableKeys, options.accountId);
+    this.tableArns = new TableArns(options.region, options.accountId);
   }
 
   async handle(operation: string, input: Record<string, unknown>, ctx: RequestContext): Promise<unknown> {
@@ -67,7 +70,7 @@ export class DynamoService implements JsonService {
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw dynamoError.serialization('Start of structure or map found where not expected');
     return handler({
       operation,
-      input,
+      input: this.tableArns.toNames(input),
       ctx,
       engine: this.options.engine,
       access: this.access,

@@ -1,5 +1,5 @@
 // Table operations, with what dynalite lacks: SSESpecification / SSEDescription, DynamoDB's grant on the key,
-// and the table status a disabled key causes.
+// the table status a disabled key causes, deletion protection and warm throughput.
 import { randomBytes } from 'node:crypto';
 import { AwsError } from '../contracts';
 import type { DynamoCall } from './call';
@@ -7,19 +7,20 @@ import type { KeyRecord } from '../kms/model';
 import { RESOURCE_NOT_FOUND, dynamoError } from './errors';
 import type { TableRecord } from './engine';
 import { RESOURCE_POLICY_FIELD, resourcePolicyForNewTable } from './resource-policies';
+import { WARM_THROUGHPUT_FIELD, deletedTableDescription, describeTable as tableDescription } from './table-description';
 import {
   DATA_KEY_FIELD,
   SSE_CHANGES_FIELD,
   keyForNewEncryption,
   nextEncryptionChanges,
-  presentTable,
   readSseSpecification,
   sseDescriptionFor,
   tableKeyArn,
 } from './table-encryption';
+import { readDeletionProtection, readWarmThroughput } from './table-settings';
 
 function present(call: DynamoCall, table: TableRecord): TableRecord {
-  return presentTable(table, call.tableKeys, call.ctx.now);
+  return tableDescription(table, call.tableKeys, call.ctx.now);
 }
 
 function tableNotFound(name: string): AwsError {
@@ -29,6 +30,8 @@ function tableNotFound(name: string): AwsError {
 export async function createTable(call: DynamoCall): Promise<Record<string, unknown>> {
   const { input, ctx, engine, access, tableKeys } = call;
   const sse = readSseSpecification(input.SSESpecification);
+  const deletionProtection = readDeletionProtection(input.DeletionProtectionEnabled);
+  const warmThroughput = readWarmThroughput(input.WarmThroughput);
   const tags = input.Tags;
   const resourcePolicy = resourcePolicyForNewTable(input.ResourcePolicy);
   const data = call.engine.validate('CreateTable', input);
@@ -42,8 +45,16 @@ export async function createTable(call: DynamoCall): Promise<Record<string, unkn
   const dataKey = randomBytes(32);
   data[DATA_KEY_FIELD] = await tableKeys.wrapTableKey(dataKey, key, tableName, ctx.accountId);
   if (resourcePolicy) data[RESOURCE_POLICY_FIELD] = resourcePolicy;
+  if (deletionProtection !== undefined) data.DeletionProtectionEnabled = deletionProtection;
+  if (warmThroughput) data[WARM_THROUGHPUT_FIELD] = warmThroughput;
 
-  const created = await engine.run('CreateTable', data);
+  const created = await engine.run('CreateTable', data).catch((error: unknown) => {
+    // dynalite says nothing more; DynamoDB names the table.
+    if (error instanceof AwsError && error.code.endsWith('#ResourceInUseException') && !error.message) {
+      throw new AwsError(error.code, `Table already exists: ${tableName}`);
+    }
+    throw error;
+  });
   call.policies.forget(tableName);
   // dynalite keeps mutating its record (CREATING → ACTIVE); answer with the state at creation, as AWS does.
   const description = structuredClone(created.TableDescription) as TableRecord;
@@ -51,26 +62,42 @@ export async function createTable(call: DynamoCall): Promise<Record<string, unkn
   engine.cipher.setTableKey(tableName, dataKey);
   if (key) await tableKeys.addTableGrant(ctx, key, tableName);
   if (Array.isArray(tags) && tags.length > 0) await engine.run('TagResource', engine.validate('TagResource', { ResourceArn: tableArn, Tags: tags }));
-  await engine.settle(tableName, (table) => table?.TableStatus === 'ACTIVE');
+  // With no creation window the table is ACTIVE before CreateTable answers; otherwise dynalite ends the window.
+  if (engine.tableCreationMs === 0) await engine.settle(tableName, (table) => table?.TableStatus === 'ACTIVE');
   return { TableDescription: present(call, description) };
 }
 
-const NON_SSE_UPDATES = ['ProvisionedThroughput', 'BillingMode', 'GlobalSecondaryIndexUpdates', 'StreamSpecification', 'UpdateStreamEnabled'];
+/** The updates dynalite makes; the sandbox makes SSESpecification, DeletionProtectionEnabled and WarmThroughput itself. */
+const ENGINE_UPDATES = ['ProvisionedThroughput', 'BillingMode', 'GlobalSecondaryIndexUpdates', 'StreamSpecification', 'UpdateStreamEnabled'];
 
 export async function updateTable(call: DynamoCall): Promise<Record<string, unknown>> {
   const { input, ctx, engine, access, tableKeys } = call;
   const sse = readSseSpecification(input.SSESpecification);
-  const otherUpdates = NON_SSE_UPDATES.some((member) => input[member] !== undefined && input[member] !== null);
-  const data = engine.validate('UpdateTable', input, { skipCustom: sse !== undefined && !otherUpdates });
+  const deletionProtection = readDeletionProtection(input.DeletionProtectionEnabled);
+  const warmThroughput = readWarmThroughput(input.WarmThroughput);
+  const ownUpdates = sse !== undefined || deletionProtection !== undefined || warmThroughput !== undefined;
+  const otherUpdates = ENGINE_UPDATES.some((member) => input[member] !== undefined && input[member] !== null);
+  const data = engine.validate('UpdateTable', input, { skipCustom: ownUpdates && !otherUpdates });
   const tableName = data.TableName as string;
   await access.authorizeAction(ctx, 'UpdateTable', access.tableArn(tableName));
   let table = await engine.getTable(tableName);
   if (!table) throw tableNotFound(tableName);
+  if (table.TableStatus === 'CREATING') throw dynamoError.beingCreated(tableName);
+  /** While the encryption changes, UpdateTable answers SSEDescription UPDATING (with the old key when SSE is turned off). */
+  let changingEncryption: Record<string, unknown> | undefined;
 
+  if (deletionProtection !== undefined || warmThroughput !== undefined) {
+    table = await engine.updateTable(tableName, (stored) => {
+      if (deletionProtection !== undefined) stored.DeletionProtectionEnabled = deletionProtection;
+      if (warmThroughput) stored[WARM_THROUGHPUT_FIELD] = { ...(stored[WARM_THROUGHPUT_FIELD] as object | undefined), ...warmThroughput };
+      return stored;
+    });
+  }
   if (sse) {
     const key = await keyForNewEncryption(sse, ctx, tableName, tableKeys);
     const previousArn = tableKeyArn(table);
     if (key?.arn !== previousArn) {
+      changingEncryption = { Status: 'UPDATING', SSEType: 'KMS', KMSMasterKeyArn: key?.arn ?? previousArn };
       nextEncryptionChanges(table, ctx.now.getTime());
       const rewrapped = await rewrapDataKey(call, table, key);
       table = await engine.updateTable(tableName, (stored) => {
@@ -91,7 +118,9 @@ export async function updateTable(call: DynamoCall): Promise<Record<string, unkn
     await engine.settle(tableName, (stored) => stored?.TableStatus === 'ACTIVE');
     call.keyCache.forget(tableName);
   }
-  return { TableDescription: present(call, table) };
+  const description = present(call, table);
+  if (changingEncryption) description.SSEDescription = changingEncryption;
+  return { TableDescription: description };
 }
 
 /** The table's data key wrapped under its new KMS key; undefined for a table whose items were never sealed. */
@@ -108,13 +137,16 @@ export async function deleteTable(call: DynamoCall): Promise<Record<string, unkn
   const data = engine.validate('DeleteTable', input);
   const tableName = data.TableName as string;
   await access.authorizeAction(ctx, 'DeleteTable', access.tableArn(tableName));
+  if ((await engine.getTable(tableName))?.DeletionProtectionEnabled === true) {
+    throw dynamoError.validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
+  }
   const deleted = await engine.run('DeleteTable', data);
   const description = structuredClone(deleted.TableDescription) as TableRecord;
   if (tableKeyArn(description)) await tableKeys.retireTableGrants(tableName, ctx.accountId);
   await engine.settle(tableName, (table) => table === undefined);
   call.keyCache.forgetTable(tableName);
   call.policies.forget(tableName);
-  return { TableDescription: present(call, description) };
+  return { TableDescription: deletedTableDescription(description) };
 }
 
 export async function describeTable(call: DynamoCall): Promise<Record<string, unknown>> {
@@ -137,9 +169,23 @@ export async function listTables(call: DynamoCall): Promise<Record<string, unkno
   return result;
 }
 
+/**
+ * dynalite refuses a malformed ResourceArn as a denial of its placeholder user (arn:aws:iam::<acct>:dynalite);
+ * DynamoDB names the caller.
+ */
+function deniedToCaller(error: unknown, call: DynamoCall): unknown {
+  if (!(error instanceof AwsError) || !/^User: arn:aws:iam::\d{12}:dynalite is not authorized/.test(error.message)) return error;
+  return dynamoError.accessDenied(error.message.replace(/^User: \S+/, `User: ${call.ctx.caller.arn}`));
+}
+
 /** TagResource, UntagResource, ListTagsOfResource: IAM on the ResourceArn, then dynalite. */
 export async function resourceTagOperation(call: DynamoCall): Promise<Record<string, unknown>> {
-  const data = call.engine.validate(call.operation, call.input);
+  let data: Record<string, any>;
+  try {
+    data = call.engine.validate(call.operation, call.input);
+  } catch (error) {
+    throw deniedToCaller(error, call);
+  }
   await call.access.authorizeAction(call.ctx, call.operation, data.ResourceArn as string);
   const result = await call.engine.run(call.operation, data);
   return result && typeof result === 'object' ? result : {};

@@ -3,21 +3,20 @@
 // ConditionCheckItem, GetItem, with dynamodb:EnclosingOperation) and every table's key through KMS, like GetItem and
 // PutItem. The items are locked together, dynalite's own logic computes each action against what is stored, and
 // all writes (with the idempotency token) go to disk in one batch, so a crash keeps all of them or none.
-import { createHash } from 'node:crypto';
 import * as dynaliteDb from 'dynalite/db';
 import { AwsError } from '../contracts';
 import type { DynamoCall } from './call';
 import type { TableRecord } from './engine';
 import { RESOURCE_NOT_FOUND, dynamoError } from './errors';
 import { fineGrainedConditions, keySchemaFacts } from './fine-grained';
-import type { BatchOperation, Item, ItemRef, ItemStore } from './item-store';
+import type { BatchOperation, Item, ItemRef } from './item-store';
+import { registerFor, requestHash } from './idempotency';
+import { returnOnFailure } from './return-values';
 
 const PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
-export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
 /** Where a completed transaction's client request token is kept, beside the items (never sealed: no item data). */
-const TOKEN_PREFIX = 'kmslab-transaction-token~';
 
 type WriteKind = 'Put' | 'Update' | 'Delete' | 'ConditionCheck';
 const ENGINE_OPERATION: Record<WriteKind, 'PutItem' | 'UpdateItem' | 'DeleteItem'> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'DeleteItem' };
@@ -122,15 +121,6 @@ export function commonParameters(input: Record<string, unknown>): { returnConsum
   return { returnConsumedCapacity: returnConsumedCapacity as string | undefined, token: token as string | undefined };
 }
 
-function returnOnFailure(action: Record<string, unknown>): boolean {
-  const value = action.ReturnValuesOnConditionCheckFailure;
-  if (value === undefined || value === 'NONE') return false;
-  if (value === 'ALL_OLD') return true;
-  throw dynamoError.validation(
-    `1 validation error detected: Value '${String(value)}' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
-  );
-}
-
 async function tableOf(call: DynamoCall, tables: Map<string, TableRecord>, name: unknown): Promise<TableRecord> {
   if (typeof name !== 'string') throw dynamoError.validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
   let table = tables.get(name);
@@ -222,61 +212,6 @@ function capacity(actions: PlannedAction[], mode: string | undefined, field: 'Wr
     [field]: units,
     ...(mode === 'INDEXES' ? { Table: { CapacityUnits: units, [field]: units } } : {}),
   }));
-}
-
-/** Tokens of transactions that completed within the idempotency window, remembered in memory once read. */
-class TokenRegister {
-  private readonly inProgress = new Set<string>();
-  /** Tokens this process recorded, in the order of their last use. */
-  private readonly written = new Map<string, number>();
-
-  constructor(private readonly store: ItemStore) {}
-
-  async previous(token: string, now: number): Promise<{ hash: string; at: number } | undefined> {
-    const record = (await this.store.readRaw(TOKEN_PREFIX + token)) as { hash: string; at: number } | undefined;
-    return record && now - record.at < IDEMPOTENCY_WINDOW_MS ? record : undefined;
-  }
-
-  begin(token: string): void {
-    if (this.inProgress.has(token)) {
-      throw new AwsError(`${PREFIX}TransactionInProgressException`, 'Transaction is ongoing for the idempotency token');
-    }
-    this.inProgress.add(token);
-  }
-
-  end(token: string): void {
-    this.inProgress.delete(token);
-  }
-
-  /** The batch operations that record a token, and forget tokens this process wrote that are past the window. */
-  record(token: string, hash: string, now: number): BatchOperation[] {
-    const operations: BatchOperation[] = [];
-    this.written.delete(token);
-    for (const [old, at] of this.written) {
-      if (now - at < IDEMPOTENCY_WINDOW_MS) break;
-      operations.push({ type: 'del', key: TOKEN_PREFIX + old });
-      this.written.delete(old);
-    }
-    this.written.set(token, now);
-    operations.push({ type: 'put', key: TOKEN_PREFIX + token, value: { hash, at: now } });
-    return operations;
-  }
-}
-
-const registers = new WeakMap<object, TokenRegister>();
-
-function registerFor(call: DynamoCall): TokenRegister {
-  let register = registers.get(call.engine);
-  if (!register) {
-    register = new TokenRegister(call.engine.items);
-    registers.set(call.engine, register);
-  }
-  return register;
-}
-
-function requestHash(input: Record<string, unknown>): string {
-  const { ClientRequestToken: _token, ...rest } = input;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
 export async function transactWriteItems(call: DynamoCall): Promise<Record<string, unknown>> {

@@ -3,7 +3,7 @@
 import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext, EvaluationResult, PolicyDocument } from '../../policy/types';
 import type { RequestContext } from '../contracts';
-import { globalConditions, principalPolicies } from '../request-conditions';
+import { globalConditions, principalPolicies, resourceControls } from '../request-conditions';
 import type { IamDirectory } from './directory';
 import { iamError } from './errors';
 
@@ -26,6 +26,7 @@ export function decide(directory: IamDirectory, ctx: RequestContext, action: str
     resourceAccount: ctx.accountId,
     context: Object.assign(globalConditions(ctx, facts), options.context),
     ...principalPolicies(facts),
+    ...resourceControls(facts, ctx.caller.arn, action, resource),
     resourcePolicy:
       options.resourcePolicy === undefined
         ? undefined

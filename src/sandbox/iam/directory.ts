@@ -21,7 +21,15 @@ export class IamDirectory implements IdentityDirectory {
     return this.state().accountId;
   }
 
+  /** What the organization adds to a caller's facts (its SCPs, aws:PrincipalOrgID, ...); set by the sandbox's Organizations. */
+  organizationFacts?: (caller: Caller, own: PrincipalFacts) => PrincipalFacts;
+
   principalFacts(caller: Caller): PrincipalFacts {
+    const own = this.ownFacts(caller);
+    return this.organizationFacts ? this.organizationFacts(caller, own) : own;
+  }
+
+  private ownFacts(caller: Caller): PrincipalFacts {
     const state = this.state();
     if (caller.accountId !== state.accountId) return { identityPolicies: [] };
     if (caller.kind === 'user') {

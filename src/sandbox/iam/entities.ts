@@ -83,7 +83,8 @@ export function roleXml(state: IamState, role: RoleRecord, detail: 'create' | 'g
     CreateDate: new Date(role.createDate),
     AssumeRolePolicyDocument: encodePolicyDocument(role.assumeRolePolicyDocument),
     Description: role.description,
-    MaxSessionDuration: role.maxSessionDuration,
+    // CreateRole's answer leaves it out; GetRole and ListRoles show it.
+    MaxSessionDuration: detail === 'create' ? undefined : role.maxSessionDuration,
     PermissionsBoundary: detail === 'list' ? undefined : permissionsBoundaryXml(role.permissionsBoundary),
     Tags: detail === 'list' ? undefined : tagsXml(role.tags),
     RoleLastUsed: detail === 'get' ? roleLastUsedXml(lastUsed) : undefined,

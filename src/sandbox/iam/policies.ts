@@ -12,7 +12,9 @@ export function isAwsManagedArn(arn: string): boolean {
   return arn.startsWith(`${AWS_MANAGED_POLICY_PREFIX}/`);
 }
 
+/** IAM first parses an ARN (ValidationError when it cannot), then checks that it names a policy (InvalidInput). */
 export function checkPolicyArn(arn: string): void {
+  if (!/^arn:[^:]*:[^:]*:[^:]*:[^:]*:.+$/.test(arn)) throw iamError.validation('Invalid ARN:  Could not be parsed!');
   if (!/^arn:aws:iam::(\d{12}|aws):policy\/[\u0021-\u007E]+$/.test(arn)) throw iamError.invalidInput(`ARN ${arn} is not valid.`);
 }
 
@@ -28,10 +30,16 @@ export function findManagedPolicy(state: IamState, arn: string): ManagedPolicy {
   throw iamError.noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
 }
 
+/** A customer managed policy to change or delete; one that does not exist "was not found". */
 export function findCustomerPolicy(state: IamState, arn: string): CustomerPolicyRecord {
-  const found = findManagedPolicy(state, arn);
-  if (found.kind === 'aws') throw iamError.accessDenied(`Cannot modify the AWS managed policy ${arn}.`);
-  return found.policy;
+  checkPolicyArn(arn);
+  if (isAwsManagedArn(arn)) {
+    if (awsManagedPolicy(arn)) throw iamError.accessDenied(`Cannot modify the AWS managed policy ${arn}.`);
+  } else {
+    const policy = customerPolicyByArn(state, arn);
+    if (policy) return policy;
+  }
+  throw iamError.noSuchEntity(`Policy ${arn} was not found.`);
 }
 
 export function arnOfCustomerPolicy(state: IamState, policy: CustomerPolicyRecord): string {

@@ -21,7 +21,7 @@ export function checkPolicyDocument(text: string, use: DocumentUse, principalExi
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw iamError.malformedPolicy('Syntax errors in policy.');
+    throw iamError.malformedPolicy('This policy contains invalid Json');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw iamError.malformedPolicy('Syntax errors in policy.');
   const document = parsed as PolicyDocument;

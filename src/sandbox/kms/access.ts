@@ -2,7 +2,7 @@
 import { accessDeniedMessage, evaluate } from '../../policy';
 import type { ConditionContext, PolicyDocument } from '../../policy/types';
 import type { Caller, IdentityDirectory } from '../contracts';
-import { principalPolicies, withPrincipalTags } from '../request-conditions';
+import { principalPolicies, resourceControls, withPrincipalTags } from '../request-conditions';
 import type { EncryptionContext } from './envelope';
 import { kmsError } from './errors';
 import { grantPermits } from './grant-match';
@@ -47,6 +47,7 @@ export class KeyAccess {
       resource,
       context: withPrincipalTags(request.conditions, facts),
       ...principalPolicies(facts),
+      ...resourceControls(facts, request.caller.arn, action, resource, { awsManagedKey: request.key?.keyManager === 'AWS' }),
       resourcePolicy: request.key ? this.sources.policyOf(request.key) : undefined,
       resourcePolicyRequired: request.key !== undefined,
       now: request.now,

@@ -28,7 +28,7 @@ export interface NewKey {
   rotationEnabled?: boolean;
 }
 
-const MANAGED_DYNAMO_DESCRIPTION = 'Default master key that protects my DynamoDB data when no other key is defined';
+const MANAGED_DYNAMO_DESCRIPTION = 'Default key that protects my DynamoDB data when no other key is defined';
 
 export class KmsBackend {
   readonly scope: KmsScope;

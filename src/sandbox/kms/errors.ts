@@ -4,7 +4,7 @@ import { AwsError } from '../contracts';
 export const kmsError = {
   notFoundKey: (keyArn: string) => new AwsError('NotFoundException', `Key '${keyArn}' does not exist`),
   notFoundAlias: (aliasArn: string) => new AwsError('NotFoundException', `Alias ${aliasArn} is not found.`),
-  invalidKeyId: (keyId: string) => new AwsError('NotFoundException', `Invalid keyId ${keyId}`),
+  invalidKeyId: (keyId: string) => new AwsError('NotFoundException', `Invalid keyId '${keyId}'`),
   disabled: (keyArn: string) => new AwsError('DisabledException', `${keyArn} is disabled.`),
   pendingDeletion: (keyArn: string) => new AwsError('KMSInvalidStateException', `${keyArn} is pending deletion.`),
   notPendingDeletion: (keyArn: string) => new AwsError('KMSInvalidStateException', `${keyArn} is not pending deletion.`),
@@ -22,6 +22,7 @@ export const kmsError = {
   invalidGrantToken: () => new AwsError('InvalidGrantTokenException', 'Invalid grant token'),
   invalidArn: (message: string) => new AwsError('InvalidArnException', message),
   tag: (message: string) => new AwsError('TagException', message),
+  limitExceeded: (message: string) => new AwsError('LimitExceededException', message),
   unknownOperation: (operation: string) => new AwsError('UnknownOperationException', `Unknown operation ${operation}`),
 };
 

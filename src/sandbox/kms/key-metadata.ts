@@ -1,4 +1,5 @@
 // KeyMetadata exactly as DescribeKey and CreateKey return it (timestamps in epoch seconds on the wire).
+import { currentMaterialVersion, keyMaterialId } from './key-material';
 import type { KeyRecord } from './model';
 
 export function toEpochSeconds(ms: number): number {
@@ -21,6 +22,7 @@ export function keyMetadata(key: KeyRecord, accountId: string): Record<string, u
     KeySpec: 'SYMMETRIC_DEFAULT',
     EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
     MultiRegion: false,
+    CurrentKeyMaterialId: keyMaterialId(key, currentMaterialVersion(key)),
   };
   if (key.state === 'PendingDeletion' && key.deletionDate !== undefined) metadata.DeletionDate = toEpochSeconds(key.deletionDate);
   return metadata;

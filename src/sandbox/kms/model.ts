@@ -29,6 +29,14 @@ export interface KeyRecord {
   tags: Tag[];
   /** Base64 256-bit key material, one entry per version; the last is current. Secret: never logged. */
   material: string[];
+  /** How each material after the first came to be: rotations[i] made material[i + 1]. */
+  rotations?: MaterialRotation[];
+}
+
+export interface MaterialRotation {
+  /** Epoch milliseconds. */
+  at: number;
+  type: 'AUTOMATIC' | 'ON_DEMAND';
 }
 
 export interface AliasRecord {

@@ -9,6 +9,7 @@ import * as grants from './operations/grants';
 import * as keyPolicy from './operations/key-policy';
 import * as keyState from './operations/key-state';
 import * as keys from './operations/keys';
+import * as rotation from './operations/rotation';
 import * as tags from './operations/tags';
 
 const OPERATIONS: Record<string, KmsOperation> = {
@@ -19,9 +20,12 @@ const OPERATIONS: Record<string, KmsOperation> = {
   DisableKey: keyState.disableKey,
   ScheduleKeyDeletion: keyState.scheduleKeyDeletion,
   CancelKeyDeletion: keyState.cancelKeyDeletion,
-  EnableKeyRotation: keyState.enableKeyRotation,
-  DisableKeyRotation: keyState.disableKeyRotation,
-  GetKeyRotationStatus: keyState.getKeyRotationStatus,
+  UpdateKeyDescription: keys.updateKeyDescription,
+  EnableKeyRotation: rotation.enableKeyRotation,
+  DisableKeyRotation: rotation.disableKeyRotation,
+  GetKeyRotationStatus: rotation.getKeyRotationStatus,
+  RotateKeyOnDemand: rotation.rotateKeyOnDemand,
+  ListKeyRotations: rotation.listKeyRotations,
   CreateAlias: aliases.createAlias,
   UpdateAlias: aliases.updateAlias,
   DeleteAlias: aliases.deleteAlias,

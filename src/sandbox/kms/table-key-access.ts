@@ -2,6 +2,7 @@
 // grant DynamoDB keeps on a customer managed key for each table.
 import { randomBytes } from 'node:crypto';
 import type { ConditionContext } from '../../policy/types';
+import type { DynamoDbKmsCalls } from '../cloudtrail/recorder';
 import type { RequestContext } from '../contracts';
 import type { AccessDecision } from './access';
 import type { KmsBackend } from './backend';
@@ -21,7 +22,10 @@ export function tableEncryptionContext(tableName: string, accountId: string): En
 export class TableKeyAccess {
   private readonly requests = new Map<string, { conditions: ConditionContext; encryptionContext: EncryptionContext }>();
 
-  constructor(private readonly backend: KmsBackend) {}
+  constructor(
+    private readonly backend: KmsBackend,
+    private readonly trail?: DynamoDbKmsCalls,
+  ) {}
 
   /** The key of an SSESpecification: the given id, ARN or alias, or the AWS managed aws/dynamodb key (created on first use). */
   resolve(keyRef: string | undefined, ctx: RequestContext): Promise<KeyRecord> {
@@ -37,7 +41,7 @@ export class TableKeyAccess {
   /** kms:<operation> on the key, as DynamoDB calls it for the caller (kms:ViaService, the table's encryption context). */
   decide(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, extra?: Record<string, string>): AccessDecision {
     const request = this.requestFor(ctx, tableName);
-    return this.backend.access.decide({
+    const decision = this.backend.access.decide({
       caller: ctx.caller,
       operation,
       key,
@@ -45,15 +49,19 @@ export class TableKeyAccess {
       encryptionContext: request.encryptionContext,
       now: ctx.now,
     });
+    this.trail?.kmsCallForDynamoDb(ctx, operation, key, request.encryptionContext, decision);
+    return decision;
   }
 
   /** The conditions and encryption context of DynamoDB's KMS calls for one table (the same on every item request). */
   private requestFor(ctx: RequestContext, tableName: string): { conditions: ConditionContext; encryptionContext: EncryptionContext } {
-    const cacheKey = `${ctx.region} ${ctx.caller.accountId} ${ctx.accountId} ${tableName}`;
+    const sourceIp = ctx.sourceIp.replace(/^::ffff:/, '');
+    const cacheKey = `${ctx.region} ${ctx.caller.accountId} ${ctx.accountId} ${tableName} ${sourceIp}`;
     let request = this.requests.get(cacheKey);
     if (!request) {
       const encryptionContext = tableEncryptionContext(tableName, ctx.accountId);
-      request = { conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext) }, encryptionContext };
+      // A forward access session keeps the original requester's address (IAM User Guide, "AWS: Denies access to AWS based on the source IP").
+      request = { conditions: { ...viaDynamoDbConditions(ctx), ...encryptionContextConditions(encryptionContext), 'aws:SourceIp': sourceIp }, encryptionContext };
       if (this.requests.size > 1024) this.requests.clear();
       this.requests.set(cacheKey, request);
     }

@@ -29,10 +29,10 @@ export interface SignatureClaim {
   securityToken: string | undefined;
 }
 
-/** The scope a request must be signed for: its service (one of), and its region when the service is regional. */
+/** The scope a request must be signed for: its service (one of), and its region (one of) when that is checked. */
 export interface ExpectedScope {
   services: readonly string[];
-  region?: string;
+  regions?: readonly string[];
 }
 
 /** `YYYYMMDDTHHMMSSZ` (or an HTTP date) → Date; undefined when unreadable. */
@@ -164,7 +164,7 @@ export function readSignatureClaim(head: RequestHead, family: ErrorFamily, expec
   }
   const [accessKeyId, date, region, service, terminator] = scope as [string, string, string, string, string];
   let mismatch = '';
-  if (expected.region !== undefined && region !== expected.region) mismatch += `Credential should be scoped to a valid region, not '${region.slice(0, 64)}'. `;
+  if (expected.regions !== undefined && !expected.regions.includes(region)) mismatch += `Credential should be scoped to a valid region, not '${region.slice(0, 64)}'. `;
   if (!expected.services.includes(service)) mismatch += `Credential should be scoped to correct service: '${expected.services.join("' or '")}'. `;
   if (terminator !== 'aws4_request') mismatch += `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator.slice(0, 64)}'. `;
   if (date !== longDate.slice(0, 8)) {

@@ -71,5 +71,7 @@ export function internalFailure(family: ErrorFamily): AwsError {
   const message = 'The request processing has failed because of an unknown error, exception or failure.';
   if (family === 'query') return new AwsError('ServiceFailure', message, 500, 'Receiver');
   if (family === 'kms') return new AwsError('KMSInternalException', message, 500, 'Receiver');
+  if (family === 'organizations') return new AwsError('ServiceException', message, 500, 'Receiver');
+  if (family === 'cloudtrail') return new AwsError('InternalFailure', message, 500, 'Receiver');
   return new AwsError('com.amazonaws.dynamodb.v20120810#InternalServerError', message, 500, 'Receiver');
 }

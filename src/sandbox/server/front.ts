@@ -13,7 +13,7 @@ import { queryParamsOf, renderQueryError, renderQueryResult, type QueryService }
 import { readLimitedBody, bodyLimitOf, declaredLength, hasBody, presentsKnownKey } from './request-body';
 import { headersOf, splitTarget, type ReceivedRequest, type RequestHead } from './received-request';
 import { newDynamoRequestId, newRequestId } from './request-id';
-import { checkCredentials, verifySignature } from './sigv4';
+import { checkCredentials, verifySignature, type Authenticated } from './sigv4';
 
 export interface FrontOptions {
   accountId: string;
@@ -134,7 +134,9 @@ async function handleJson(
     let body = await readLimitedBody(req, knownKey ? limit : undefined, service);
     if (body !== undefined && body.length > 0) parseJsonBody(service, body);
     if (!route || (known !== undefined && !known.has(route.operation))) throw unknownOperation(service, route?.operation ?? '');
-    const expected: ExpectedScope = { services: [service], region: options.region };
+    // Organizations is global: clients sign it for us-east-1 unless they were given the endpoint's region.
+    const regions = service === 'organizations' ? [options.region, 'us-east-1'] : [options.region];
+    const expected: ExpectedScope = { services: [service], regions };
     const presented = checkCredentials(head, service, options.credentials, now, expected);
     body ??= await readLimitedBody(req, limit, service);
     if (body === undefined) throw serializationError(service);
@@ -142,7 +144,7 @@ async function handleJson(
     const auth = await verifySignature(request, presented, service);
     trace.caller = auth.caller.arn;
     const input = parseJsonBody(service, body);
-    const ctx: RequestContext = { caller: auth.caller, region: auth.region, accountId: options.accountId, requestId, sourceIp: head.sourceIp, now };
+    const ctx = contextOf(exchange, auth);
     const result = await (await options.json(service)).handle(route.operation, input, ctx);
     return { status: 200, body: JSON.stringify(result ?? {}), contentType, crc32: service === 'dynamodb', summary: '200' };
   } catch (error) {
@@ -179,12 +181,24 @@ async function handleQuery(exchange: Exchange): Promise<Outcome> {
     if (!action || (params['Version'] !== undefined && params['Version'] !== service.version)) {
       throw unknownOperation('query', action ?? '(none)', params['Version']);
     }
-    const ctx: RequestContext = { caller: auth.caller, region: auth.region, accountId: options.accountId, requestId, sourceIp: head.sourceIp, now };
+    const ctx = contextOf(exchange, auth);
     const result = await service.handle(action, params, ctx);
     return { status: 200, body: renderQueryResult(service, action, result, requestId), contentType: 'text/xml', summary: '200' };
   } catch (error) {
     return errorOutcome('query', queryService, error, requestId, options.log, 'text/xml');
   }
+}
+
+function contextOf({ options, head, requestId, now }: Exchange, auth: Authenticated): RequestContext {
+  return {
+    caller: auth.caller,
+    region: auth.region,
+    accountId: options.accountId,
+    requestId,
+    sourceIp: head.sourceIp,
+    userAgent: head.headers['user-agent'],
+    now,
+  };
 }
 
 function errorOutcome(

@@ -24,7 +24,12 @@ export function shortErrorName(code: string): string {
   return hash < 0 ? code : code.slice(hash + 1);
 }
 
-/** `{"__type", "message"}`; coral's own errors that carry no message (SerializationException, …) have none. */
+/**
+ * AWS leaves an empty message out (InvalidCiphertextException, UnknownOperationException). An error that carries
+ * its message member itself (DynamoDB's "Message" or "message", as its engine wrote it) keeps that casing.
+ */
 export function renderJsonError(error: AwsError): string {
-  return JSON.stringify({ __type: error.code, ...(error.message ? { message: error.message } : {}), ...error.fields });
+  const fields = error.fields ?? {};
+  const ownMessage = Object.hasOwn(fields, 'message') || Object.hasOwn(fields, 'Message');
+  return JSON.stringify({ __type: error.code, ...(ownMessage || error.message === '' ? {} : { message: error.message }), ...fields });
 }

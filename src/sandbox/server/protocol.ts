@@ -1,10 +1,10 @@
 // Which service and wire protocol a request speaks, decided from what each protocol sends:
-// - KMS and DynamoDB (awsJson): `X-Amz-Target: TrentService.<Op>` / `DynamoDB_20120810.<Op>`;
+// - KMS, DynamoDB, Organizations and CloudTrail (awsJson): `X-Amz-Target: TrentService.<Op>`, `DynamoDB_20120810.<Op>`, …;
 // - IAM and STS (awsQuery): `Action=` in a form body or the query string, the service named by the credential scope;
 // - anything else is answered as DynamoDB's endpoint answers it (a health check on GET, its own 404 or 400 otherwise),
 //   and a browser's CORS preflight as DynamoDB answers one.
 
-export type JsonServiceName = 'kms' | 'dynamodb';
+export type JsonServiceName = 'kms' | 'dynamodb' | 'organizations' | 'cloudtrail';
 export type QueryServiceName = 'iam' | 'sts';
 export type ServiceName = JsonServiceName | QueryServiceName;
 
@@ -23,11 +23,16 @@ export type Route =
 const JSON_PREFIXES: Record<string, JsonServiceName> = {
   TrentService: 'kms',
   DynamoDB_20120810: 'dynamodb',
+  AWSOrganizationsV20161128: 'organizations',
+  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': 'cloudtrail',
+  CloudTrail_20131101: 'cloudtrail',
 };
 
 export const JSON_CONTENT_TYPES: Record<JsonServiceName, string> = {
   kms: 'application/x-amz-json-1.1',
   dynamodb: 'application/x-amz-json-1.0',
+  organizations: 'application/x-amz-json-1.1',
+  cloudtrail: 'application/x-amz-json-1.1',
 };
 
 /** The media type of a Content-Type header, without parameters. */
@@ -39,7 +44,7 @@ export function routeOf(method: string, headers: Record<string, string>, query: 
   if (method === 'OPTIONS' && headers['origin'] !== undefined) return { protocol: 'preflight' };
   const target = headers['x-amz-target'];
   if (target !== undefined) {
-    const dot = target.indexOf('.');
+    const dot = target.lastIndexOf('.');
     const service = dot > 0 && Object.hasOwn(JSON_PREFIXES, target.slice(0, dot)) ? JSON_PREFIXES[target.slice(0, dot)] : undefined;
     return service ? { protocol: 'json', service, operation: target.slice(dot + 1), target } : { protocol: 'coral', service: 'dynamodb' };
   }

@@ -115,6 +115,8 @@ export class JsonStore<T> {
     if (this.writing) return;
     this.writing = this.writeLoop().finally(() => {
       this.writing = undefined;
+      // An update issued while the loop was ending found it still running: write it now.
+      if (this.waiting.length > 0) this.scheduleWrite();
     });
   }
 

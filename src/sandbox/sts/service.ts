@@ -10,6 +10,7 @@ import type { QueryParams, QueryService } from '../server/query-protocol';
 import type { XmlObject } from '../server/xml';
 import { checkPolicyDocument, policySize } from '../iam/policy-documents';
 import type { Tag } from '../iam/model';
+import { chainSessionTags, readSessionTags, transitiveTagsOf } from './session-tags';
 import { sessionCaller, type SessionDirectory } from './sessions';
 
 interface SessionPolicyInput {
@@ -17,13 +18,6 @@ interface SessionPolicyInput {
   arns: string[];
   /** What the policies take of the packed allowance. */
   characters: number;
-}
-
-/** AssumeRole's Tags: session tags, which become aws:PrincipalTag for the session. */
-function sessionTags(params: QueryParams): Tag[] {
-  const tags = p.tags(params);
-  if (tags.length > MAX_SESSION_TAGS) throw stsError.validation(`1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SESSION_TAGS}`);
-  return tags;
 }
 
 function requestTagConditions(tags: Tag[]): Record<string, string | string[]> {
@@ -49,7 +43,9 @@ export const DEFAULT_SESSION_SECONDS = 3600;
 /** Session policies (inline and the ARNs' text) and session tags share one packed allowance. */
 export const PACKED_POLICY_CHARACTERS = 2048;
 export const MAX_POLICY_ARNS = 10;
-export const MAX_SESSION_TAGS = 50;
+
+/** A role ARN STS can read: a partition, a service and a resource (region and account may be empty). */
+const ARN_SYNTAX = /^arn:[^:]+:[^:]+:[^:]*:[^:]*:.+$/;
 
 export class StsService implements QueryService {
   readonly namespace = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -104,9 +100,12 @@ export class StsService implements QueryService {
         `1 validation error detected: Value '${sessionName.slice(0, 64)}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
       );
     }
+    if (!ARN_SYNTAX.test(roleArnParam)) throw stsError.validation(`${roleArnParam} is invalid`);
     const duration = p.integer(params, 'DurationSeconds', 900, 43200) ?? DEFAULT_SESSION_SECONDS;
     const sessionPolicy = this.sessionPolicy(params);
-    const tags = sessionTags(params);
+    const requested = readSessionTags(params);
+    const chained = chainSessionTags(requested, transitiveTagsOf(this.sessions.session(ctx.caller.accessKeyId)));
+    const tags = chained.tags;
     const packedPercent = packedSize(sessionPolicy, tags);
     if (packedPercent > 100) throw stsError.packedPolicyTooLarge(packedPercent);
     const denied = () =>
@@ -125,13 +124,13 @@ export class StsService implements QueryService {
       context,
     });
     if (result.decision !== 'allowed') throw denied();
-    if (tags.length > 0) {
+    if (requested.tags.length > 0) {
       // Passing session tags is its own action, which the trust policy must also allow.
       const tagging = decide(this.directory, ctx, 'sts:TagSession', roleArnParam, {
         resourcePolicy: this.directory.document(role.assumeRolePolicyDocument),
         resourcePolicyName: 'trust policy',
         resourcePolicyRequired: true,
-        context: { ...context, ...requestTagConditions(tags) },
+        context: { ...context, ...requestTagConditions(requested.tags) },
       });
       if (tagging.decision !== 'allowed') {
         throw stsError.accessDenied(`User: ${ctx.caller.arn} is not authorized to perform: sts:TagSession on resource: ${roleArnParam}`);
@@ -153,6 +152,7 @@ export class StsService implements QueryService {
       ...(sessionPolicy.inline !== undefined ? { policy: sessionPolicy.inline } : {}),
       ...(sessionPolicy.arns.length > 0 ? { policyArns: sessionPolicy.arns } : {}),
       ...(tags.length > 0 ? { tags } : {}),
+      ...(chained.transitiveKeys.length > 0 ? { transitiveTagKeys: chained.transitiveKeys } : {}),
     };
     await this.sessions.add(session, ctx.now, ctx.region);
     const caller = sessionCaller(this.directory.accountId, session, role.path);

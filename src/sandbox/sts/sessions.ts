@@ -21,8 +21,10 @@ export interface SessionRecord {
   policy?: string;
   /** AssumeRole's PolicyArns; their current default versions apply. */
   policyArns?: string[];
-  /** AssumeRole's session tags. */
+  /** AssumeRole's session tags, with those inherited as transitive from the calling session. */
   tags?: Tag[];
+  /** Keys of the tags that pass on to sessions this one assumes (role chaining). */
+  transitiveTagKeys?: string[];
 }
 
 export interface SessionsState {
@@ -43,6 +45,12 @@ export class SessionDirectory {
     private readonly store: JsonStore<SessionsState>,
     private readonly directory: IamDirectory,
   ) {}
+
+  /** The stored session of an access key (undefined for a user's key). */
+  session(accessKeyId: string): SessionRecord | undefined {
+    const sessions = this.store.read().sessions;
+    return Object.hasOwn(sessions, accessKeyId) ? sessions[accessKeyId] : undefined;
+  }
 
   resolve(accessKeyId: string): CredentialRecord | undefined {
     const session = this.store.read().sessions[accessKeyId];

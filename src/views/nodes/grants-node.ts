@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { KmsGrant, KmsKey } from '../../aws/types';
+import type { AccountChangeEvent } from '../../session/account-changes';
 import { ContextValues } from '../context-values';
+import { grantsTouched } from '../touches';
 import { formatDate } from '../labels';
 import type { TreeContext } from '../tree-context';
 import { LazyNode } from './lazy-node';
@@ -14,6 +16,10 @@ export class GrantsNode extends LazyNode {
     private readonly key: KmsKey,
   ) {
     super(parent);
+  }
+
+  override touchedBy(event: AccountChangeEvent): boolean {
+    return grantsTouched(event, this.key.keyId);
   }
 
   getTreeItem(): vscode.TreeItem {

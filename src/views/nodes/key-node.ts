@@ -62,6 +62,10 @@ export class KeyNode extends ResourceNode {
     return Promise.resolve(this.children);
   }
 
+  override loadedChildren(): readonly ResourceNode[] {
+    return this.children ?? [];
+  }
+
   override reset(): void {
     for (const child of this.children ?? []) child.reset();
   }

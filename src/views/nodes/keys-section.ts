@@ -1,4 +1,6 @@
 import type { KmsKey, Page } from '../../aws/types';
+import type { AccountChangeEvent } from '../../session/account-changes';
+import { keyListTouched } from '../touches';
 import type { TreeContext } from '../tree-context';
 import { KeyNode } from './key-node';
 import type { ResourceNode } from './resource-node';
@@ -13,6 +15,10 @@ export class KeysSection extends SectionNode<KmsKey> {
     private readonly tables: TablesSection,
   ) {
     super(undefined, tree.changes);
+  }
+
+  override touchedBy(event: AccountChangeEvent): boolean {
+    return keyListTouched(event);
   }
 
   protected override description(): string {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { Lab, StepView } from '../../lab/lab';
+import { awsSaid, lockRow, NO_KEY_LOCK, type LockName, type LockSummary } from '../../lab/lesson';
 import type { ReadResult } from '../../lab/record';
 import { ContextValues } from '../context-values';
-import { ErrorNode, InfoNode } from './message-node';
+import { DescribedNode, ErrorNode, InfoNode } from './message-node';
 import { ResourceNode } from './resource-node';
 
 const STATE_ICONS: Record<string, vscode.ThemeIcon> = {
@@ -40,7 +41,7 @@ export class LabSection extends ResourceNode {
     const item = new vscode.TreeItem('Lab', vscode.TreeItemCollapsibleState.Expanded);
     item.iconPath = new vscode.ThemeIcon('beaker');
     item.contextValue = ContextValues.labSection;
-    item.description = this.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} steps done` : 'encrypt a table with your own key';
+    item.description = this.lab.loaded ? `${views.filter((v) => v.status.state === 'done').length} of ${views.length} steps done` : 'encrypt a table with your own key';
     item.tooltip = 'The lab "Encrypt a DynamoDB table with a customer managed KMS key". Click a step to run it.';
     return item;
   }
@@ -82,7 +83,7 @@ export class LabStepNode extends ResourceNode {
     // New on every fetch of the section: VS Code then applies this collapsible state (new results open).
     item.id = `lab-step-${step.id}#${this.generation}`;
     item.iconPath = STATE_ICONS[state];
-    item.description = STATE_WORDS[state] || undefined;
+    item.description = [STATE_WORDS[state], this.view.note].filter(Boolean).join(' · ') || undefined;
     item.contextValue = ContextValues.labStep(step.id);
     const tooltip = new vscode.MarkdownString(`**Step ${step.number}: ${step.title}**\n\n`);
     if (status.detail) tooltip.appendText(status.detail).appendMarkdown('\n\n');
@@ -95,28 +96,43 @@ export class LabStepNode extends ResourceNode {
   override getChildren(): Promise<ResourceNode[]> {
     const { status, read, item } = this.view;
     const children: ResourceNode[] = [];
-    if (read) children.push(...readNodes(this, read));
+    if (read) children.push(...readNodes(this, read, this.view.readIsEarlier === true));
     else if (status.detail) children.push(new InfoNode(this, status.detail, status.state === 'failed' ? 'warning' : 'info', ContextValues.info, status.detail));
     if (item) children.push(new ItemNode(this, item));
     return Promise.resolve(children);
   }
 }
 
-function readNodes(parent: ResourceNode, read: ReadResult): ResourceNode[] {
-  const observed = read.observed;
-  const observedLabel = `Observed: ${observed.outcome}${observed.code ? ` (${observed.code})` : ''}`;
-  const observedTip = observed.message ?? (observed.outcome === 'allowed' ? `Scan returned ${observed.itemCount ?? 0} item(s); GetItem succeeded.` : observed.outcome);
-  const nodes: ResourceNode[] = [new InfoNode(parent, observedLabel, 'eye', ContextValues.labObserved, observedTip)];
-  if (read.predicted) {
-    // Each lock says its own verdict and reason; of the reasons, only what the locks do not already say is added.
-    const others = read.predicted.reasons.filter((reason) => !/^(Table|Key) lock: /.test(reason));
-    nodes.push(new InfoNode(parent, `Predicted: ${read.predicted.decision}`, 'lightbulb', ContextValues.labPredicted, [read.predicted.tableLock, read.predicted.keyLock, ...others].filter(Boolean).join('\n\n')));
+/** The read's lesson: the table lock, then the key lock, then what AWS did (its own words second), then agreement. */
+function readNodes(parent: ResourceNode, read: ReadResult, earlier: boolean): ResourceNode[] {
+  const nodes: ResourceNode[] = [];
+  if (earlier) nodes.push(new InfoNode(parent, `Earlier result, observed ${read.at.slice(0, 16).replace('T', ' ')} UTC`, 'history', ContextValues.info, 'A later step changed what this read would give now.'));
+  const locks = read.predicted?.locks;
+  if (locks) {
+    nodes.push(lockNode(parent, 'table', locks.table));
+    if (locks.key) nodes.push(lockNode(parent, 'key', locks.key));
+    else nodes.push(new InfoNode(parent, NO_KEY_LOCK, 'unlock', ContextValues.labPredicted, NO_KEY_LOCK));
+  } else if (read.predicted) {
+    nodes.push(new InfoNode(parent, `Predicted: ${read.predicted.decision}`, 'lightbulb', ContextValues.labPredicted, read.predicted.reasons.join('\n\n')));
   } else {
-    nodes.push(new InfoNode(parent, 'Predicted: unknown', 'question', ContextValues.labPredicted, read.predictionProblem));
+    nodes.push(new InfoNode(parent, 'Predicted: not known', 'question', ContextValues.labPredicted, read.predictionProblem));
   }
+  const observed = read.observed;
+  const said = awsSaid(observed);
+  const observedLabel =
+    observed.outcome === 'allowed'
+      ? `Observed: read ${observed.itemCount ?? 0} item${observed.itemCount === 1 ? '' : 's'}`
+      : `Observed: ${observed.outcome === 'denied' ? 'refused' : 'failed'}${observed.code ? ` (${observed.code})` : ''}`;
+  nodes.push(new DescribedNode(parent, observedLabel, said ?? 'Scan and GetItem succeeded', 'eye', ContextValues.labObserved, said ?? `Scan returned ${observed.itemCount ?? 0} item(s); GetItem succeeded.`));
   const verdict = read.agree ? 'Observed and predicted agree' : 'Observed and predicted disagree';
   nodes.push(new InfoNode(parent, verdict, read.agree ? 'check' : 'warning', ContextValues.info, read.summary));
   return nodes;
+}
+
+function lockNode(parent: ResourceNode, name: LockName, lock: LockSummary): ResourceNode {
+  const row = lockRow(name, lock);
+  const icon = lock.verdict === 'allowed' ? 'unlock' : 'lock';
+  return new DescribedNode(parent, row.label, row.description, icon, ContextValues.labPredicted, row.tooltip);
 }
 
 /** An item the lab read, as JSON in the tooltip (shown, never logged or stored). */

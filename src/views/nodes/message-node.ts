@@ -73,3 +73,26 @@ function headline(error: unknown): string {
   const message = errorMessage(error);
   return message.length > 80 ? `${message.slice(0, 77)}…` : message;
 }
+
+/** A row of information with a description beside its label, and its full text in the tooltip. */
+export class DescribedNode extends ResourceNode {
+  constructor(
+    parent: ResourceNode | undefined,
+    private readonly label: string,
+    private readonly description: string,
+    private readonly icon: string,
+    private readonly contextValue: string,
+    private readonly tooltip: string,
+  ) {
+    super(parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.description = this.description;
+    item.contextValue = this.contextValue;
+    item.tooltip = this.tooltip;
+    return item;
+  }
+}

@@ -74,6 +74,10 @@ export abstract class PagedListNode<T> extends ResourceNode implements LoadsMore
     return this.items;
   }
 
+  override loadedChildren(): readonly ResourceNode[] {
+    return (this.items ?? []).flatMap((item) => this.nodes.get(item) ?? []);
+  }
+
   /** The same node object for the same item, so the tree can reveal it. */
   nodeFor(item: T): ResourceNode {
     let node = this.nodes.get(item);

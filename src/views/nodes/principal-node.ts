@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { AttachedPolicy, IamPrincipal } from '../../aws/types';
 import { Commands } from '../../commands';
+import type { AccountChangeEvent } from '../../session/account-changes';
 import { ContextValues } from '../context-values';
+import { principalPoliciesTouched } from '../touches';
 import type { TreeContext } from '../tree-context';
 import { LazyNode } from './lazy-node';
 import { InfoNode } from './message-node';
@@ -25,6 +27,10 @@ export class PrincipalNode extends LazyNode {
 
   override get arn(): string {
     return this.principal.arn;
+  }
+
+  override touchedBy(event: AccountChangeEvent): boolean {
+    return principalPoliciesTouched(event, this.principal.kind, this.principal.name);
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { IamPrincipal, Page } from '../../aws/types';
+import type { AccountChangeEvent } from '../../session/account-changes';
 import { ContextValues } from '../context-values';
+import { principalListTouched } from '../touches';
 import type { TreeContext } from '../tree-context';
 import { PrincipalNode } from './principal-node';
 import { ResourceNode } from './resource-node';
@@ -27,6 +29,10 @@ export class PrincipalsSection extends ResourceNode {
     return Promise.resolve(this.folders);
   }
 
+  override loadedChildren(): readonly ResourceNode[] {
+    return this.folders;
+  }
+
   override reset(): void {
     for (const folder of this.folders) folder.reset();
   }
@@ -51,6 +57,10 @@ class PrincipalFolder extends SectionNode<IamPrincipal> {
     const item = super.getTreeItem();
     item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
     return item;
+  }
+
+  override touchedBy(event: AccountChangeEvent): boolean {
+    return principalListTouched(event, this.kind);
   }
 
   protected fetchPage(pageToken: string | undefined): Promise<Page<IamPrincipal>> {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { KmsKey } from '../../aws/types';
+import type { AccountChangeEvent } from '../../session/account-changes';
 import { ContextValues } from '../context-values';
+import { tableListTouched } from '../touches';
 import type { TreeContext } from '../tree-context';
 import { LazyNode } from './lazy-node';
 import { InfoNode } from './message-node';
@@ -17,6 +19,10 @@ export class ProtectedTablesNode extends LazyNode {
     private readonly tables: TablesSection,
   ) {
     super(parent);
+  }
+
+  override touchedBy(event: AccountChangeEvent): boolean {
+    return tableListTouched(event);
   }
 
   getTreeItem(): vscode.TreeItem {

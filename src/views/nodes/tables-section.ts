@@ -1,4 +1,6 @@
 import type { DynamoTable, Page } from '../../aws/types';
+import type { AccountChangeEvent } from '../../session/account-changes';
+import { tableListTouched } from '../touches';
 import type { TreeContext } from '../tree-context';
 import type { ResourceNode } from './resource-node';
 import { SectionNode } from './section-node';
@@ -10,6 +12,10 @@ export class TablesSection extends SectionNode<DynamoTable> {
 
   constructor(private readonly tree: TreeContext) {
     super(undefined, tree.changes);
+  }
+
+  override touchedBy(event: AccountChangeEvent): boolean {
+    return tableListTouched(event);
   }
 
   protected override description(): string {

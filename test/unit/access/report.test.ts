@@ -73,6 +73,7 @@ test('loadSnapshot says what is wrong with a file that is not a snapshot', () =>
   assert.throws(() => loadSnapshot('[]'), /must be a JSON object/);
   assert.throws(() => loadSnapshot('{"version": 7}'), /has version 7; this version of KMS Lab reads version 1/);
   assert.throws(() => loadSnapshot('{"version": 1, "accountId": "12", "region": "us-east-1"}'), /accountId must be a 12-digit account id.*collectedAt is missing.*authorizationDetails is missing/);
+  assert.throws(() => loadSnapshot('{"version": 1, "accountId": "12", "region": "us-east-1", "organization": {"Path": {}}}'), /organization must hold a Path list and a Policies list/);
 });
 
 test(`grant matching: grantee (or its role), operation, and encryption-context constraints (${PAGE.grantConstraints})`, () => {

@@ -203,7 +203,8 @@ describe('conditions', () => {
     assert.deepEqual(row.conditions, ['aws:SourceIp']);
     assert.equal(row.table.decision, 'conditional');
     assert.deepEqual(row.table.deciding[0].conditions, ['aws:SourceIp']);
-    assert.match(row.table.reason, /only when aws:SourceIp holds/);
+    assert.match(row.table.reason, /, but only from 203\.0\.113\.0\/24$/);
+    assert.equal(row.opensWhen, 'only from 203.0.113.0/24');
   });
 
   test(`a Deny that applies without MFA makes an otherwise allowed row conditional (${PAGE.globalKeys})`, () => {

@@ -6,15 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, PutResourcePolicyCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { waitForActive } from '../sandbox/helpers/tables';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   AddUserToGroupCommand, AttachUserPolicyCommand, CreateAccessKeyCommand, CreateGroupCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, IAMClient,
   PutGroupPolicyCommand, PutUserPermissionsBoundaryCommand, PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { whoCan, type AccessReport, type AccountSnapshot } from '../../../src/access';
-import { collectAccessSnapshot } from '../../../src/aws/access-snapshot';
+import { AttachPolicyCommand, CreatePolicyCommand as CreateOrganizationPolicyCommand, DetachPolicyCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { whatCanRead, whoCan, type AccessReport, type AccountSnapshot } from '../../../src/access';
+import { collectAccessSnapshot, collectPrincipalSnapshot } from '../../../src/aws/access-snapshot';
 import { AwsSession } from '../../../src/aws/session';
 import type { StaticCredentials } from '../../../src/aws/types';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
@@ -52,6 +54,7 @@ before(async () => {
       }),
     );
     tableArn = table.TableDescription?.TableArn ?? '';
+    await waitForActive(ddb, 'lab');
     const user = async (UserName: string, managed: string[] = []) => {
       await iam.send(new CreateUserCommand({ UserName }));
       for (const PolicyArn of managed) await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn }));
@@ -74,7 +77,11 @@ before(async () => {
     }));
     // An auditor may read everything but GetAccountAuthorizationDetails; "blind" may not read the key policy.
     const reader = (extra: object[]) => doc(
-      { Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 'dynamodb:Describe*', 'dynamodb:List*', 'dynamodb:GetResourcePolicy', 'kms:Describe*', 'kms:Get*', 'kms:List*', 'sts:GetCallerIdentity'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['iam:Get*', 'iam:List*', 'dynamodb:Describe*', 'dynamodb:List*', 'dynamodb:GetResourcePolicy', 'kms:Describe*', 'kms:Get*', 'kms:List*', 'sts:GetCallerIdentity', 'organizations:Describe*', 'organizations:List*'],
+        Resource: '*',
+      },
       ...extra,
     );
     const keysFor = async (UserName: string, policy: string) => {
@@ -190,7 +197,9 @@ describe('collecting the access snapshot from the sandbox', () => {
     const snapshot = await collectAccessSnapshot(admin, { tables: [tableArn], principalArns: [userArn], onProgress: (done) => (calls = done) });
     assert.deepEqual(snapshot.principalsCollected, [userArn]);
     assert.deepEqual(snapshot.authorizationDetails.UserDetailList.map((u) => u.UserName), ['test']);
-    assert.ok(calls <= 16, `${calls} calls`);
+    // The principal's IAM data, the table and its key: 16 calls at most; the organization's policies along the
+    // account's path (root, OU, account): 11 more.
+    assert.ok(calls <= 27, `${calls} calls`);
     const row = whoCan(snapshot, tableArn, { principals: [userArn] }).rows.find((r) => r.principal === userArn);
     assert.equal(row?.read, 'denied');
     assert.equal(row?.key?.reason, 'the key policy does not name test, and it delegates to IAM, where no policy of this user allows kms:Decrypt');
@@ -204,6 +213,60 @@ describe('collecting the access snapshot from the sandbox', () => {
     const report = whoCan(snapshot, tableArn, { principals: [session, arn('user', 'member')] });
     assert.equal(report.rows[0].key?.via, 'grant', 'the grant to the role covers its sessions');
     assert.equal(report.rows[1].read, 'allowed');
+  });
+
+  it('for the reverse question: a group\'s members through iam:GetGroup and every table, read as whatCanRead reads the full snapshot', async () => {
+    const group = `arn:aws:iam::${sandbox.accountId}:group/key-users`;
+    const snapshot = await collectPrincipalSnapshot(admin, group);
+    assert.deepEqual(snapshot.principalsCollected, [arn('user', 'member')]);
+    assert.deepEqual(snapshot.tables.map((t) => t.Table.TableName), ['lab']);
+    const mine = whatCanRead(snapshot, group);
+    assert.deepEqual(mine.members, [arn('user', 'member')]);
+    assert.deepEqual(mine.tables.map((t) => [t.row.name, t.tableName, t.row.read]), [['member', 'lab', 'allowed']]);
+    const viaFull = whatCanRead(await collectAccessSnapshot(admin, {}), group);
+    assert.deepEqual(viaFull.tables.map((t) => [t.row.name, t.row.read, t.row.table.decision, t.row.key?.decision]), mine.tables.map((t) => [t.row.name, t.row.read, t.row.table.decision, t.row.key?.decision]));
+    const test = await collectPrincipalSnapshot(admin, arn('user', 'test'));
+    assert.deepEqual(whatCanRead(test, arn('user', 'test')).tables.map((t) => [t.tableName, t.row.read, t.row.key?.decision]), [['lab', 'denied', 'denied']]);
+  });
+
+  it('the organization: an SCP denying Scan and an RCP on the key are collected, evaluated, and agree with what the sandbox enforces', async () => {
+    const orgs = new OrganizationsClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
+    const iam = new IAMClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
+    const ou = (await orgs.send(new ListParentsCommand({ ChildId: sandbox.accountId }))).Parents?.[0]?.Id;
+    const create = async (Name: string, Type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY', statement: object) =>
+      (await orgs.send(new CreateOrganizationPolicyCommand({ Name, Type, Description: '', Content: doc(statement) }))).Policy?.PolicySummary?.Id;
+    const noScan = await create('NoScan', 'SERVICE_CONTROL_POLICY', { Effect: 'Deny', Action: 'dynamodb:Scan', Resource: '*' });
+    const notMember = await create('NotMember', 'RESOURCE_CONTROL_POLICY', { Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringLike: { 'aws:PrincipalArn': '*:user/member' } } });
+    await orgs.send(new AttachPolicyCommand({ PolicyId: noScan, TargetId: ou }));
+    await orgs.send(new AttachPolicyCommand({ PolicyId: notMember, TargetId: ou }));
+    try {
+      const snapshot = await collectAccessSnapshot(admin, { tables: ['lab'] });
+      assert.deepEqual(snapshot.organization?.Path.map((l) => l.Type), ['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']);
+      const report = whoCan(snapshot, tableArn);
+      assert.deepEqual(report.organization?.serviceControlPolicies, ['FullAWSAccess', 'NoScan']);
+      assert.deepEqual(report.organization?.resourceControlPolicies, ['RCPFullAWSAccess', 'NotMember']);
+      for (const row of report.rows.filter((r) => r.kind === 'user' && ['admin', 'member', 'test'].includes(r.name))) {
+        const credentials = row.name === 'admin' ? sandbox.admin : await iam.send(new CreateAccessKeyCommand({ UserName: row.name })).then((o) => ({ accessKeyId: o.AccessKey?.AccessKeyId ?? '', secretAccessKey: o.AccessKey?.SecretAccessKey ?? '' }));
+        const ddb = new DynamoDBClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials });
+        try {
+          const observe = (request: Promise<unknown>) => request.then(() => 'allowed', (e: Error) => (e.name === 'AccessDeniedException' ? 'denied' : e.message));
+          const scan = await observe(ddb.send(new ScanCommand({ TableName: 'lab' })));
+          const get = await observe(ddb.send(new GetItemCommand({ TableName: 'lab', Key: { pk: { S: 'one' } } })));
+          const predicted = row.table.actions.map((a) => (a.decision === 'allowed' && row.key?.decision === 'allowed' ? 'allowed' : 'denied'));
+          assert.deepEqual([get, scan], [predicted[0], predicted[2]], `${row.name}: ${row.table.actions.map((a) => a.decision)} key ${row.key?.decision}`);
+          assert.equal(get, row.read, row.name);
+        } finally {
+          ddb.destroy();
+        }
+      }
+      const member = report.rows.find((r) => r.name === 'member');
+      assert.deepEqual(member?.key?.deciding.map((d) => [d.policy, d.policyType]), [['NotMember', 'rcp']]);
+    } finally {
+      await orgs.send(new DetachPolicyCommand({ PolicyId: noScan, TargetId: ou }));
+      await orgs.send(new DetachPolicyCommand({ PolicyId: notMember, TargetId: ou }));
+      orgs.destroy();
+      iam.destroy();
+    }
   });
 
   it('without kms:GetKeyPolicy: the key policy is named as missing and the key lock is unknown, not guessed', async () => {

@@ -111,6 +111,12 @@ describe('lab steps on the local sandbox', () => {
     assert.equal(result.predicted?.decision, 'denied');
     assert.match(result.predicted!.reasons.join(' '), /does not name kms-lab-test-user, and it delegates to IAM, where no policy of this user allows kms:Decrypt/);
     assert.equal(status.item, undefined, 'a refused read shows no item');
+    // The lesson first, table lock then key lock, each with its verdict and deciding statement; AWS's words after.
+    assert.match(
+      status.detail ?? '',
+      /^kms-lab-test-user is refused, as predicted\. Table lock \(DynamoDB permissions\): open — AmazonDynamoDBFullAccess \(statement #1\) allows dynamodb:GetItem, Query and Scan on the table\. Key lock \(kms:Decrypt on the table's key, asked by DynamoDB on your behalf\): shut — the key policy does not name kms-lab-test-user.* AWS said: AccessDeniedException: /,
+    );
+    assert.deepEqual(result.predicted?.locks && [result.predicted.locks.table.verdict, result.predicted.locks.key?.verdict], ['allowed', 'denied']);
     assert.equal((await check('readAsTestUser')).state, 'done');
     assert.ok(!JSON.stringify([...h.state.values.values()]).includes('Encrypted at rest with the lab key'), 'no attribute value in the record (only the item\'s key)');
   });
@@ -118,7 +124,7 @@ describe('lab steps on the local sandbox', () => {
   it('step 7 before the grant: still refused, as predicted, and the step says to grant first', async () => {
     const status = await run('readAgain');
     assert.equal(status.state, 'failed');
-    assert.match(status.detail ?? '', /Run step 6 \(Grant\) first/);
+    assert.match(status.detail ?? '', /still refused, as predicted: run step 6 \(Grant\) first\. Table lock .*: open — .* Key lock .*: shut — /);
   });
 
   it('step 6: the console\'s two statements after a diff and a confirmation; declined, nothing changes; twice is once', async () => {
@@ -149,13 +155,14 @@ describe('lab steps on the local sandbox', () => {
   it('step 5 after the grant: the user can read, which the step reports instead of a success', async () => {
     const status = await run('readAsTestUser');
     assert.equal(status.state, 'failed');
-    assert.match(status.detail ?? '', /can read the table/);
+    assert.match(status.detail ?? '', /can read kms-lab-table: the key lock is already open/);
   });
 
   it('step 8: removed from both statements, and the denial comes back', async () => {
     h.ui.answer('Update Key Policy');
     const status = await run('revoke');
     assert.equal(status.state, 'done', status.detail);
+    assert.match(status.detail ?? '', /^Revoked\. kms-lab-test-user is refused again, as predicted\. Table lock .*: open — .* Key lock .*: shut — .* AWS said: /);
     assert.equal((await h.context()).record.reads.afterRevoke?.observed.outcome, 'denied');
     assert.equal((await check('grant')).state, 'todo');
     assert.equal((await check('revoke')).state, 'done');
@@ -166,7 +173,8 @@ describe('lab steps on the local sandbox', () => {
     h.ui.answer('Clean Up', 'Schedule Deletion');
     const status = await run('cleanUp');
     assert.equal(status.state, 'done');
-    assert.match(status.detail ?? '', /Removed: IAM user kms-lab-test-user/);
+    assert.match(status.detail ?? '', /^Removed 5: IAM user kms-lab-test-user/);
+    assert.match(status.detail ?? '', /Nothing was left behind\.$/);
     assert.match(status.detail ?? '', /table kms-lab-table/);
     assert.match(status.detail ?? '', /alias alias\/kms-lab/);
     assert.match(status.detail ?? '', /deletion scheduled/);
@@ -239,7 +247,7 @@ describe('lab steps resume and refuse what is not theirs', () => {
     assert.match(status.detail ?? '', /KMS Lab did not create it/);
     h.ui.answer('Clean Up', 'Schedule Deletion');
     const cleaned = await run('cleanUp');
-    assert.match(cleaned.detail ?? '', /Left: IAM user kms-lab-test-user \(KMS Lab did not create it/);
+    assert.match(cleaned.detail ?? '', /Left 2: IAM user kms-lab-test-user \(KMS Lab did not create it/);
     assert.match(cleaned.detail ?? '', /table kms-lab-table \(it is not encrypted with the lab key/);
     await iam.send(new CreateAccessKeyCommand({ UserName: 'kms-lab-test-user' }));
   });

@@ -7,8 +7,8 @@ import { AwsSession } from '../../../src/aws/session';
 import type { StaticCredentials } from '../../../src/aws/types';
 import { KeyPolicyStore } from '../../../src/keypolicy/store';
 import type { LabBackend } from '../../../src/lab/backend';
-import { LabContext, type ReadPredictor } from '../../../src/lab/context';
-import { Lab } from '../../../src/lab/lab';
+import { LabContext, type LabServices, type ReadPredictor } from '../../../src/lab/context';
+import { Lab, type LabOptions } from '../../../src/lab/lab';
 import { LabRecords, type KeyValueStore } from '../../../src/lab/record';
 import { TestUserSecrets, type SecretStore } from '../../../src/lab/secrets';
 import type { InputRequest, LabUi } from '../../../src/lab/ui';
@@ -99,7 +99,8 @@ export interface LabHarness {
   secrets: MemorySecrets;
   ui: ScriptedUi;
   context(backend?: LabBackend): Promise<LabContext>;
-  lab(backend?: LabBackend): Lab;
+  lab(backend?: LabBackend, options?: LabOptions): Lab;
+  services: LabServices;
   close(): Promise<void>;
 }
 
@@ -115,7 +116,7 @@ export async function labHarness(predict: ReadPredictor): Promise<LabHarness> {
   const ui = new ScriptedUi();
   const sessions: AwsSession[] = [];
   const keyPolicies = new KeyPolicyStore({ historyDir: path.join(dataDir, 'history') });
-  const services = {
+  const services: LabServices = {
     records: new LabRecords(state),
     secrets: new TestUserSecrets(secrets),
     keyPolicies,
@@ -138,7 +139,8 @@ export async function labHarness(predict: ReadPredictor): Promise<LabHarness> {
     secrets,
     ui,
     context,
-    lab: (backend = SANDBOX_BACKEND) => new Lab(() => context(backend)),
+    lab: (backend = SANDBOX_BACKEND, options?: LabOptions) => new Lab(() => context(backend), options),
+    services,
     async close() {
       for (const session of sessions) session.dispose();
       admin.dispose();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { waitForActive } from '../sandbox/helpers/tables';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
 import { AwsSession } from '../../../src/aws/session';
 import { fromItemJson, readInput, toItemJson } from '../../../src/aws/items';
@@ -34,6 +35,7 @@ before(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await waitForActive(ddb, 'orders');
   for (const customer of ['ann', 'bob']) {
     for (let n = 1; n <= 12; n++) {
       await ddb.send(new PutItemCommand({ TableName: 'orders', Item: { customer: { S: customer }, n: { N: String(n) }, note: { S: `order ${n}` } } }));

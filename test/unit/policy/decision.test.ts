@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decidingStatements, evaluate, readsCaller, type EvaluationRequest, type NamedPolicy, type PolicyOfKind, type PolicyStatement, type PrincipalBlock } from '../../../src/policy';
-import { analyse, decide } from '../../../src/policy/analysis';
+import { analyse } from '../../../src/policy/analysis';
+import { decide } from '../../../src/policy/evaluation-logic';
 import { quickDecision } from '../../../src/policy/decision';
 import { A, ALICE, B, BOB, doc, EXTERNAL_USER, KEY, ROLE, ROOT_A, ROOT_B, SESSION } from './cases/helpers';
 

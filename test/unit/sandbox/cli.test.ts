@@ -224,6 +224,7 @@ except iam.exceptions.NoSuchEntityException as err:
     out['error'] = [err.response['Error']['Code'], err.response['ResponseMetadata']['HTTPStatusCode']]
 key = kms.create_key()['KeyMetadata']['Arn']
 ddb.create_table(TableName='boto-table', KeySchema=[{'AttributeName': 'id', 'KeyType': 'HASH'}], AttributeDefinitions=[{'AttributeName': 'id', 'AttributeType': 'S'}], BillingMode='PAY_PER_REQUEST', SSESpecification={'Enabled': True, 'SSEType': 'KMS', 'KMSMasterKeyId': key})
+ddb.get_waiter('table_exists').wait(TableName='boto-table', WaiterConfig={'Delay': 0.1, 'MaxAttempts': 100})
 ddb.put_item(TableName='boto-table', Item={'id': {'S': 'x'}, 'text': {'S': '\\u00fc' * 200}})
 out['item'] = ddb.get_item(TableName='boto-table', Key={'id': {'S': 'x'}})['Item']['text']['S']
 out['sse'] = ddb.describe_table(TableName='boto-table')['Table']['SSEDescription']['KMSMasterKeyArn'] == key

@@ -9,6 +9,7 @@ import * as iam from '@aws-sdk/client-iam';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { startCli, type CliProcess } from './helpers/cli-process';
+import { waitForActive } from './helpers/tables';
 
 const WRITERS = 8;
 const ACKS_BEFORE_KILL = 240;
@@ -62,6 +63,7 @@ test(`kill -9 under load, ${ROUNDS} rounds: every acknowledged write survives th
       SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: key.KeyMetadata!.Arn },
     }),
   );
+  await waitForActive(c.ddb, 'crash-items');
   const ackedUsers = new Set<string>();
   const ackedItems = new Set<string>();
 

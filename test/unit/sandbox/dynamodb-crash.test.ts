@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { waitForActive } from './helpers/tables';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import * as esbuild from 'esbuild';
 
@@ -64,6 +65,7 @@ test('acknowledged keys and items survive kill -9', async () => {
       SSESpecification: { Enabled: true, KMSMasterKeyId: tableKey },
     }),
   );
+  await waitForActive(ddb, 'crash');
 
   const ackedItems: string[] = [];
   const ackedKeys: string[] = [];

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, ScanCommand, TransactWriteItemsCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { waitForActive } from './helpers/tables';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { buildCli } from './helpers/cli-process';
 
@@ -76,6 +77,7 @@ test('transactions are all-or-nothing across kill -9', async () => {
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyId },
       }),
     );
+    await waitForActive(ddb, table);
   }
 
   const acknowledged: string[] = [];

@@ -89,7 +89,7 @@ describe('setting and showing boundaries', () => {
     await assert.rejects(admin.send(new iam.GetUserCommand({ UserName: 'never' })), (error: any) => error.name === 'NoSuchEntityException');
     await assert.rejects(admin.send(new iam.PutUserPermissionsBoundaryCommand({ UserName: 'ghost', PermissionsBoundary: onlyKms })), (error: any) => error.name === 'NoSuchEntityException');
     await assert.rejects(admin.send(new iam.PutRolePermissionsBoundaryCommand({ RoleName: 'ghost', PermissionsBoundary: onlyKms })), (error: any) => error.name === 'NoSuchEntityException');
-    await assert.rejects(admin.send(new iam.PutUserPermissionsBoundaryCommand({ UserName: 'bounded', PermissionsBoundary: 'not-an-arn-at-all-really' })), (error: any) => error.name === 'InvalidInputException');
+    await assert.rejects(admin.send(new iam.PutUserPermissionsBoundaryCommand({ UserName: 'bounded', PermissionsBoundary: 'not-an-arn-at-all-really' })), (error: any) => error.name === 'ValidationError');
   });
 
   test('a policy in use as a boundary counts in PermissionsBoundaryUsageCount and cannot be deleted', async () => {

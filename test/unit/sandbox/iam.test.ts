@@ -270,7 +270,7 @@ describe('roles', () => {
       admin.send(new iam.CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${account}:user/nobody` }) })),
       malformed(`Invalid principal in policy: "AWS":"arn:aws:iam::${account}:user/nobody"`),
     );
-    await assert.rejects(admin.send(new iam.CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: '{not json' })), malformed('Syntax errors in policy.'));
+    await assert.rejects(admin.send(new iam.CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: '{not json' })), malformed('This policy contains invalid Json'));
     await assert.rejects(admin.send(new iam.GetRoleCommand({ RoleName: 'r1' })), awsError('NoSuchEntityException', 404));
     await assert.rejects(
       admin.send(new iam.CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: trust('*'), MaxSessionDuration: 60 })),
@@ -342,7 +342,8 @@ describe('managed policies', () => {
       admin.send(new iam.GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy' })),
       awsError('NoSuchEntityException', 404, 'Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.'),
     );
-    await assert.rejects(admin.send(new iam.GetPolicyCommand({ PolicyArn: 'not-an-arn' })), awsError('InvalidInputException', 400, 'ARN not-an-arn is not valid.'));
+    await assert.rejects(admin.send(new iam.GetPolicyCommand({ PolicyArn: 'not-an-arn' })), awsError('ValidationError', 400, 'Invalid ARN:  Could not be parsed!'));
+    await assert.rejects(admin.send(new iam.GetPolicyCommand({ PolicyArn: 'arn:aws:s3:::bucket' })), awsError('InvalidInputException', 400, 'ARN arn:aws:s3:::bucket is not valid.'));
   });
 
   test('the committed managed-policies.json is exactly what the generator makes', () => {
@@ -474,7 +475,7 @@ describe('SimulatePrincipalPolicy', () => {
       ['dynamodb:Scan', 'allowed'],
       ['kms:Decrypt', 'implicitDeny'],
     ]);
-    assert.deepEqual(simulated.EvaluationResults![0]!.MatchedStatements!.map((m) => [m.SourcePolicyId, m.SourcePolicyType]), [['AmazonDynamoDBFullAccess', 'aws-managed']]);
+    assert.deepEqual(simulated.EvaluationResults![0]!.MatchedStatements!.map((m) => [m.SourcePolicyId, m.SourcePolicyType]), [['AmazonDynamoDBFullAccess', 'IAM Policy']]);
 
     const keyPolicy = (principal: string) =>
       JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Allow use of the key', Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:Decrypt', Resource: '*' }] });

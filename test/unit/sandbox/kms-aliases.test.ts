@@ -66,7 +66,7 @@ describe('aliases', () => {
     for (const operation of ['DisableKey', 'EnableKey', 'GetKeyRotationStatus', 'ListResourceTags', 'ListGrants', 'GetKeyPolicy']) {
       const error = await awsError(f.kms(f.admin, operation, { KeyId: 'alias/by-name' }));
       assert.equal(error.code, 'NotFoundException', operation);
-      assert.equal(error.message, 'Invalid keyId alias/by-name', operation);
+      assert.equal(error.message, "Invalid keyId 'alias/by-name'", operation);
     }
     await f.kms(f.admin, 'DescribeKey', { KeyId: 'alias/by-name' });
     await f.kms(f.admin, 'GenerateDataKey', { KeyId: 'alias/by-name', KeySpec: 'AES_256' });

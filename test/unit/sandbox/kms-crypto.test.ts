@@ -5,7 +5,7 @@ import { readHeader } from '../../../src/sandbox/kms/envelope';
 import { type ServicesFixture, awsError, b64, openServices, text } from './lab-fixtures';
 
 let f: ServicesFixture;
-let key: { KeyId: string; Arn: string };
+let key: { KeyId: string; Arn: string; CurrentKeyMaterialId: string };
 let other: { KeyId: string; Arn: string };
 before(async () => {
   f = await openServices();
@@ -24,7 +24,7 @@ describe('Encrypt and Decrypt', () => {
     assert.ok(!blob.includes(Buffer.from('attack at dawn')), 'the plaintext is not in the blob');
     assert.equal(readHeader(blob)?.keyId, key.KeyId);
     const decrypted = await f.kms(f.admin, 'Decrypt', { CiphertextBlob: encrypted.CiphertextBlob });
-    assert.deepEqual(decrypted, { KeyId: key.Arn, Plaintext: b64('attack at dawn'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' });
+    assert.deepEqual(decrypted, { KeyId: key.Arn, Plaintext: b64('attack at dawn'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', KeyMaterialId: key.CurrentKeyMaterialId });
   });
 
   test('two encryptions of the same plaintext differ (fresh IV)', async () => {
@@ -107,9 +107,10 @@ describe('GenerateDataKey', () => {
     assert.equal(Buffer.from(sized.Plaintext, 'base64').length, 64);
   });
 
-  test('WithoutPlaintext returns only the blob', async () => {
+  test('WithoutPlaintext returns only the blob, with the id of the key material that sealed it', async () => {
     const generated = await f.kms(f.admin, 'GenerateDataKeyWithoutPlaintext', { KeyId: key.KeyId, KeySpec: 'AES_256' });
-    assert.deepEqual(Object.keys(generated).sort(), ['CiphertextBlob', 'KeyId']);
+    assert.deepEqual(Object.keys(generated).sort(), ['CiphertextBlob', 'KeyId', 'KeyMaterialId']);
+    assert.equal(generated.KeyMaterialId, key.CurrentKeyMaterialId);
     const decrypted = await f.kms(f.admin, 'Decrypt', { CiphertextBlob: generated.CiphertextBlob });
     assert.equal(Buffer.from(decrypted.Plaintext, 'base64').length, 32);
   });

@@ -22,8 +22,9 @@ describe('CreateKey and DescribeKey', () => {
     const created = await f.kms(f.admin, 'CreateKey', { Description: 'lab key' });
     const metadata = created.KeyMetadata;
     assert.match(metadata.KeyId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.match(metadata.CurrentKeyMaterialId, /^[0-9a-f]{64}$/);
     assert.deepEqual(
-      { ...metadata, KeyId: 'id', Arn: 'arn', CreationDate: 0 },
+      { ...metadata, KeyId: 'id', Arn: 'arn', CreationDate: 0, CurrentKeyMaterialId: 'material' },
       {
         AWSAccountId: ACCOUNT,
         KeyId: 'id',
@@ -39,6 +40,7 @@ describe('CreateKey and DescribeKey', () => {
         KeySpec: 'SYMMETRIC_DEFAULT',
         EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
         MultiRegion: false,
+        CurrentKeyMaterialId: 'material',
       },
     );
     assert.equal(metadata.Arn, `arn:aws:kms:us-east-1:${ACCOUNT}:key/${metadata.KeyId}`);

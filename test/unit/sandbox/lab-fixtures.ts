@@ -78,7 +78,8 @@ export async function openServices(): Promise<ServicesFixture> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kms-lab-data-'));
   const directory = new TestDirectory();
   const admin = directory.addUser('admin', [managedPolicy('AdministratorAccess')]);
-  const open = () => createDataServices({ dataDir, region: REGION, accountId: ACCOUNT, directory });
+  // Tables are ACTIVE before CreateTable answers (TEST_TABLE_CREATION_MS).
+  const open = () => createDataServices({ dataDir, region: REGION, accountId: ACCOUNT, directory, tableCreationMs: 0 });
   const fixture: ServicesFixture = {
     services: await open(),
     directory,

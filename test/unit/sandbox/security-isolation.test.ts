@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { startSandboxProcess, type SupervisedSandbox, type SupervisorOptions } from '../../../src/sandbox/process/supervisor';
 import { bundleEntry } from './helpers/front-bundle';
@@ -68,6 +68,7 @@ describe('the sandbox in its own process', { skip: process.platform === 'win32' 
         SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: key.KeyMetadata!.Arn },
       }),
     );
+    await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: 'kept' });
     await ddb.send(new PutItemCommand({ TableName: 'kept', Item: { id: { S: 'acknowledged' }, n: { N: '42' } } }));
 
     // Freeze the sandbox as a request that never ends would; the host's event loop must not notice.

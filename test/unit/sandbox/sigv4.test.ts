@@ -153,7 +153,7 @@ describe('authenticate (unit)', () => {
     });
     const refusal = (headers: Record<string, string>, url?: string) => {
       try {
-        readSignatureClaim(head(headers, url), 'dynamodb', { services: ['dynamodb'], region: 'us-east-1' }, when);
+        readSignatureClaim(head(headers, url), 'dynamodb', { services: ['dynamodb'], regions: ['us-east-1'] }, when);
       } catch (error) {
         return `${(error as AwsError).code.replace(/^.*#/, '')}: ${(error as AwsError).message}`;
       }

@@ -219,7 +219,8 @@ export async function executeTransaction(call: DynamoCall): Promise<Record<strin
     const kind = plan.verb === 'Insert' ? 'Put' : plan.verb;
     return { kind, action, iamAction: `PartiQL${plan.verb}`, conditionFailure: plan.verb === 'Insert' ? DUPLICATE_ITEM : undefined };
   });
-  return runWriteTransaction(call, writes, options);
+  // Write statements answer nothing each, but DynamoDB still lists the (empty) Responses.
+  return { Responses: [], ...(await runWriteTransaction(call, writes, options)) };
 }
 
 /** The #names a projection uses (the key conditions' names are not part of a Get). */

@@ -1,8 +1,11 @@
-// SimulatePrincipalPolicy, answered by the policy engine from the principal's real policies.
+// SimulatePrincipalPolicy, answered by the policy engine from the principal's real policies, in the shape AWS
+// answers: every identity policy is an "IAM Policy" (not the documented enum), each matched statement with its
+// position in the policy text, the decision per resource, and the Organizations detail.
 import { evaluate } from '../../../policy';
 import type { ConditionContext, EvaluationResult, NamedPolicy } from '../../../policy/types';
 import type { XmlObject } from '../../server/xml';
 import { parseIamArn } from '../arns';
+import { customerPolicyByArn } from '../directory';
 import { findGroup, findRole, findUser } from '../entities';
 import { iamError } from '../errors';
 import type { IamState } from '../model';
@@ -10,11 +13,15 @@ import type { IamCall, IamHandlers } from '../operation';
 import * as p from '../params';
 import { checkPolicyDocument } from '../policy-documents';
 import { isAwsManagedArn } from '../policies';
+import { type StatementSpan, statementSpans } from '../statement-positions';
 
-type SourcePolicyType = 'user' | 'group' | 'role' | 'aws-managed' | 'user-managed' | 'resource' | 'none';
+/** What AWS answers for the principal's own policies, and for the ones the request itself supplies. */
+type SourcePolicyType = 'IAM Policy' | 'resource' | 'none';
 
 interface TypedPolicy extends NamedPolicy {
   type: SourcePolicyType;
+  /** The policy text as IAM keeps it, for the statements' positions. */
+  text?: string;
 }
 
 const DECISION: Record<EvaluationResult['decision'], string> = {
@@ -23,12 +30,19 @@ const DECISION: Record<EvaluationResult['decision'], string> = {
   'implicitly-denied': 'implicitDeny',
 };
 
-function holderPolicies(call: IamCall, state: IamState, holder: { inlinePolicies: Record<string, string>; attachedPolicies: string[] }, inlineType: SourcePolicyType, prefix: string): TypedPolicy[] {
+/** The text IAM shows for a managed policy's default version (GetPolicyVersion). */
+function managedPolicyText(state: IamState, arn: string, document: unknown): string | undefined {
+  if (isAwsManagedArn(arn)) return JSON.stringify(document);
+  const policy = customerPolicyByArn(state, arn);
+  return policy?.versions[policy.defaultVersionId]?.document;
+}
+
+function holderPolicies(call: IamCall, state: IamState, holder: { inlinePolicies: Record<string, string>; attachedPolicies: string[] }, prefix: string): TypedPolicy[] {
   const policies: TypedPolicy[] = [];
-  for (const [name, text] of Object.entries(holder.inlinePolicies)) policies.push({ name: `${prefix}${name}`, document: call.directory.document(text), type: inlineType });
+  for (const [name, text] of Object.entries(holder.inlinePolicies)) policies.push({ name: `${prefix}${name}`, document: call.directory.document(text), type: 'IAM Policy', text });
   for (const arn of holder.attachedPolicies) {
     const managed = call.directory.managedPolicy(state, arn);
-    if (managed) policies.push({ name: `${prefix}${managed.name}`, document: managed.document, type: isAwsManagedArn(arn) ? 'aws-managed' : 'user-managed' });
+    if (managed) policies.push({ name: `${prefix}${managed.name}`, document: managed.document, type: 'IAM Policy', text: managedPolicyText(state, arn, managed.document) });
   }
   return policies;
 }
@@ -36,21 +50,21 @@ function holderPolicies(call: IamCall, state: IamState, holder: { inlinePolicies
 /** The policies of the user, group or role named by PolicySourceArn, each with its SourcePolicyType, and its boundary. */
 function sourcePolicies(call: IamCall, state: IamState, sourceArn: string): { policies: TypedPolicy[]; boundary?: NamedPolicy } {
   const parsed = parseIamArn(sourceArn);
-  const invalid = () => iamError.invalidInput(`Invalid ARN: Could not be parsed!`);
+  const invalid = () => iamError.validation('Invalid ARN:  Could not be parsed!');
   if (!parsed || parsed.accountId !== state.accountId) throw invalid();
   if (parsed.type === 'user') {
     const user = findUser(state, parsed.name);
-    const policies = holderPolicies(call, state, user, 'user', '');
+    const policies = holderPolicies(call, state, user, '');
     for (const groupName of user.groups) {
       const group = state.groups[groupName.toLowerCase()];
-      if (group) policies.push(...holderPolicies(call, state, group, 'group', `${group.name}/`));
+      if (group) policies.push(...holderPolicies(call, state, group, `${group.name}/`));
     }
     return { policies, boundary: call.directory.boundaryOf(state, user) };
   }
-  if (parsed.type === 'group') return { policies: holderPolicies(call, state, findGroup(state, parsed.name), 'group', '') };
+  if (parsed.type === 'group') return { policies: holderPolicies(call, state, findGroup(state, parsed.name), '') };
   if (parsed.type === 'role') {
     const role = findRole(state, parsed.name);
-    return { policies: holderPolicies(call, state, role, 'role', ''), boundary: call.directory.boundaryOf(state, role) };
+    return { policies: holderPolicies(call, state, role, ''), boundary: call.directory.boundaryOf(state, role) };
   }
   throw invalid();
 }
@@ -68,7 +82,7 @@ function contextEntries(call: IamCall): ConditionContext {
   return context;
 }
 
-function matchedStatements(result: EvaluationResult, types: Map<string, SourcePolicyType>): XmlObject[] {
+function matchedStatements(result: EvaluationResult, sources: Map<string, { type: SourcePolicyType; spans: () => StatementSpan[] }>): XmlObject[] {
   const seen = new Set<string>();
   const statements: XmlObject[] = [];
   for (const reason of result.reasons) {
@@ -78,7 +92,9 @@ function matchedStatements(result: EvaluationResult, types: Map<string, SourcePo
     const key = `${id}#${ref.index}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    statements.push({ SourcePolicyId: id, SourcePolicyType: ref.kind === 'resource' ? 'resource' : (types.get(ref.policy) ?? 'none') });
+    const source = ref.kind === 'resource' ? undefined : sources.get(ref.policy);
+    const span = source?.spans()[ref.index];
+    statements.push({ SourcePolicyId: id, SourcePolicyType: ref.kind === 'resource' ? 'resource' : (source?.type ?? 'none'), ...span });
   }
   return statements;
 }
@@ -99,7 +115,7 @@ export const simulateHandlers: IamHandlers = {
     const policies = source.policies;
     p.memberList(call.params, 'PolicyInputList').forEach((text, i) => {
       checkPolicyDocument(text, 'identity');
-      policies.push({ name: `PolicyInputList.${i + 1}`, document: text, type: 'none' });
+      policies.push({ name: `PolicyInputList.${i + 1}`, document: text, type: 'none', text });
     });
     // A boundary given here replaces the entity's own for the simulation.
     const boundaryInputs = p.memberList(call.params, 'PermissionsBoundaryPolicyInputList');
@@ -113,7 +129,12 @@ export const simulateHandlers: IamHandlers = {
         throw iamError.malformedPolicy('Syntax errors in policy.');
       }
     }
-    const types = new Map(policies.map((policy) => [policy.name, policy.type]));
+    const sources = new Map(
+      policies.map((policy) => {
+        let spans: StatementSpan[] | undefined;
+        return [policy.name, { type: policy.type, spans: () => (spans ??= policy.text === undefined ? [] : statementSpans(policy.text)) }] as const;
+      }),
+    );
     const identityPolicies: NamedPolicy[] = policies.map(({ name, document }) => ({ name, document }));
     const results: XmlObject[] = [];
     for (const action of actions) {
@@ -128,12 +149,17 @@ export const simulateHandlers: IamHandlers = {
           resourcePolicy: resourcePolicy === undefined ? undefined : { name: 'resource policy', document: resourcePolicy },
           now: call.ctx.now,
         });
+        const decision = DECISION[result.decision];
+        const matched = matchedStatements(result, sources);
         results.push({
           EvalActionName: action,
           EvalResourceName: resource,
-          EvalDecision: DECISION[result.decision],
-          MatchedStatements: matchedStatements(result, types),
+          EvalDecision: decision,
+          MatchedStatements: matched,
           MissingContextValues: [],
+          OrganizationsDecisionDetail: { AllowedByOrganizations: true },
+          EvalDecisionDetails: {},
+          ResourceSpecificResults: [{ EvalResourceName: resource, EvalResourceDecision: decision, MatchedStatements: matched, MissingContextValues: [] }],
         });
       }
     }

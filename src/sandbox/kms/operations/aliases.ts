@@ -9,7 +9,9 @@ import { type KmsCall, authorize, keyFromMember } from './call';
 
 function aliasNameFrom(call: KmsCall): string {
   const name = requiredString(call.input, 'AliasName', 256);
-  if (!name.startsWith('alias/')) throw kmsError.validation('Invalid identifier');
+  if (!name.startsWith('alias/')) {
+    throw kmsError.validation('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+  }
   if (name.startsWith(AWS_ALIAS_PREFIX)) throw kmsError.notAuthorized();
   if (!ALIAS_NAME.test(name)) {
     throw kmsError.validation(

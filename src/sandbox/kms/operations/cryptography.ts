@@ -5,6 +5,7 @@ import { encryptionContextConditions } from '../conditions';
 import { type EncryptionContext, open, readHeader, seal } from '../envelope';
 import { kmsError } from '../errors';
 import { type Input, optionalEnum, optionalInteger, optionalString, optionalStringMap, requiredBlob } from '../input';
+import { currentMaterialVersion, keyMaterialId } from '../key-material';
 import { requireEnabled } from '../key-states';
 import type { KeyRecord } from '../model';
 import { type KmsCall, authorize, keyFromMember } from './call';
@@ -23,11 +24,17 @@ function cryptoConditions(context: EncryptionContext | undefined, algorithmName:
   return { ...encryptionContextConditions(context), 'kms:EncryptionAlgorithm': algorithmName };
 }
 
-function sealUnder(call: KmsCall, key: KeyRecord, plaintext: Buffer, context: EncryptionContext | undefined): Buffer {
-  const version = key.material.length - 1;
+interface Sealed {
+  blob: Buffer;
+  /** The id of the key material that sealed it (KeyMaterialId in the answers). */
+  materialId: string;
+}
+
+function sealUnder(call: KmsCall, key: KeyRecord, plaintext: Buffer, context: EncryptionContext | undefined): Sealed {
+  const version = currentMaterialVersion(key);
   const material = call.backend.material(key, version);
   if (!material) throw new AwsError('KMSInternalException', `Key material of ${key.arn} is missing.`, 500, 'Receiver');
-  return seal(key.keyId, version, material, plaintext, context);
+  return { blob: seal(key.keyId, version, material, plaintext, context), materialId: keyMaterialId(key, version)! };
 }
 
 /** The key a ciphertext blob names; a blob that is not ours, or names no key here, is invalid ciphertext. */
@@ -39,12 +46,12 @@ function keyOfBlob(call: KmsCall, blob: Buffer): KeyRecord {
   return key;
 }
 
-function openWith(call: KmsCall, key: KeyRecord, blob: Buffer, context: EncryptionContext | undefined): Buffer {
+function openWith(call: KmsCall, key: KeyRecord, blob: Buffer, context: EncryptionContext | undefined): { plaintext: Buffer; materialId: string } {
   const header = readHeader(blob)!;
   const material = call.backend.material(key, header.materialVersion);
   const plaintext = material && open(blob, material, context);
   if (!plaintext) throw kmsError.invalidCiphertext();
-  return plaintext;
+  return { plaintext, materialId: keyMaterialId(key, header.materialVersion)! };
 }
 
 /** Decrypt and ReEncrypt accept a KeyId that must name the blob's key. */
@@ -61,7 +68,7 @@ export async function encrypt(call: KmsCall): Promise<Record<string, unknown>> {
   const algorithmName = algorithm(call.input);
   authorize(call, 'Encrypt', key, { encryptionContext: context, conditions: cryptoConditions(context, algorithmName) });
   requireEnabled(key);
-  const blob = sealUnder(call, key, plaintext, context);
+  const { blob } = sealUnder(call, key, plaintext, context);
   return { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: algorithmName };
 }
 
@@ -73,8 +80,8 @@ export async function decrypt(call: KmsCall): Promise<Record<string, unknown>> {
   await checkExpectedKey(call, 'KeyId', key);
   authorize(call, 'Decrypt', key, { encryptionContext: context, conditions: cryptoConditions(context, algorithmName) });
   requireEnabled(key);
-  const plaintext = openWith(call, key, blob, context);
-  return { KeyId: key.arn, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithmName };
+  const { plaintext, materialId } = openWith(call, key, blob, context);
+  return { KeyId: key.arn, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: algorithmName, KeyMaterialId: materialId };
 }
 
 export async function reEncrypt(call: KmsCall): Promise<Record<string, unknown>> {
@@ -96,14 +103,16 @@ export async function reEncrypt(call: KmsCall): Promise<Record<string, unknown>>
   });
   requireEnabled(source);
   requireEnabled(destination);
-  const plaintext = openWith(call, source, blob, sourceContext);
-  const sealed = sealUnder(call, destination, plaintext, destinationContext);
+  const opened = openWith(call, source, blob, sourceContext);
+  const sealed = sealUnder(call, destination, opened.plaintext, destinationContext);
   return {
-    CiphertextBlob: sealed.toString('base64'),
+    CiphertextBlob: sealed.blob.toString('base64'),
     SourceKeyId: source.arn,
     KeyId: destination.arn,
     SourceEncryptionAlgorithm: sourceAlgorithm,
     DestinationEncryptionAlgorithm: destinationAlgorithm,
+    SourceKeyMaterialId: opened.materialId,
+    DestinationKeyMaterialId: sealed.materialId,
   };
 }
 
@@ -121,8 +130,8 @@ async function generateDataKeyWith(call: KmsCall, operation: string, withPlainte
   authorize(call, operation, key, { encryptionContext: context, conditions: encryptionContextConditions(context) });
   requireEnabled(key);
   const dataKey = randomBytes(length);
-  const blob = sealUnder(call, key, dataKey, context);
-  const result: Record<string, unknown> = { CiphertextBlob: blob.toString('base64'), KeyId: key.arn };
+  const { blob, materialId } = sealUnder(call, key, dataKey, context);
+  const result: Record<string, unknown> = { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, KeyMaterialId: materialId };
   if (withPlaintext) result.Plaintext = dataKey.toString('base64');
   return result;
 }
@@ -137,7 +146,7 @@ export function generateDataKeyWithoutPlaintext(call: KmsCall): Promise<Record<s
 
 export async function generateRandom(call: KmsCall): Promise<Record<string, unknown>> {
   const length = optionalInteger(call.input, 'NumberOfBytes', 1, 1024);
-  if (length === undefined) throw kmsError.validation('Please specify number of bytes.');
+  if (length === undefined) throw kmsError.validation('NumberOfBytes is required.');
   authorize(call, 'GenerateRandom', undefined, { resource: '*' });
   return { Plaintext: randomBytes(length).toString('base64') };
 }

@@ -4,6 +4,7 @@ import { AwsError } from '../../contracts';
 import { kmsError } from '../errors';
 import { GRANT_OPERATIONS, isGrantee } from '../grant-match';
 import { type Input, optionalString, optionalStringList, optionalStringMap, page, pageRequest, requiredString } from '../input';
+import { directConditions } from '../conditions';
 import { toEpochSeconds } from '../key-metadata';
 import { requireEnabled } from '../key-states';
 import type { GrantConstraints, GrantRecord } from '../model';
@@ -142,7 +143,11 @@ export async function revokeGrant(call: KmsCall): Promise<Record<string, unknown
   return {};
 }
 
-/** The retiring principal, a grantee whose grant includes RetireGrant, or the issuing account may retire a grant. */
+/**
+ * The retiring principal, a grantee whose grant includes RetireGrant, or the account that issued the grant may
+ * retire it; the account delegates that to its principals with kms:RetireGrant in their IAM policies (a key
+ * policy alone does not give it).
+ */
 export async function retireGrant(call: KmsCall): Promise<Record<string, unknown>> {
   const token = optionalString(call.input, 'GrantToken', 8192);
   const grantId = optionalString(call.input, 'GrantId', 128);
@@ -162,8 +167,8 @@ export async function retireGrant(call: KmsCall): Promise<Record<string, unknown
     (caller.roleArn !== undefined && grant.retiringPrincipal === caller.roleArn) ||
     (isGrantee(grant, caller) && grant.operations.includes('RetireGrant')) ||
     (caller.kind === 'root' && grant.issuingAccount === `arn:aws:iam::${caller.accountId}:root`);
-  if (!allowed) {
-    const keyArn = call.backend.state().keys[grant.keyId]?.arn ?? grant.keyId;
+  const keyArn = call.backend.state().keys[grant.keyId]?.arn ?? grant.keyId;
+  if (!allowed && !delegatedByAccount(call, grant, keyArn)) {
     throw kmsError.accessDenied(`User: ${caller.arn} is not authorized to perform: kms:RetireGrant on resource: ${keyArn} because no resource-based policy allows the kms:RetireGrant action`);
   }
   const retired = grant.grantId;
@@ -171,4 +176,17 @@ export async function retireGrant(call: KmsCall): Promise<Record<string, unknown
     delete state.grants[retired];
   });
   return {};
+}
+
+/** A principal of the issuing account whose identity policies allow kms:RetireGrant on the key. */
+function delegatedByAccount(call: KmsCall, grant: GrantRecord, keyArn: string): boolean {
+  const caller = call.ctx.caller;
+  if (grant.issuingAccount !== `arn:aws:iam::${caller.accountId}:root`) return false;
+  return call.backend.access.decide({
+    caller,
+    operation: 'RetireGrant',
+    resource: keyArn,
+    conditions: directConditions(call.ctx),
+    now: call.ctx.now,
+  }).allowed;
 }

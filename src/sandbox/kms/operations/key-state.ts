@@ -1,15 +1,15 @@
-// EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, and key rotation.
+// EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion.
 import { kmsError } from '../errors';
 import { optionalInteger } from '../input';
 import { toEpochSeconds } from '../key-metadata';
-import { requireEnabled, requireNotPendingDeletion } from '../key-states';
+import { requireNotPendingDeletion } from '../key-states';
 import type { KeyRecord, KmsState } from '../model';
 import { type KmsCall, authorize, keyFromMember } from './call';
 
 const DAY_MS = 86_400_000;
 
 /** Applies fn to the stored record of the key (the state object, not a stale copy). */
-function updateKey<R>(call: KmsCall, key: KeyRecord, fn: (stored: KeyRecord, state: KmsState) => R): Promise<R> {
+export function updateKey<R>(call: KmsCall, key: KeyRecord, fn: (stored: KeyRecord, state: KmsState) => R): Promise<R> {
   return call.backend.update((state) => {
     const stored = state.keys[key.keyId];
     if (!stored) throw kmsError.notFoundKey(key.arn);
@@ -68,40 +68,4 @@ export async function cancelKeyDeletion(call: KmsCall): Promise<Record<string, u
     delete stored.pendingWindowInDays;
   });
   return { KeyId: key.arn };
-}
-
-export async function enableKeyRotation(call: KmsCall): Promise<Record<string, unknown>> {
-  const period = optionalInteger(call.input, 'RotationPeriodInDays', 90, 2560) ?? 365;
-  const key = await keyFromMember(call);
-  authorize(call, 'EnableKeyRotation', key, { conditions: { 'kms:RotationPeriodInDays': String(period) } });
-  await updateKey(call, key, (stored) => {
-    requireEnabled(stored);
-    stored.rotationEnabled = true;
-    stored.rotationPeriodInDays = period;
-    stored.nextRotationDate = call.ctx.now.getTime() + period * DAY_MS;
-  });
-  return {};
-}
-
-export async function disableKeyRotation(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call);
-  authorize(call, 'DisableKeyRotation', key);
-  await updateKey(call, key, (stored) => {
-    requireEnabled(stored);
-    stored.rotationEnabled = false;
-    delete stored.rotationPeriodInDays;
-    delete stored.nextRotationDate;
-  });
-  return {};
-}
-
-export async function getKeyRotationStatus(call: KmsCall): Promise<Record<string, unknown>> {
-  const key = await keyFromMember(call);
-  authorize(call, 'GetKeyRotationStatus', key);
-  const status: Record<string, unknown> = { KeyId: key.arn, KeyRotationEnabled: key.rotationEnabled };
-  if (key.rotationEnabled) {
-    status.RotationPeriodInDays = key.rotationPeriodInDays;
-    if (key.nextRotationDate !== undefined) status.NextRotationDate = toEpochSeconds(key.nextRotationDate);
-  }
-  return status;
 }

@@ -1,8 +1,9 @@
-// CreateKey, DescribeKey, ListKeys.
+// CreateKey, DescribeKey, UpdateKeyDescription, ListKeys.
 import { checkNewKeyPolicy } from '../policy-checks';
 import { kmsError } from '../errors';
 import { optionalBoolean, optionalEnum, optionalString, page, pageRequest } from '../input';
 import { keyMetadata } from '../key-metadata';
+import { requireNotPendingDeletion } from '../key-states';
 import { defaultKeyPolicy } from '../../../policy';
 import { type KmsCall, authorize, keyFromMember } from './call';
 import { readTags, tagConditions } from './tag-input';
@@ -59,6 +60,22 @@ export async function describeKey(call: KmsCall): Promise<Record<string, unknown
   const key = await keyFromMember(call, 'KeyId', { allowAlias: true, createManaged: true });
   authorize(call, 'DescribeKey', key);
   return { KeyMetadata: keyMetadata(key, call.ctx.accountId) };
+}
+
+export async function updateKeyDescription(call: KmsCall): Promise<Record<string, unknown>> {
+  const key = await keyFromMember(call);
+  const description = optionalString(call.input, 'Description', 8192);
+  if (description === undefined) {
+    throw kmsError.validation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null");
+  }
+  authorize(call, 'UpdateKeyDescription', key);
+  requireNotPendingDeletion(key);
+  await call.backend.update((state) => {
+    const stored = state.keys[key.keyId];
+    if (!stored) throw kmsError.notFoundKey(key.arn);
+    stored.description = description;
+  });
+  return {};
 }
 
 export async function listKeys(call: KmsCall): Promise<Record<string, unknown>> {

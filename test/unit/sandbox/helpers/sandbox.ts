@@ -20,6 +20,12 @@ export interface TestSandbox {
   stop(): Promise<void>;
 }
 
+/**
+ * Tests of other behaviour create a table and use it at once, so their sandbox makes tables ACTIVE before CreateTable
+ * answers; the tests of the CREATING window ask for one (tableCreationMs).
+ */
+export const TEST_TABLE_CREATION_MS = 0;
+
 export interface TestSandboxOptions extends Partial<SandboxOptions> {
   /** Keep the folder after stop(), e.g. to restart on the same data. */
   keepData?: boolean;
@@ -28,7 +34,7 @@ export interface TestSandboxOptions extends Partial<SandboxOptions> {
 export async function startTestSandbox(options: TestSandboxOptions = {}): Promise<TestSandbox> {
   const { keepData, ...rest } = options;
   const dataDir = rest.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'kms-lab-sandbox-')));
-  const sandbox = await startSandbox({ port: 0, ...rest, dataDir });
+  const sandbox = await startSandbox({ port: 0, tableCreationMs: TEST_TABLE_CREATION_MS, ...rest, dataDir });
   return {
     endpoint: sandbox.endpoint,
     region: sandbox.region,
