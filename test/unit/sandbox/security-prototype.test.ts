@@ -241,6 +241,19 @@ describe('the sandbox API with names that are Object.prototype members', () => {
     });
   }
 
+  test('security: query parameter names that are paths through __proto__ or constructor reach no prototype', async () => {
+    const form = new URLSearchParams({ Action: 'ListUsers', Version: '2010-05-08' });
+    for (const name of ['__proto__.polluted', 'constructor.prototype.polluted', '__proto__.member.1.polluted', 'Tags.member.1.__proto__']) form.append(name, 'yes');
+    const response = await sendSigned(sb.endpoint, { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: form.toString() }, {
+      service: 'iam',
+      region: 'us-east-1',
+      credentials: sb.credentials,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    assert.deepEqual(prototypeSnapshot(), pristine);
+  });
+
   test('security: after a restart from disk, those names are still only what was stored', async () => {
     const dataDir = sb.dataDir;
     await sb.sandbox.stop();
