@@ -80,7 +80,7 @@ const nodeCommon = {
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { sdk: 'src/aws/sdk-entry.ts' }, outdir: 'dist', mainFields: ['module', 'main'] },
-  { ...nodeCommon, entryPoints: { sandbox: 'src/sandbox/index.ts', 'sandbox-cli': 'src/sandbox/cli.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { sandbox: 'src/sandbox/index.ts', 'sandbox-cli': 'src/sandbox/cli.ts', 'sandbox-child': 'src/sandbox/process/child.ts' }, outdir: 'dist' },
 ];
 
 // The webview's browser bundle (script and the styles it imports) in dist/webview/, the only folder the panel may load from.

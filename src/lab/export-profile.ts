@@ -1,11 +1,11 @@
 // Writing the test user's access key into the AWS files as a named profile: only when the person asks, after a
 // warning that the secret then sits in a plain-text file. Never done by the lab on its own.
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { configFilePaths } from '../aws/profiles';
 import type { StaticCredentials } from '../aws/types';
 import { CancelledError } from '../cancellation';
+import { writeSecretFile } from '../sandbox/storage/atomic-file';
 
 interface ExportRequest {
   userName: string;
@@ -44,12 +44,6 @@ export function withSection(text: string, header: string, body: string[]): strin
   return [...lines.slice(0, start), ...section, '', ...lines.slice(end)].join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-async function writePrivate(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await fs.writeFile(file, text, { mode: 0o600 });
-  await fs.chmod(file, 0o600);
-}
-
 export async function exportProfile(request: ExportRequest): Promise<void> {
   const { configFile, credentialsFile } = configFilePaths(process.env);
   const name = await vscode.window.showInputBox({
@@ -77,7 +71,7 @@ export async function exportProfile(request: ExportRequest): Promise<void> {
   if (confirmed !== action) throw new CancelledError();
   const configBody = [`region = ${request.region}`, ...(request.endpoint ? [`endpoint_url = ${request.endpoint}`] : [])];
   const credentialsBody = [`aws_access_key_id = ${request.credentials.accessKeyId}`, `aws_secret_access_key = ${request.credentials.secretAccessKey}`];
-  await writePrivate(credentialsFile, withSection(credentials, `[${name}]`, credentialsBody));
-  await writePrivate(configFile, withSection(config, name === 'default' ? '[default]' : `[profile ${name}]`, configBody));
+  await writeSecretFile(credentialsFile, withSection(credentials, `[${name}]`, credentialsBody));
+  await writeSecretFile(configFile, withSection(config, name === 'default' ? '[default]' : `[profile ${name}]`, configBody));
   void vscode.window.showInformationMessage(`Profile ${name} written. It appears in the status bar's profile picker.`);
 }

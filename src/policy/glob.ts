@@ -1,6 +1,9 @@
-// Wildcard matching without regular expressions, so that a hostile pattern cannot make matching slow:
-// the common case runs the classic two-pointer glob match, and patterns whose wildcards must not cross a colon
-// run a small NFA. Both take at most O(pattern × value) steps.
+// Wildcard matching without regular expressions, in time linear in the value, so that no pattern a policy can hold
+// makes matching slow:
+// - patterns whose wildcards are all free `*` (the common case) match their literal pieces leftmost-first, each found
+//   with a Knuth-Morris-Pratt search: O(value + pattern);
+// - patterns with `?`, or with wildcards that must not cross a colon (the first five segments of an ARN), run a
+//   bit-parallel NFA: O(value × ⌈pattern / 32⌉), the pattern's length being bounded by AWS's policy size limits.
 
 export const LITERAL = 0;
 export const ANY_ONE = 1;
@@ -10,13 +13,19 @@ export const ANY_RUN = 3;
 /** `*` that does not cross ':' (inside the first five segments of an ARN). */
 export const RUN_IN_SEGMENT = 4;
 
+type Text = string | string[];
+
 export interface Glob {
   kinds: number[];
   /** The character of each LITERAL token (a whole code point). */
   chars: string[];
   /** True when some wildcard must stay inside an ARN segment. */
   segmentBound: boolean;
+  /** How the glob is matched, compiled on first use. */
+  plan?: Plan;
 }
+
+type Plan = { kind: 'segments'; pieces: Piece[] } | { kind: 'nfa'; nfa: Nfa };
 
 export function glob(kinds: number[], chars: string[]): Glob {
   return { kinds, chars, segmentBound: kinds.some((k) => k === ONE_IN_SEGMENT || k === RUN_IN_SEGMENT) };
@@ -24,66 +33,196 @@ export function glob(kinds: number[], chars: string[]): Glob {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-function charsOf(value: string): string | string[] {
+function charsOf(value: string): Text {
   return SURROGATE.test(value) ? Array.from(value) : value;
 }
 
 export function globMatch(pattern: Glob, value: string): boolean {
+  pattern.plan ??= planOf(pattern);
   const text = charsOf(value);
-  return pattern.segmentBound ? nfaMatch(pattern, text) : twoPointerMatch(pattern, text);
+  return pattern.plan.kind === 'segments' ? segmentsMatch(pattern.plan.pieces, text) : nfaMatch(pattern.plan.nfa, text);
 }
 
-function twoPointerMatch({ kinds, chars }: Glob, text: string | string[]): boolean {
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (i < text.length) {
-    if (j < kinds.length && (kinds[j] === ANY_ONE || (kinds[j] === LITERAL && chars[j] === text[i]))) {
-      i++;
-      j++;
-    } else if (j < kinds.length && kinds[j] === ANY_RUN) {
-      star = j++;
-      mark = i;
-    } else if (star >= 0) {
-      j = star + 1;
-      i = ++mark;
-    } else {
-      return false;
-    }
+function planOf({ kinds, chars }: Glob): Plan {
+  const onlyFreeRuns = kinds.every((kind) => kind === LITERAL || kind === ANY_RUN);
+  return onlyFreeRuns ? { kind: 'segments', pieces: piecesBetweenRuns(kinds, chars) } : { kind: 'nfa', nfa: compileNfa(kinds, chars) };
+}
+
+// ---- Literal pieces between `*`: leftmost-first, each found by KMP ----
+
+interface Piece {
+  chars: string[];
+  /** KMP failure function of chars. */
+  failure: Int32Array;
+}
+
+function pieceOf(chars: string[]): Piece {
+  const failure = new Int32Array(chars.length);
+  for (let i = 1, k = 0; i < chars.length; i++) {
+    while (k > 0 && chars[i] !== chars[k]) k = failure[k - 1]!;
+    if (chars[i] === chars[k]) k++;
+    failure[i] = k;
   }
-  while (j < kinds.length && kinds[j] === ANY_RUN) j++;
-  return j === kinds.length;
+  return { chars, failure };
 }
 
-function closeOverRuns(kinds: number[], states: Uint8Array): void {
-  for (let j = 0; j < kinds.length; j++) if (states[j] && (kinds[j] === ANY_RUN || kinds[j] === RUN_IN_SEGMENT)) states[j + 1] = 1;
-}
-
-function nfaMatch({ kinds, chars }: Glob, text: string | string[]): boolean {
-  const m = kinds.length;
-  let current = new Uint8Array(m + 1);
-  let next = new Uint8Array(m + 1);
-  current[0] = 1;
-  closeOverRuns(kinds, current);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    next.fill(0);
-    let alive = false;
-    for (let j = 0; j < m; j++) {
-      if (!current[j]) continue;
-      const kind = kinds[j];
-      if ((kind === LITERAL && chars[j] === c) || kind === ANY_ONE || (kind === ONE_IN_SEGMENT && c !== ':')) {
-        next[j + 1] = 1;
-        alive = true;
-      } else if (kind === ANY_RUN || (kind === RUN_IN_SEGMENT && c !== ':')) {
-        next[j] = 1;
-        alive = true;
-      }
+/** [prefix, middle…, suffix] around the `*` runs; with no `*` at all, a single piece that must equal the value. */
+function piecesBetweenRuns(kinds: number[], chars: string[]): Piece[] {
+  const pieces: Piece[] = [];
+  let current: string[] = [];
+  kinds.forEach((kind, i) => {
+    if (kind === ANY_RUN) {
+      pieces.push(pieceOf(current));
+      current = [];
+    } else {
+      current.push(chars[i]!);
     }
-    if (!alive) return false;
-    closeOverRuns(kinds, next);
+  });
+  pieces.push(pieceOf(current));
+  return pieces;
+}
+
+function occursAt(piece: Piece, text: Text, at: number): boolean {
+  for (let j = 0; j < piece.chars.length; j++) if (text[at + j] !== piece.chars[j]) return false;
+  return true;
+}
+
+/** The first index ≥ from where piece occurs wholly before `end`, or -1. */
+function find(piece: Piece, text: Text, from: number, end: number): number {
+  const { chars, failure } = piece;
+  const m = chars.length;
+  if (m === 0) return from;
+  for (let i = from, k = 0; i < end; i++) {
+    while (k > 0 && text[i] !== chars[k]) k = failure[k - 1]!;
+    if (text[i] === chars[k]) k++;
+    if (k === m) return i - m + 1;
+  }
+  return -1;
+}
+
+function segmentsMatch(pieces: Piece[], text: Text): boolean {
+  const first = pieces[0]!;
+  if (pieces.length === 1) return text.length === first.chars.length && occursAt(first, text, 0);
+  const last = pieces[pieces.length - 1]!;
+  const end = text.length - last.chars.length;
+  if (end < first.chars.length || !occursAt(first, text, 0) || !occursAt(last, text, end)) return false;
+  let at = first.chars.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const found = find(pieces[i]!, text, at, end);
+    if (found < 0) return false;
+    at = found + pieces[i]!.chars.length;
+  }
+  return true;
+}
+
+// ---- Bit-parallel NFA: state j means "the first j tokens matched" ----
+
+interface Nfa {
+  /** Number of tokens; states are 0..size. */
+  size: number;
+  words: number;
+  /** Tokens that consume the character and advance: per literal character, and for any other character. */
+  advanceOn: Map<string, Uint32Array>;
+  advanceOther: Uint32Array;
+  advanceColon: Uint32Array;
+  /** Stars that stay on the character: any character but ':', and ':'. */
+  stayOther: Uint32Array;
+  stayColon: Uint32Array;
+  stars: Uint32Array;
+}
+
+/** Consecutive `*` become one; it may cross a colon if any of them may. */
+function collapseRuns(kinds: number[], chars: string[]): { kinds: number[]; chars: string[] } {
+  const outKinds: number[] = [];
+  const outChars: string[] = [];
+  kinds.forEach((kind, i) => {
+    const previous = outKinds[outKinds.length - 1];
+    const isRun = kind === ANY_RUN || kind === RUN_IN_SEGMENT;
+    if (isRun && (previous === ANY_RUN || previous === RUN_IN_SEGMENT)) {
+      if (kind === ANY_RUN) outKinds[outKinds.length - 1] = ANY_RUN;
+      return;
+    }
+    outKinds.push(kind);
+    outChars.push(chars[i]!);
+  });
+  return { kinds: outKinds, chars: outChars };
+}
+
+function compileNfa(rawKinds: number[], rawChars: string[]): Nfa {
+  const { kinds, chars } = collapseRuns(rawKinds, rawChars);
+  const size = kinds.length;
+  const words = (size >>> 5) + 1;
+  const mask = () => new Uint32Array(words);
+  const set = (bits: Uint32Array, j: number) => (bits[j >>> 5]! |= 1 << (j & 31));
+  const anyOne = mask();
+  const oneInSegment = mask();
+  const stayOther = mask();
+  const stayColon = mask();
+  const stars = mask();
+  const literals = new Map<string, Uint32Array>();
+  kinds.forEach((kind, j) => {
+    if (kind === LITERAL) {
+      let bits = literals.get(chars[j]!);
+      if (!bits) literals.set(chars[j]!, (bits = mask()));
+      set(bits, j);
+    } else if (kind === ANY_ONE) set(anyOne, j);
+    else if (kind === ONE_IN_SEGMENT) set(oneInSegment, j);
+    else {
+      set(stars, j);
+      set(stayOther, j);
+      if (kind === ANY_RUN) set(stayColon, j);
+    }
+  });
+  const union = (...masks: Uint32Array[]) => {
+    const out = mask();
+    for (const m of masks) for (let w = 0; w < words; w++) out[w]! |= m[w]!;
+    return out;
+  };
+  const advanceOther = union(anyOne, oneInSegment);
+  const advanceColon = union(anyOne, literals.get(':') ?? mask());
+  const advanceOn = new Map<string, Uint32Array>();
+  for (const [ch, bits] of literals) advanceOn.set(ch, ch === ':' ? advanceColon : union(bits, advanceOther));
+  return { size, words, advanceOn, advanceOther, advanceColon, stayOther, stayColon, stars };
+}
+
+/** out = (bits << 1) | out, across words. */
+function orShiftedLeft(bits: Uint32Array, out: Uint32Array, words: number): void {
+  let carry = 0;
+  for (let w = 0; w < words; w++) {
+    const word = bits[w]!;
+    out[w]! |= (word << 1) | carry;
+    carry = word >>> 31;
+  }
+}
+
+function nfaMatch(nfa: Nfa, text: Text): boolean {
+  const { words, stars } = nfa;
+  let current = new Uint32Array(words);
+  let next = new Uint32Array(words);
+  const moving = new Uint32Array(words);
+  current[0] = 1;
+  closeOverStars(current, stars, moving, words);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const advance = nfa.advanceOn.get(c) ?? (c === ':' ? nfa.advanceColon : nfa.advanceOther);
+    const stay = c === ':' ? nfa.stayColon : nfa.stayOther;
+    let alive = 0;
+    for (let w = 0; w < words; w++) {
+      moving[w] = current[w]! & advance[w]!;
+      next[w] = current[w]! & stay[w]!;
+    }
+    orShiftedLeft(moving, next, words);
+    closeOverStars(next, stars, moving, words);
+    for (let w = 0; w < words; w++) alive |= next[w]!;
+    if (alive === 0) return false;
     [current, next] = [next, current];
   }
-  return current[m] === 1;
+  const last = nfa.size;
+  return (current[last >>> 5]! & (1 << (last & 31))) !== 0;
+}
+
+/** A state on a `*` also stands after it (the run may be empty); runs were collapsed, so one step suffices. */
+function closeOverStars(states: Uint32Array, stars: Uint32Array, scratch: Uint32Array, words: number): void {
+  for (let w = 0; w < words; w++) scratch[w] = states[w]! & stars[w]!;
+  orShiftedLeft(scratch, states, words);
 }

@@ -8,7 +8,9 @@ import { emptyIamState, nameKey, type IamState } from './iam/model';
 import { createAccessKeyRecord } from './iam/operations/access-keys';
 import { IamService } from './iam/service';
 import type { CredentialResolver } from './server/credentials';
+import { reviveIamState } from './iam/entities';
 import { JsonStore } from './storage/json-store';
+import { withoutPrototypes } from './storage/null-prototype';
 import { emptySessions, SessionDirectory, type SessionsState } from './sts/sessions';
 import { StsService } from './sts/service';
 
@@ -38,10 +40,14 @@ export interface SandboxAccount {
 
 export async function openAccount(options: AccountOptions): Promise<SandboxAccount> {
   const [iamStore, sessionStore] = await Promise.all([
-    JsonStore.open<IamState>(path.join(options.dataDir, 'iam.json'), () =>
-      emptyIamState(options.accountId ?? DEFAULT_ACCOUNT_ID, options.region ?? DEFAULT_REGION),
+    JsonStore.open<IamState>(
+      path.join(options.dataDir, 'iam.json'),
+      () => emptyIamState(options.accountId ?? DEFAULT_ACCOUNT_ID, options.region ?? DEFAULT_REGION),
+      { revive: reviveIamState },
     ),
-    JsonStore.open<SessionsState>(path.join(options.dataDir, 'sts-sessions.json'), emptySessions),
+    JsonStore.open<SessionsState>(path.join(options.dataDir, 'sts-sessions.json'), emptySessions, {
+      revive: (state) => withoutPrototypes(state, ['sessions', 'roleLastUsed']),
+    }),
   ]);
   const stored = iamStore.read();
   if (options.accountId !== undefined && options.accountId !== stored.accountId) {

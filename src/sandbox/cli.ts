@@ -78,16 +78,7 @@ async function main(): Promise<void> {
   }
   const { verbose, ...sandboxOptions } = options;
   const sandbox = await startSandbox({ ...sandboxOptions, log: verbose ? (line) => process.stderr.write(`${line}\n`) : undefined });
-  process.stdout.write(
-    [
-      `listening ${sandbox.endpoint}`,
-      `AWS_ENDPOINT_URL=${sandbox.endpoint}`,
-      `AWS_ACCESS_KEY_ID=${sandbox.admin.accessKeyId}`,
-      `AWS_SECRET_ACCESS_KEY=${sandbox.admin.secretAccessKey}`,
-      `AWS_REGION=${sandbox.region}`,
-      '',
-    ].join('\n'),
-  );
+  // Signals are handled before the lines go out: whoever reads them may signal at once.
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -105,11 +96,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  process.stdout.write(
+    [
+      `listening ${sandbox.endpoint}`,
+      `AWS_ENDPOINT_URL=${sandbox.endpoint}`,
+      `AWS_ACCESS_KEY_ID=${sandbox.admin.accessKeyId}`,
+      `AWS_SECRET_ACCESS_KEY=${sandbox.admin.secretAccessKey}`,
+      `AWS_REGION=${sandbox.region}`,
+      '',
+    ].join('\n'),
+  );
 }
 
-if (require.main === module) {
+/** Runs the CLI on process.argv; `npm run sandbox` calls it from the current build without spawning another node. */
+export function run(): void {
   main().catch((error: Error) => {
     process.stderr.write(`sandbox: ${error.message}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();

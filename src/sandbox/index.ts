@@ -5,11 +5,14 @@ import path from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, openAccount } from './account';
 import { Trail } from './cloudtrail';
 import { createDataServices } from './data-services';
+import { DYNAMODB_OPERATIONS } from './dynamodb/service';
+import { KMS_OPERATIONS } from './kms/service';
 import { openOrganization } from './organizations';
 import { createRequestListener } from './server/front';
 import { listen } from './server/http-server';
 import { preloadSignatureV4 } from './server/sigv4';
 import { prepareDataDir, wipeDataDir } from './storage/data-dir';
+import { lockDataDir } from './storage/data-lock';
 
 export interface SandboxOptions {
   dataDir: string;
@@ -55,17 +58,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const dataDir = path.resolve(options.dataDir);
 
   await prepareDataDir(dataDir);
-  const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
-  const organization = await openOrganization(dataDir, account.accountId, account.directory);
-  const trail = await Trail.open({ dataDir, directory: account.directory, log: options.log, ...options.trail });
-  const data = await createDataServices({
-    dataDir,
-    region: account.region,
-    accountId: account.accountId,
-    directory: account.directory,
-    dynamoDbKmsCalls: trail,
-    tableCreationMs: options.tableCreationMs,
-  });
+  const lock = await lockDataDir(dataDir);
+  let opened: Awaited<ReturnType<typeof openServices>>;
+  try {
+    opened = await openServices(dataDir, options);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  const { account, organization, trail, data } = opened;
   const served = {
     kms: trail.recording('kms', data.kms),
     dynamodb: trail.recording('dynamodb', data.dynamodb),
@@ -81,6 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         credentials: account.credentials,
         query: { iam: trail.recording('iam', account.iam), sts: trail.recording('sts', account.sts) },
         json: async (service) => served[service],
+        operations: { dynamodb: DYNAMODB_OPERATIONS, kms: KMS_OPERATIONS },
         log: options.log,
       }),
       host,
@@ -88,15 +90,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     );
   } catch (error) {
     await Promise.all([data.close(), trail.close()]);
+    await lock.release();
     throw new Error(`Could not listen on ${host}:${port}: ${(error as Error).message}`, { cause: error });
   }
 
   // Listening already; the signing library loads right after, before the first client is likely to call.
   setImmediate(preloadSignatureV4).unref();
+  const endpoint = `http://${endpointHost(host)}:${server.port}`;
+  await lock.setEndpoint(endpoint);
 
   let stopping: Promise<void> | undefined;
   return {
-    endpoint: `http://${endpointHost(host)}:${server.port}`,
+    endpoint,
     port: server.port,
     region: account.region,
     accountId: account.accountId,
@@ -105,8 +110,24 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       (stopping ??= server
         .close()
         .then(() => Promise.all([data.close(), account.flush(), organization.flush(), trail.close()]))
-        .then(() => undefined)),
+        .then(() => lock.release())),
   };
+}
+
+/** The account, the organization, CloudTrail and the data services, opened from the data folder. */
+async function openServices(dataDir: string, options: SandboxOptions) {
+  const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
+  const organization = await openOrganization(dataDir, account.accountId, account.directory);
+  const trail = await Trail.open({ dataDir, directory: account.directory, log: options.log, ...options.trail });
+  const data = await createDataServices({
+    dataDir,
+    region: account.region,
+    accountId: account.accountId,
+    directory: account.directory,
+    dynamoDbKmsCalls: trail,
+    tableCreationMs: options.tableCreationMs,
+  });
+  return { account, organization, trail, data };
 }
 
 /** Wipes a sandbox's state; the next start creates the account afresh. Stop the sandbox first. */

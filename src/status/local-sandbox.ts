@@ -2,12 +2,15 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ConnectionTarget } from '../aws/types';
 import type { RunningSandbox } from '../sandbox/index';
+import { startSandboxProcess } from '../sandbox/process/supervisor';
+import { wipeDataDir } from '../sandbox/storage/data-dir';
 
 export const SANDBOX_LABEL = 'Local sandbox';
 
 /**
- * The embedded offline AWS account. It runs inside the extension host on 127.0.0.1 and a free port;
- * its state, the admin's access key included, lives in the extension's global storage (0700 folder, 0600 files).
+ * The embedded offline AWS account. It runs in a process of its own (nothing it does can block the extension host),
+ * on 127.0.0.1 and a free port, and is restarted on the same port if it stops answering; its state, the admin's
+ * access key included, lives in the extension's global storage (0700 folder, 0600 files).
  */
 export class LocalSandbox implements vscode.Disposable {
   private sandbox: RunningSandbox | undefined;
@@ -47,8 +50,7 @@ export class LocalSandbox implements vscode.Disposable {
   async reset(): Promise<void> {
     const wasRunning = this.sandbox !== undefined;
     await this.stop();
-    const { resetSandbox } = await import('../sandbox/index');
-    await resetSandbox(this.dataDir);
+    await wipeDataDir(this.dataDir);
     this.log.info('Local sandbox reset');
     if (wasRunning) await this.start();
   }
@@ -56,11 +58,30 @@ export class LocalSandbox implements vscode.Disposable {
   private async boot(region?: string): Promise<RunningSandbox> {
     await fs.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     await fs.chmod(this.dataDir, 0o700);
-    const { startSandbox } = await import('../sandbox/index');
     const started = Date.now();
-    const sandbox = await startSandbox({ dataDir: this.dataDir, port: 0, region, log: (line) => this.log.debug(`sandbox: ${line}`) });
+    const sandbox = await startSandboxProcess({
+      entry: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'sandbox-child.js').fsPath,
+      dataDir: this.dataDir,
+      port: 0,
+      region,
+      log: (line) => this.log.debug(`sandbox: ${line}`),
+      onRestart: ({ reason, pid }) => {
+        this.log.warn(`Local sandbox ${reason}; restarted (process ${pid}) on ${sandbox.endpoint}`);
+        void vscode.window.showWarningMessage(`The local sandbox ${reason} and was restarted. Writes it had acknowledged are kept.`);
+      },
+      onFailure: (reason) => {
+        this.log.error(reason);
+        if (this.sandbox === sandbox) {
+          this.sandbox = undefined;
+          this.emitter.fire(false);
+        }
+        void vscode.window.showErrorMessage(reason);
+      },
+    });
     this.sandbox = sandbox;
-    this.log.info(`Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, started in ${Date.now() - started} ms)`);
+    this.log.info(
+      `Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, process ${sandbox.pid}, started in ${Date.now() - started} ms)`,
+    );
     this.emitter.fire(true);
     return sandbox;
   }

@@ -1,6 +1,9 @@
 // requestParameters and responseElements as CloudTrail writes them: the call's members in camelCase, never
 // plaintext, ciphertext, item values, secret keys, session tokens or passwords.
 
+/** CloudTrail's limit on requestParameters (100 KB). */
+const MAX_PARAMETERS_CHARS = 100 * 1024;
+
 /** Member names (in lower case) whose values never enter an event. */
 const WITHHELD = new Set([
   'plaintext',
@@ -56,7 +59,8 @@ function clean(value: unknown, dynamodb: boolean, depth: number): unknown {
   for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
     if (withheld(name, dynamodb)) continue;
     const cleaned = clean(member, dynamodb, depth + 1);
-    if (cleaned !== undefined) out[camel(name)] = cleaned;
+    // defineProperty: a member named `__proto__` stays a member.
+    if (cleaned !== undefined) Object.defineProperty(out, camel(name), { value: cleaned, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -73,7 +77,12 @@ export function cleanMembers(members: unknown, options: { dynamodb?: boolean } =
  * Action and Version are the call itself, not its parameters.
  */
 export function queryMembers(params: Record<string, string>): Record<string, unknown> | null {
-  const root: Record<string, unknown> = {};
+  // CloudTrail keeps at most 100 KB of requestParameters; a larger request is not worth building (it is dropped).
+  let size = 0;
+  for (const name in params) size += name.length + params[name]!.length;
+  if (size > MAX_PARAMETERS_CHARS) return null;
+  // Parameter names are any text: `__proto__.x` must build a member, never reach Object.prototype.
+  const root: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(params)) {
     if (name === 'Action' || name === 'Version') continue;
     const path = name.split('.').filter((part) => part !== 'member' && part !== 'entry');
@@ -87,7 +96,7 @@ export function queryMembers(params: Record<string, string>): Record<string, unk
       const container = node as Record<string | number, unknown>;
       if (last) container[slot] = value;
       else {
-        container[slot] ??= nextIsIndex ? [] : {};
+        container[slot] ??= nextIsIndex ? [] : Object.create(null);
         node = container[slot] as Record<string, unknown> | unknown[];
         if (typeof node !== 'object' || node === null) break;
       }

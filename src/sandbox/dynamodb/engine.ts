@@ -37,6 +37,7 @@ import * as untagResourceRules from 'dynalite/validations/untagResource';
 import * as updateItemRules from 'dynalite/validations/updateItem';
 import * as updateTableRules from 'dynalite/validations/updateTable';
 import { dynamoError, toAwsError } from './errors';
+import { hideProtoKeys, restoreProtoKeys, restoreProtoText } from './proto-keys';
 import { type InterceptedDb, ItemCipher } from './item-cipher';
 import { ItemStore } from './item-store';
 
@@ -164,11 +165,13 @@ export class DynaliteEngine {
   validate(operation: string, input: Record<string, unknown>, options: { skipCustom?: boolean } = {}): Record<string, any> {
     const rules = RULES[operation];
     try {
-      const data = validations.checkTypes({ ...input }, rules.types);
+      const data = restoreProtoKeys(validations.checkTypes(hideProtoKeys({ ...input }), rules.types)) as Record<string, any>;
       validations.checkValidations(data, rules.types, options.skipCustom ? undefined : rules.custom, this.store);
       return data;
     } catch (error) {
-      throw toAwsError(error);
+      const failure = toAwsError(error);
+      if (failure instanceof Error) failure.message = restoreProtoText(failure.message);
+      throw failure;
     }
   }
 

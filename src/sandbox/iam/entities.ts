@@ -4,6 +4,16 @@ import { groupArn, roleArn, userArn } from './arns';
 import { iamError } from './errors';
 import { nameKey, type GroupRecord, type IamState, type RoleRecord, type Tag, type UserRecord } from './model';
 import { encodePolicyDocument } from './policy-documents';
+import { withoutPrototype, withoutPrototypes } from '../storage/null-prototype';
+
+/** IAM's name-keyed records have no prototype, so that `__proto__` or `constructor` are names like others. */
+export function reviveIamState(state: IamState): void {
+  withoutPrototypes(state, ['users', 'groups', 'roles', 'policies', 'accessKeys']);
+  for (const holder of [...Object.values(state.users), ...Object.values(state.groups), ...Object.values(state.roles)]) {
+    withoutPrototype(holder.inlinePolicies);
+  }
+  for (const policy of Object.values(state.policies)) withoutPrototype(policy.versions);
+}
 
 export function findUser(state: IamState, name: string): UserRecord {
   const user = state.users[nameKey(name)];

@@ -85,22 +85,25 @@ export function memberList(params: QueryParams, prefix: string): string[] {
   }
 }
 
-/** `Prefix.member.N.<field>` structures, e.g. Tags or ContextEntries. */
+/**
+ * `Prefix.member.N.<field>` structures, e.g. Tags or ContextEntries, in order of N from 1; stops at the first gap.
+ * One pass over the parameters, whatever their number. Field names are any text, so each struct has no prototype.
+ */
 export function memberStructs(params: QueryParams, prefix: string): Record<string, string>[] {
-  const structs: Record<string, string>[] = [];
-  for (let i = 1; ; i++) {
-    const head = `${prefix}.member.${i}.`;
-    const struct: Record<string, string> = {};
-    let found = false;
-    for (const [key, value] of Object.entries(params)) {
-      if (key.startsWith(head)) {
-        struct[key.slice(head.length)] = value;
-        found = true;
-      }
-    }
-    if (!found) return structs;
-    structs.push(struct);
+  const head = `${prefix}.member.`;
+  const byIndex = new Map<number, Record<string, string>>();
+  for (const key of Object.keys(params)) {
+    if (!key.startsWith(head)) continue;
+    const dot = key.indexOf('.', head.length);
+    const index = key.slice(head.length, dot < 0 ? undefined : dot);
+    if (dot < 0 || !/^[1-9]\d{0,5}$/.test(index)) continue;
+    let struct = byIndex.get(Number(index));
+    if (!struct) byIndex.set(Number(index), (struct = Object.create(null) as Record<string, string>));
+    struct[key.slice(dot + 1)] = params[key]!;
   }
+  const structs: Record<string, string>[] = [];
+  for (let i = 1; byIndex.has(i); i++) structs.push(byIndex.get(i)!);
+  return structs;
 }
 
 export const MAX_TAGS = 50;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { PolicyDocument } from '../../policy/types';
 import type { IdentityDirectory } from '../contracts';
 import { JsonStore } from '../storage/json-store';
+import { withoutPrototypes } from '../storage/null-prototype';
 import { KeyAccess } from './access';
 import { DYNAMODB_MANAGED_ALIAS, type KmsScope, aliasArn, keyArn, parseKeyReference } from './arns';
 import { newKeyMaterial } from './envelope';
@@ -49,7 +50,9 @@ export class KmsBackend {
   }
 
   static async open(options: KmsBackendOptions): Promise<KmsBackend> {
-    const store = await JsonStore.open<KmsState>(path.join(options.dataDir, 'kms.json'), emptyKmsState);
+    const store = await JsonStore.open<KmsState>(path.join(options.dataDir, 'kms.json'), emptyKmsState, {
+      revive: (state) => withoutPrototypes(state, ['keys', 'aliases', 'grants']),
+    });
     return new KmsBackend(store, options.directory, { region: options.region, accountId: options.accountId });
   }
 

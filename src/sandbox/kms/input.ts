@@ -71,13 +71,27 @@ export function requiredBlob(input: Input, name: string, maxBytes: number): Buff
   return bytes;
 }
 
+/** KMS's limit on an encryption context: its keys and values together, in UTF-8. */
+export const MAX_ENCRYPTION_CONTEXT_BYTES = 8192;
+
+/**
+ * A map of strings (an encryption context, or a grant's constraint on one), at most 8 KB. Its keys are any strings,
+ * `__proto__` included, so it has no prototype: read it with Object.keys / Object.entries or own-property lookups.
+ */
 export function optionalStringMap(input: Input, name: string): Record<string, string> | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw typeError(name, 'a map');
-  const map: Record<string, string> = {};
+  const map: Record<string, string> = Object.create(null);
+  let bytes = 0;
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
     if (typeof entry !== 'string') throw typeError(name, 'a map of strings');
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(entry);
+    if (bytes > MAX_ENCRYPTION_CONTEXT_BYTES) {
+      throw kmsError.validation(
+        `1 validation error detected: Value at '${memberName(name)}' failed to satisfy constraint: Map keys and values must have a total length less than or equal to ${MAX_ENCRYPTION_CONTEXT_BYTES} bytes`,
+      );
+    }
     map[key] = entry;
   }
   return map;

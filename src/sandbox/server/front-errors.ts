@@ -37,12 +37,18 @@ export function incompleteSignature(family: ErrorFamily, message: string): AwsEr
 }
 
 export function missingAuthenticationToken(family: ErrorFamily): AwsError {
+  const message = 'Request is missing Authentication Token';
   return family === 'query'
-    ? new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403)
-    : new AwsError(jsonCode(family, 'MissingAuthenticationTokenException'), 'Missing Authentication Token', 400);
+    ? new AwsError('MissingAuthenticationToken', message, 403)
+    : new AwsError(jsonCode(family, 'MissingAuthenticationTokenException'), message, 400);
 }
 
-export function serializationError(family: ErrorFamily, message: string): AwsError {
+export function foundBothAuthorizations(family: ErrorFamily): AwsError {
+  return invalidSignature(family, "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+}
+
+/** A JSON body that is not JSON, or no body at all: coral answers with the type alone. */
+export function serializationError(family: ErrorFamily, message = ''): AwsError {
   return family === 'query'
     ? new AwsError('MalformedQueryString', message, 400)
     : new AwsError(jsonCode(family, 'SerializationException'), message, 400);

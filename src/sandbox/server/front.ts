@@ -1,23 +1,19 @@
-// The HTTP front: one POST / endpoint for KMS, DynamoDB, IAM and STS. Every request is read with a bounded
-// body, authenticated with SigV4, routed to its service and answered in its own protocol. Nothing thrown
-// while handling one request can escape it.
+// The HTTP front: one endpoint for KMS, DynamoDB, IAM and STS. Each request is routed by what its protocol sends
+// (protocol.ts), checked in the order AWS checks it, authenticated with SigV4 before its body is read beyond a small
+// amount, and answered in its service's own protocol. Nothing thrown while handling one request can escape it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, type JsonService, type RequestContext } from '../contracts';
+import type { ExpectedScope } from './auth-claim';
 import { crc32 } from './crc32';
 import type { CredentialResolver } from './credentials';
-import {
-  internalFailure,
-  invalidSignature,
-  requestTooLarge,
-  serializationError,
-  unknownOperation,
-} from './front-errors';
+import { internalFailure, requestTooLarge, serializationError, unknownOperation } from './front-errors';
 import { parseJsonBody, renderJsonError, shortErrorName } from './json-protocol';
-import { JSON_CONTENT_TYPES, errorFamilyOf, routeOf, type ErrorFamily, type JsonServiceName, type QueryServiceName } from './protocol';
+import { errorFamilyOf, JSON_CONTENT_TYPES, jsonContentType, routeOf, type ErrorFamily, type JsonServiceName, type QueryServiceName, type Route } from './protocol';
 import { queryParamsOf, renderQueryError, renderQueryResult, type QueryService } from './query-protocol';
-import { BodyTooLargeError, DYNAMODB_MAX_BODY_BYTES, MAX_BODY_BYTES, headersOf, readBody, splitTarget, type ReceivedRequest } from './received-request';
-import { newRequestId } from './request-id';
-import { authenticate } from './sigv4';
+import { readLimitedBody, bodyLimitOf, declaredLength, hasBody, presentsKnownKey } from './request-body';
+import { headersOf, splitTarget, type ReceivedRequest, type RequestHead } from './received-request';
+import { newDynamoRequestId, newRequestId } from './request-id';
+import { checkCredentials, verifySignature, type Authenticated } from './sigv4';
 
 export interface FrontOptions {
   accountId: string;
@@ -27,6 +23,8 @@ export interface FrontOptions {
   query: Record<QueryServiceName, QueryService>;
   /** KMS and DynamoDB; may resolve later than the front starts. */
   json(service: JsonServiceName): Promise<JsonService>;
+  /** The operations each JSON service has, so that an unknown one is refused before authentication, as AWS does. */
+  operations?: Partial<Record<JsonServiceName, readonly string[]>>;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -34,9 +32,12 @@ export interface FrontOptions {
 interface Outcome {
   status: number;
   body: string;
-  contentType: string;
+  contentType?: string;
   errorType?: string;
   crc32?: boolean;
+  /** Sent with Transfer-Encoding: chunked and no Content-Length (DynamoDB's 413). */
+  chunked?: boolean;
+  headers?: Record<string, string | number>;
   summary: string;
 }
 
@@ -51,92 +52,153 @@ interface Trace {
   caller: string;
 }
 
+interface Exchange {
+  options: FrontOptions;
+  req: IncomingMessage;
+  head: RequestHead;
+  route: Route;
+  requestId: string;
+  now: Date;
+  trace: Trace;
+}
+
 export function createRequestListener(options: FrontOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const now = options.now ?? (() => new Date());
+  const operations = new Map(Object.entries(options.operations ?? {}).map(([service, names]) => [service, new Set(names)]));
   return (req, res) => {
-    const requestId = newRequestId();
     const started = Date.now();
     const trace: Trace = { operation: '-', caller: '-' };
-    handle(options, req, requestId, now(), trace)
-      .catch((error: unknown) => errorOutcome('query', undefined, error, requestId, options.log))
+    const headers = headersOf(req);
+    const { path, query } = splitTarget(req.url);
+    const head: RequestHead = { method: req.method ?? 'GET', path, query, headers, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
+    const route = routeOf(head.method, headers, query);
+    const family = errorFamilyOf(route);
+    const requestId = family === 'dynamodb' ? newDynamoRequestId() : newRequestId();
+    const exchange: Exchange = { options, req, head, route, requestId, now: now(), trace };
+    handle(exchange, operations)
+      .catch((error: unknown) => errorOutcome(family, undefined, error, requestId, options.log, JSON_CONTENT_TYPES.dynamodb))
       .then(async (outcome) => {
-        await send(req, res, outcome, requestId);
+        await send(req, res, outcome, requestId, headers['origin'] !== undefined);
         options.log?.(`${trace.operation} ${outcome.summary} ${Date.now() - started}ms ${trace.caller}`);
       })
       .catch(() => res.destroy());
   };
 }
 
-async function handle(options: FrontOptions, req: IncomingMessage, requestId: string, now: Date, trace: Trace): Promise<Outcome> {
-  const headers = headersOf(req);
-  const route = routeOf(headers);
-  const family = errorFamilyOf(route);
-  // Until the signature is checked, the credential scope is only a hint of whose XML namespace an error gets.
-  let queryService = /Credential=[^/,]+\/\d{8}\/[^/,]+\/(iam|sts)\//.exec(headers['authorization'] ?? '')?.[1] as QueryServiceName | undefined;
-  if (route.protocol === 'json') trace.operation = `${route.service}:${route.operation}`;
+function handle(exchange: Exchange, operations: Map<string, Set<string>>): Promise<Outcome> {
+  const { route, head, options } = exchange;
+  switch (route.protocol) {
+    case 'preflight':
+      return Promise.resolve(preflight(head.headers));
+    case 'health':
+      return Promise.resolve(health(options.region));
+    case 'query':
+      return handleQuery(exchange);
+    default:
+      return handleJson(exchange, route.protocol === 'json' ? route : undefined, route.service, operations.get(route.service));
+  }
+}
+
+/** A browser's CORS preflight, answered as DynamoDB answers it. */
+function preflight(headers: Record<string, string>): Outcome {
+  const allow: Record<string, string | number> = { 'Access-Control-Max-Age': 172800 };
+  if (headers['access-control-request-headers'] !== undefined) allow['Access-Control-Allow-Headers'] = headers['access-control-request-headers'];
+  if (headers['access-control-request-method'] !== undefined) allow['Access-Control-Allow-Methods'] = headers['access-control-request-method'];
+  return { status: 200, body: '', headers: allow, summary: '200 preflight' };
+}
+
+function health(region: string): Outcome {
+  return { status: 200, body: `healthy: dynamodb.${region}.amazonaws.com `, crc32: true, summary: '200 health' };
+}
+
+const NOT_FOUND: Outcome = { status: 404, body: '<UnknownOperationException/>\n', crc32: true, summary: '404' };
+
+async function handleJson(
+  exchange: Exchange,
+  route: Extract<Route, { protocol: 'json' }> | undefined,
+  service: JsonServiceName,
+  known: Set<string> | undefined,
+): Promise<Outcome> {
+  const { req, head, options, trace, now, requestId } = exchange;
+  if (route) trace.operation = `${service}:${route.operation}`;
+  // The size first (AWS counts while it reads), then the method and the media type.
+  const limit = bodyLimitOf(service);
+  const declared = declaredLength(head.headers);
+  if (declared !== undefined && declared > limit) return tooLarge(service, declared, limit, JSON_CONTENT_TYPES[service]);
+  if (head.method !== 'POST') return NOT_FOUND;
+  const contentType = jsonContentType(service, head.headers, hasBody(head.headers));
+  if (contentType === undefined) return NOT_FOUND;
   try {
-    let body: Buffer;
-    try {
-      body = await readBody(req, family === 'dynamodb' ? DYNAMODB_MAX_BODY_BYTES : MAX_BODY_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) throw requestTooLarge(family, error.declaredOrSeen, error.limit);
-      throw serializationError(family, (error as Error).message);
-    }
-    const { path, query } = splitTarget(req.url);
-    const request: ReceivedRequest = {
-      method: req.method ?? 'GET',
-      path,
-      query,
-      headers,
-      body,
-      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-    };
-    const auth = await authenticate(request, family, options.credentials, now);
+    // Without a known key, only a small body is read (for the checks AWS makes before authentication).
+    const knownKey = presentsKnownKey(head, options.credentials);
+    let body = await readLimitedBody(req, knownKey ? limit : undefined, service);
+    if (body !== undefined && body.length > 0) parseJsonBody(service, body);
+    if (!route || (known !== undefined && !known.has(route.operation))) throw unknownOperation(service, route?.operation ?? '');
+    // Organizations is global: clients sign it for us-east-1 unless they were given the endpoint's region.
+    const regions = service === 'organizations' ? [options.region, 'us-east-1'] : [options.region];
+    const expected: ExpectedScope = { services: [service], regions };
+    const presented = checkCredentials(head, service, options.credentials, now, expected);
+    body ??= await readLimitedBody(req, limit, service);
+    if (body === undefined) throw serializationError(service);
+    const request: ReceivedRequest = { ...head, body };
+    const auth = await verifySignature(request, presented, service);
     trace.caller = auth.caller.arn;
-    const ctx: RequestContext = {
-      caller: auth.caller,
-      region: auth.region,
-      accountId: options.accountId,
-      requestId,
-      sourceIp: request.sourceIp,
-      userAgent: headers['user-agent'],
-      now,
-    };
+    const input = parseJsonBody(service, body);
+    const ctx = contextOf(exchange, auth);
+    const result = await (await options.json(service)).handle(route.operation, input, ctx);
+    return { status: 200, body: JSON.stringify(result ?? {}), contentType, crc32: service === 'dynamodb', summary: '200' };
+  } catch (error) {
+    if (error instanceof AwsError && error.status === 413 && service === 'dynamodb') return tooLarge(service, 0, 0, contentType);
+    return errorOutcome(service, undefined, error, requestId, options.log, contentType);
+  }
+}
 
-    if (route.protocol === 'json-unknown') throw unknownOperation(family, route.target);
-    if (route.protocol === 'json') {
-      if (auth.service !== route.service) throw invalidSignature(family, `Credential should be scoped to correct service: '${route.service}'. `);
-      // Organizations is global: clients sign it for us-east-1 unless they were given the endpoint's region.
-      const global = route.service === 'organizations' && auth.region === 'us-east-1';
-      if (auth.region !== options.region && !global) throw invalidSignature(family, 'Credential should be scoped to a valid region. ');
-      const input = parseJsonBody(route.service, body);
-      const service = await options.json(route.service);
-      const result = await service.handle(route.operation, input, ctx);
-      return {
-        status: 200,
-        body: JSON.stringify(result ?? {}),
-        contentType: JSON_CONTENT_TYPES[route.service],
-        crc32: route.service === 'dynamodb',
-        summary: '200',
-      };
-    }
+/** DynamoDB answers a body over its limit with an empty, chunked 413; KMS with its JSON error. */
+function tooLarge(service: JsonServiceName, bytes: number, limit: number, contentType: string): Outcome {
+  if (service === 'dynamodb') return { status: 413, body: '', chunked: true, summary: '413' };
+  const error = requestTooLarge(service, bytes, limit);
+  return { status: 413, body: renderJsonError(error), contentType, errorType: shortErrorName(error.code), summary: `413 ${error.code}` };
+}
 
-    if (auth.service !== 'iam' && auth.service !== 'sts') {
-      throw invalidSignature(family, `Credential should be scoped to correct service: 'iam' or 'sts'. `);
-    }
-    queryService = auth.service;
-    const service = options.query[auth.service];
+async function handleQuery(exchange: Exchange): Promise<Outcome> {
+  const { req, head, options, trace, now, requestId } = exchange;
+  // Until the signature is checked, the credential scope is only a hint of whose XML namespace an error gets.
+  let queryService = /Credential=[^/,]+\/\d{8}\/[^/,]+\/(iam|sts)\//.exec(head.headers['authorization'] ?? '')?.[1] as QueryServiceName | undefined;
+  try {
+    const limit = bodyLimitOf('query');
+    const declared = declaredLength(head.headers);
+    if (declared !== undefined && declared > limit) throw requestTooLarge('query', declared, limit);
+    const presented = checkCredentials(head, 'query', options.credentials, now, { services: ['iam', 'sts'] });
+    const body = (await readLimitedBody(req, limit, 'query'))!;
+    const request: ReceivedRequest = { ...head, body };
+    const auth = await verifySignature(request, presented, 'query');
+    trace.caller = auth.caller.arn;
+    queryService = auth.service as QueryServiceName;
+    const service = options.query[queryService];
     const params = queryParamsOf(request);
     const action = params['Action'];
-    trace.operation = `${auth.service}:${action ?? '-'}`;
+    trace.operation = `${queryService}:${action ?? '-'}`;
     if (!action || (params['Version'] !== undefined && params['Version'] !== service.version)) {
       throw unknownOperation('query', action ?? '(none)', params['Version']);
     }
+    const ctx = contextOf(exchange, auth);
     const result = await service.handle(action, params, ctx);
     return { status: 200, body: renderQueryResult(service, action, result, requestId), contentType: 'text/xml', summary: '200' };
   } catch (error) {
-    return errorOutcome(family, queryService, error, requestId, options.log);
+    return errorOutcome('query', queryService, error, requestId, options.log, 'text/xml');
   }
+}
+
+function contextOf({ options, head, requestId, now }: Exchange, auth: Authenticated): RequestContext {
+  return {
+    caller: auth.caller,
+    region: auth.region,
+    accountId: options.accountId,
+    requestId,
+    sourceIp: head.sourceIp,
+    userAgent: head.headers['user-agent'],
+    now,
+  };
 }
 
 function errorOutcome(
@@ -145,6 +207,7 @@ function errorOutcome(
   error: unknown,
   requestId: string,
   log: ((line: string) => void) | undefined,
+  contentType: string,
 ): Outcome {
   let awsError: AwsError;
   if (error instanceof AwsError) {
@@ -165,23 +228,29 @@ function errorOutcome(
   return {
     status: awsError.status,
     body: renderJsonError(awsError),
-    contentType: JSON_CONTENT_TYPES[family],
+    contentType,
     errorType: shortErrorName(awsError.code),
     crc32: family === 'dynamodb',
     summary: `${awsError.status} ${awsError.code}`,
   };
 }
 
-function send(req: IncomingMessage, res: ServerResponse, outcome: Outcome, requestId: string): Promise<void> {
+/** What a browser may read of an answer (the SDKs read the request id and error type). */
+const EXPOSED_HEADERS = 'x-amzn-RequestId, x-amzn-ErrorType, x-amz-crc32, Date';
+
+function send(req: IncomingMessage, res: ServerResponse, outcome: Outcome, requestId: string, fromBrowser: boolean): Promise<void> {
   const body = Buffer.from(outcome.body, 'utf8');
-  const headers: Record<string, string | number> = {
-    'x-amzn-RequestId': requestId,
-    'Content-Type': outcome.contentType,
-    'Content-Length': body.length,
-  };
+  const headers: Record<string, string | number> = { 'x-amzn-RequestId': requestId, ...outcome.headers };
+  if (outcome.contentType) headers['Content-Type'] = outcome.contentType;
+  if (outcome.chunked) headers['Transfer-Encoding'] = 'chunked';
+  else headers['Content-Length'] = body.length;
   if (outcome.errorType) headers['x-amzn-ErrorType'] = outcome.errorType;
   if (outcome.crc32) headers['x-amz-crc32'] = crc32(body);
-  // A request whose body was not read completely (refused as too large) cannot share its connection.
+  if (fromBrowser) {
+    headers['Access-Control-Allow-Origin'] = '*';
+    headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+  }
+  // A request whose body was not read completely (refused early) cannot share its connection.
   if (!req.complete) headers['Connection'] = 'close';
   return new Promise((resolve) => {
     if (res.headersSent || res.destroyed) return resolve();

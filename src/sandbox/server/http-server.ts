@@ -2,6 +2,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface ServerLimits {
+  /** Connections beyond this are closed as they arrive, so that held-open sockets cannot pile up. */
+  maxConnections: number;
+  /** A request's headers, and then the whole request, must arrive within these. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections close after this. */
+  keepAliveTimeoutMs: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = { maxConnections: 256, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+
 export interface ListeningServer {
   port: number;
   host: string;
@@ -12,8 +24,18 @@ export async function listen(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
   host: string,
   port: number,
+  limits: ServerLimits = SERVER_LIMITS,
 ): Promise<ListeningServer> {
-  const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, listener);
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    listener,
+  );
+  server.maxConnections = limits.maxConnections;
   // A client that half-closes after sending its request (nc, some scripts) still gets its answer.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // Malformed HTTP never reaches the listener; answer it and drop the connection instead of throwing.

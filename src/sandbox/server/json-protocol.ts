@@ -3,13 +3,14 @@ import type { AwsError } from '../contracts';
 import { serializationError } from './front-errors';
 import type { JsonServiceName } from './protocol';
 
+/** The request's JSON object; an empty body or one that is not JSON is coral's SerializationException (no message). */
 export function parseJsonBody(service: JsonServiceName, body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
+  if (body.length === 0) throw serializationError(service);
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw serializationError(service, 'Request body is not valid JSON');
+    throw serializationError(service);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw serializationError(service, 'Start of list or scalar found where a structure was expected');

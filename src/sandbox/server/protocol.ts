@@ -1,5 +1,8 @@
-// Which service and wire protocol a request speaks, decided from X-Amz-Target (JSON services) or,
-// for form requests, from the SigV4 credential scope (IAM or STS).
+// Which service and wire protocol a request speaks, decided from what each protocol sends:
+// - KMS, DynamoDB, Organizations and CloudTrail (awsJson): `X-Amz-Target: TrentService.<Op>`, `DynamoDB_20120810.<Op>`, …;
+// - IAM and STS (awsQuery): `Action=` in a form body or the query string, the service named by the credential scope;
+// - anything else is answered as DynamoDB's endpoint answers it (a health check on GET, its own 404 or 400 otherwise),
+//   and a browser's CORS preflight as DynamoDB answers one.
 
 export type JsonServiceName = 'kms' | 'dynamodb' | 'organizations' | 'cloudtrail';
 export type QueryServiceName = 'iam' | 'sts';
@@ -9,9 +12,13 @@ export type ServiceName = JsonServiceName | QueryServiceName;
 export type ErrorFamily = JsonServiceName | 'query';
 
 export type Route =
+  /** A JSON request; `operation` is what follows the target's prefix, maybe not one the service has. */
   | { protocol: 'json'; service: JsonServiceName; operation: string; target: string }
-  | { protocol: 'json-unknown'; target: string }
-  | { protocol: 'query' };
+  /** Neither a known target nor a form: DynamoDB's endpoint answers it (404, or UnknownOperationException). */
+  | { protocol: 'coral'; service: 'dynamodb' }
+  | { protocol: 'query' }
+  | { protocol: 'health' }
+  | { protocol: 'preflight' };
 
 const JSON_PREFIXES: Record<string, JsonServiceName> = {
   TrentService: 'kms',
@@ -28,17 +35,37 @@ export const JSON_CONTENT_TYPES: Record<JsonServiceName, string> = {
   cloudtrail: 'application/x-amz-json-1.1',
 };
 
-export function routeOf(headers: Record<string, string>): Route {
+/** The media type of a Content-Type header, without parameters. */
+export function mediaType(headers: Record<string, string>): string {
+  return (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function routeOf(method: string, headers: Record<string, string>, query: Record<string, string | string[]>): Route {
+  if (method === 'OPTIONS' && headers['origin'] !== undefined) return { protocol: 'preflight' };
   const target = headers['x-amz-target'];
-  if (target === undefined) return { protocol: 'query' };
-  const dot = target.lastIndexOf('.');
-  const service = dot > 0 ? JSON_PREFIXES[target.slice(0, dot)] : undefined;
-  if (!service) return { protocol: 'json-unknown', target };
-  return { protocol: 'json', service, operation: target.slice(dot + 1), target };
+  if (target !== undefined) {
+    const dot = target.lastIndexOf('.');
+    const service = dot > 0 && Object.hasOwn(JSON_PREFIXES, target.slice(0, dot)) ? JSON_PREFIXES[target.slice(0, dot)] : undefined;
+    return service ? { protocol: 'json', service, operation: target.slice(dot + 1), target } : { protocol: 'coral', service: 'dynamodb' };
+  }
+  if (Object.hasOwn(query, 'Action') || mediaType(headers) === 'application/x-www-form-urlencoded') return { protocol: 'query' };
+  if (method === 'GET') return { protocol: 'health' };
+  return { protocol: 'coral', service: 'dynamodb' };
 }
 
 export function errorFamilyOf(route: Route): ErrorFamily {
   if (route.protocol === 'json') return route.service;
-  if (route.protocol === 'json-unknown') return 'kms';
-  return 'query';
+  if (route.protocol === 'query') return 'query';
+  return 'dynamodb';
+}
+
+/**
+ * The Content-Type a JSON service answers with: its own awsJson version when the request named it, otherwise
+ * `application/json`. A body of another type is not for it (undefined: coral's 404).
+ */
+export function jsonContentType(service: JsonServiceName, headers: Record<string, string>, hasBody: boolean): string | undefined {
+  const type = mediaType(headers);
+  if (type === JSON_CONTENT_TYPES[service]) return type;
+  if (type === 'application/json' || !hasBody) return 'application/json';
+  return undefined;
 }

@@ -1,9 +1,15 @@
 // The parts of an HTTP request the front works with, read once, with the body size bounded.
 import type { IncomingMessage } from 'node:http';
 
+/** IAM and STS: a form of parameters, the largest being policy documents (at most 131,072 characters). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** DynamoDB takes larger requests (a transaction carries up to 4 MB of items; BatchWriteItem up to 16 MB). */
 export const DYNAMODB_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** KMS: 4,096 bytes of plaintext, 8 KB of encryption context, 32 KB of key policy, base64 and JSON escapes around them. */
+export const KMS_MAX_BODY_BYTES = 256 * 1024;
+
+/** The request before its body is read. */
+export type RequestHead = Omit<ReceivedRequest, 'body'>;
 
 export interface ReceivedRequest {
   method: string;

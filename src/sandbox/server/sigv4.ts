@@ -1,79 +1,22 @@
-// Verifies the SigV4 signature of a received request against the sandbox's own access keys.
-// The canonical request and signing key come from @smithy/signature-v4; only the parsing of the
-// Authorization header and the policy (clock window, tokens, scope) are ours.
+// Verifies the SigV4 signature of a received request (Authorization header or presigned query string) against the
+// sandbox's own access keys. The canonical request and signing key come from @smithy/signature-v4; the claim's
+// parsing and checks (auth-claim.ts) and the policy on keys and tokens are ours.
 import { timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../contracts';
-import type { CredentialResolver } from './credentials';
-import {
-  expiredToken,
-  incompleteSignature,
-  invalidSignature,
-  missingAuthenticationToken,
-  unrecognizedClient,
-} from './front-errors';
+import type { CredentialRecord, CredentialResolver } from './credentials';
+import { ALGORITHM_IDENTIFIER, readSignatureClaim, type ExpectedScope, type SignatureClaim } from './auth-claim';
+import { expiredToken, invalidSignature, unrecognizedClient } from './front-errors';
 import type { ErrorFamily } from './protocol';
-import type { ReceivedRequest } from './received-request';
+import type { ReceivedRequest, RequestHead } from './received-request';
 import { NodeSha256 } from './sha256';
 
-export const CLOCK_WINDOW_MS = 15 * 60 * 1000;
-const ALGORITHM_IDENTIFIER = 'AWS4-HMAC-SHA256';
-
-export interface AuthorizationHeader {
-  accessKeyId: string;
-  date: string;
-  region: string;
-  service: string;
-  signedHeaders: string[];
-  signature: string;
-}
+export { CLOCK_WINDOW_MS } from './auth-claim';
 
 export interface Authenticated {
   caller: Caller;
   accessKeyId: string;
   region: string;
   service: string;
-}
-
-/** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; returns a reason string when malformed. */
-export function parseAuthorization(value: string): AuthorizationHeader | string {
-  const space = value.indexOf(' ');
-  const algorithm = space < 0 ? value : value.slice(0, space);
-  if (algorithm !== ALGORITHM_IDENTIFIER) return `Unsupported AWS 'algorithm': '${algorithm.slice(0, 40)}'`;
-  const parameters = new Map<string, string>();
-  for (const part of value.slice(space + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) parameters.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !parameters.get(name));
-  if (missing.length > 0) return missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' ');
-  const scope = parameters.get('Credential')!.split('/');
-  if (scope.length !== 5 || scope[4] !== 'aws4_request' || scope.some((part) => part === '')) {
-    return "Credential should be scoped to a valid region, service and date, and end in 'aws4_request'.";
-  }
-  const signature = parameters.get('Signature')!;
-  if (!/^[0-9a-f]{64}$/.test(signature)) return 'Signature must be 64 lower-case hexadecimal characters.';
-  const [accessKeyId, date, region, service] = scope as [string, string, string, string];
-  return {
-    accessKeyId,
-    date,
-    region,
-    service,
-    signedHeaders: parameters.get('SignedHeaders')!.split(';'),
-    signature,
-  };
-}
-
-/** `YYYYMMDDTHHMMSSZ` (or an HTTP date) → Date; undefined when unreadable. */
-function parseRequestDate(value: string): Date | undefined {
-  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  const date = basic
-    ? new Date(Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!))
-    : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-function basicFormat(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
 type SignatureV4Module = typeof import('@smithy/signature-v4');
@@ -130,91 +73,75 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export async function expectedSignature(
-  request: ReceivedRequest,
-  auth: AuthorizationHeader,
-  longDate: string,
-  secretAccessKey: string,
-): Promise<string> {
+export async function expectedSignature(request: ReceivedRequest, claim: SignatureClaim, secretAccessKey: string): Promise<string> {
   const { lib, canonicalRequest, stringToSign: toSign } = signatureV4();
-  const signed: Record<string, string> = {};
-  for (const name of auth.signedHeaders) signed[name] = request.headers[name] ?? '';
-  const canonicalHeaders = lib.getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(auth.signedHeaders));
-  const payloadHash = await lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
-  const httpRequest = { method: request.method, path: request.path, query: request.query, headers: signed } as unknown as HttpRequest;
+  const signed: Record<string, string> = Object.create(null);
+  for (const name of claim.signedHeaders) signed[name] = request.headers[name.toLowerCase()] ?? '';
+  const canonicalHeaders = lib.getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(claim.signedHeaders));
+  const declared = request.headers['x-amz-content-sha256'];
+  const payloadHash =
+    declared !== undefined && claim.signedHeaders.includes('x-amz-content-sha256')
+      ? declared
+      : await lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
   let canonicalPath = request.path;
   try {
     canonicalPath = decodeURIComponent(request.path);
   } catch {
     // A path that is not valid percent-encoding is signed as received.
   }
-  httpRequest.path = canonicalPath;
+  // smithy leaves X-Amz-Signature out of the canonical query, as presigning requires.
+  const httpRequest = { method: request.method, path: canonicalPath, query: request.query, headers: signed } as unknown as HttpRequest;
   const canonical = canonicalRequest(httpRequest, canonicalHeaders as Record<string, string>, payloadHash);
-  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = await toSign(longDate, scope, canonical);
-  const key = await lib.getSigningKey(NodeSha256, { accessKeyId: auth.accessKeyId, secretAccessKey }, auth.date, auth.region, auth.service);
+  const scope = `${claim.date}/${claim.region}/${claim.service}/aws4_request`;
+  const stringToSign = await toSign(claim.longDate, scope, canonical);
+  const key = await lib.getSigningKey(NodeSha256, { accessKeyId: claim.accessKeyId, secretAccessKey }, claim.date, claim.region, claim.service);
   const mac = new NodeSha256(key);
   mac.update(stringToSign);
   return hex(await mac.digest());
 }
 
+/** What a request's head presents: a well-formed signature claim by a known, active key (and its session token). */
+export interface Presented {
+  claim: SignatureClaim;
+  record: CredentialRecord;
+}
+
 /**
- * Authenticates a request or throws the AwsError the client would get from AWS.
- * Order as AWS: header shape, date and clock window, key lookup, session token, signature.
+ * The checks that need no body, in AWS's order (see auth-claim.ts), then the key and its session token.
+ * Throws the AwsError the client would get from AWS. A request that passes them may have its body read.
  */
+export function checkCredentials(head: RequestHead, family: ErrorFamily, credentials: CredentialResolver, now: Date, expected: ExpectedScope): Presented {
+  const claim = readSignatureClaim(head, family, expected, now);
+  const record = credentials.resolve(claim.accessKeyId);
+  if (!record || !record.active) throw unrecognizedClient(family);
+  if (record.sessionToken !== undefined) {
+    if (claim.securityToken === undefined || !sameText(claim.securityToken, record.sessionToken)) throw unrecognizedClient(family);
+    if (record.expiration && record.expiration.getTime() <= now.getTime()) throw expiredToken(family);
+  }
+  return { claim, record };
+}
+
+/** Checks the signature over the whole request, body included; throws InvalidSignature when it does not hold. */
+export async function verifySignature(request: ReceivedRequest, presented: Presented, family: ErrorFamily): Promise<Authenticated> {
+  const { claim, record } = presented;
+  const expected = await expectedSignature(request, claim, record.secretAccessKey);
+  if (!sameText(expected, claim.signature)) throw invalidSignature(family);
+  const declaredHash = request.headers['x-amz-content-sha256'];
+  if (declaredHash !== undefined && claim.signedHeaders.includes('x-amz-content-sha256')) {
+    // The signature covers the declared hash; make sure the body is the one it declares.
+    const actual = await signatureV4().lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+    if (!sameText(declaredHash, actual)) throw invalidSignature(family);
+  }
+  return { caller: record.caller, accessKeyId: claim.accessKeyId, region: claim.region, service: claim.service };
+}
+
+/** Authenticates a request or throws the AwsError the client would get from AWS. */
 export async function authenticate(
   request: ReceivedRequest,
   family: ErrorFamily,
   credentials: CredentialResolver,
   now: Date,
+  expected: ExpectedScope = { services: ['kms', 'dynamodb', 'iam', 'sts'] },
 ): Promise<Authenticated> {
-  const header = request.headers['authorization'];
-  if (header === undefined) throw missingAuthenticationToken(family);
-  const auth = parseAuthorization(header);
-  if (typeof auth === 'string') throw incompleteSignature(family, auth);
-  const signedHeaders = new Set(auth.signedHeaders);
-  if (!signedHeaders.has('host')) {
-    throw incompleteSignature(family, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  }
-  const dateHeader = request.headers['x-amz-date'] !== undefined ? 'x-amz-date' : 'date';
-  const dateValue = request.headers[dateHeader];
-  if (dateValue === undefined) {
-    throw incompleteSignature(family, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  }
-  const requestDate = parseRequestDate(dateValue);
-  if (!requestDate) throw incompleteSignature(family, `Date must be in ISO-8601 'basic format'. Got '${dateValue.slice(0, 40)}'.`);
-  const longDate = basicFormat(requestDate);
-  if (auth.date !== longDate.slice(0, 8)) {
-    throw invalidSignature(
-      family,
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date.slice(0, 8)}' != '${longDate.slice(0, 8)}', from '${longDate}'.`,
-    );
-  }
-  const skew = requestDate.getTime() - now.getTime();
-  if (skew < -CLOCK_WINDOW_MS) {
-    const earliest = basicFormat(new Date(now.getTime() - CLOCK_WINDOW_MS));
-    throw invalidSignature(family, `Signature expired: ${longDate} is now earlier than ${earliest} (${basicFormat(now)} - 15 min.)`);
-  }
-  if (skew > CLOCK_WINDOW_MS) {
-    const latest = basicFormat(new Date(now.getTime() + CLOCK_WINDOW_MS));
-    throw invalidSignature(family, `Signature not yet current: ${longDate} is still later than ${latest} (${basicFormat(now)} + 15 min.)`);
-  }
-
-  const record = credentials.resolve(auth.accessKeyId);
-  if (!record || !record.active) throw unrecognizedClient(family);
-  if (record.sessionToken !== undefined) {
-    const token = request.headers['x-amz-security-token'];
-    if (token === undefined || !sameText(token, record.sessionToken)) throw unrecognizedClient(family);
-    if (record.expiration && record.expiration.getTime() <= now.getTime()) throw expiredToken(family);
-  }
-
-  const declaredHash = request.headers['x-amz-content-sha256'];
-  const expected = await expectedSignature(request, auth, longDate, record.secretAccessKey);
-  if (!sameText(expected, auth.signature)) throw invalidSignature(family);
-  if (declaredHash !== undefined && signedHeaders.has('x-amz-content-sha256')) {
-    // The signature covers the declared hash; make sure the body is the one it declares.
-    const actual = await signatureV4().lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
-    if (!sameText(declaredHash, actual)) throw invalidSignature(family);
-  }
-  return { caller: record.caller, accessKeyId: auth.accessKeyId, region: auth.region, service: auth.service };
+  return verifySignature(request, checkCredentials(request, family, credentials, now, expected), family);
 }

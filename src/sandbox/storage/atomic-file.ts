@@ -12,7 +12,9 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   const temporary = `${file}.${process.pid}.${++temporaryCounter}.tmp`;
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(temporary, 'w', mode);
+    // A fresh file, created with its final mode: whatever sits at that name (a link, say) is removed, not followed.
+    await fs.rm(temporary, { force: true });
+    handle = await fs.open(temporary, 'wx', mode);
   } catch (error) {
     throw new Error(`Could not write ${temporary}: ${(error as Error).message}`, { cause: error });
   }
@@ -35,6 +37,22 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     throw new Error(`Could not replace ${file}: ${(error as Error).message}`, { cause: error });
   }
   await syncDirectory(path.dirname(file));
+}
+
+/**
+ * Writes a file that holds a secret (a credentials file, say): atomically, 0600 from its creation, and never through a
+ * symbolic link, which is refused with a message that says so (the link's target is left as it was).
+ */
+export async function writeSecretFile(file: string, content: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  let isLink = false;
+  try {
+    isLink = (await fs.lstat(file)).isSymbolicLink();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (isLink) throw new Error(`${file} is a symbolic link; KMS Lab writes secrets only to a regular file. Replace the link with the file, or export by hand.`);
+  await writeFileAtomic(file, content, SECRET_FILE_MODE);
 }
 
 /** Makes a rename inside the folder durable. Platforms that cannot open a folder for fsync (Windows) skip it. */

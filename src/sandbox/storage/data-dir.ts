@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDirectory, writeFileAtomic } from './atomic-file';
+import { dataDirHolder } from './data-lock';
 
 export const MARKER_FILE = '.kms-lab-sandbox';
 
@@ -34,6 +35,8 @@ export async function wipeDataDir(dir: string): Promise<void> {
   const entries = await entriesOf(dir);
   if (!entries || entries.length === 0) return;
   if (!entries.includes(MARKER_FILE)) throw notOurs(dir);
+  const holder = await dataDirHolder(dir);
+  if (holder) throw new Error(`The sandbox in ${dir} is running (process ${holder.pid}); stop it before resetting it.`);
   // The marker goes last, so an interrupted reset can be run again.
   for (const name of entries.filter((entry) => entry !== MARKER_FILE)) await fs.rm(path.join(dir, name), { recursive: true, force: true });
   await fs.rm(path.join(dir, MARKER_FILE), { force: true });

@@ -10,9 +10,14 @@
 import { promises as fs } from 'node:fs';
 import { SECRET_FILE_MODE, removeStaleTemporaries, writeFileAtomic } from './atomic-file';
 
-export interface JsonStoreOptions {
+export interface JsonStoreOptions<T> {
   /** File mode of the document; 0600 unless the content is harmless. */
   mode?: number;
+  /**
+   * Restores what JSON cannot hold (records without prototype, see null-prototype.ts), in place: after the state is
+   * read or rolled back, and after every update (which may have added records written as literals).
+   */
+  revive?: (state: T) => void;
 }
 
 interface Waiter {
@@ -34,14 +39,17 @@ export class JsonStore<T> {
     state: T,
     text: string,
     private readonly mode: number,
+    private readonly revive: (state: T) => void,
   ) {
+    revive(state);
     this.state = state;
     this.cachedText = text;
     this.durableText = text;
   }
 
-  static async open<T>(file: string, initial: () => T, options: JsonStoreOptions = {}): Promise<JsonStore<T>> {
+  static async open<T>(file: string, initial: () => T, options: JsonStoreOptions<T> = {}): Promise<JsonStore<T>> {
     const mode = options.mode ?? SECRET_FILE_MODE;
+    const revive = options.revive ?? (() => undefined);
     let text: string | undefined;
     try {
       text = await fs.readFile(file, 'utf8');
@@ -53,7 +61,7 @@ export class JsonStore<T> {
     if (text === undefined) {
       await removeStaleTemporaries(file);
       const state = initial();
-      return new JsonStore<T>(file, state, JSON.stringify(state), mode);
+      return new JsonStore<T>(file, state, JSON.stringify(state), mode, revive);
     }
     let state: T;
     try {
@@ -62,7 +70,7 @@ export class JsonStore<T> {
       throw new Error(`${file} is not valid JSON (${(error as Error).message}); it was not written by the sandbox`, { cause: error });
     }
     await removeStaleTemporaries(file);
-    return new JsonStore<T>(file, state, text, mode);
+    return new JsonStore<T>(file, state, text, mode, revive);
   }
 
   /** The current state, including updates whose write is still in flight. Treat it as read-only. */
@@ -80,15 +88,22 @@ export class JsonStore<T> {
     try {
       result = fn(this.state);
     } catch (error) {
-      this.state = JSON.parse(before) as T;
+      this.state = this.parsed(before);
       this.cachedText = before;
       return Promise.reject(error);
     }
+    this.revive(this.state);
     this.cachedText = undefined;
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ resolve: () => resolve(result), reject });
       this.scheduleWrite();
     });
+  }
+
+  private parsed(text: string): T {
+    const state = JSON.parse(text) as T;
+    this.revive(state);
+    return state;
   }
 
   /** Resolves when every update issued so far is on disk (or has failed). */
@@ -118,7 +133,7 @@ export class JsonStore<T> {
         // Memory must not run ahead of the disk: forget this batch and everything queued behind it.
         const failed = [...batch, ...this.waiting];
         this.waiting = [];
-        this.state = JSON.parse(this.durableText) as T;
+        this.state = this.parsed(this.durableText);
         this.cachedText = this.durableText;
         const reason = error instanceof Error ? error : new Error(String(error));
         for (const waiter of failed) waiter.reject(reason);

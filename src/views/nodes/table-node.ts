@@ -32,13 +32,14 @@ export class TableNode extends LazyNode {
       .join(' · ');
     item.iconPath = inaccessible ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('database');
     item.contextValue = ContextValues.table(table.encryption);
+    // Names, statuses and ARNs come from AWS and may hold any character: they go in as text, never as Markdown.
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${table.name}**  \n`);
-    tooltip.appendMarkdown(`Status: \`${table.status}\`  \nEncryption: ${ENCRYPTION_LABELS[table.encryption]}  \n`);
-    if (table.kmsKeyArn) tooltip.appendMarkdown(`Key: \`${table.kmsKeyArn}\`  \n`);
+    tooltip.appendMarkdown('**').appendText(table.name).appendMarkdown('**  \n');
+    tooltip.appendMarkdown('Status: ').appendText(table.status).appendMarkdown(`  \nEncryption: ${ENCRYPTION_LABELS[table.encryption]}  \n`);
+    if (table.kmsKeyArn) tooltip.appendMarkdown('Key: ').appendText(table.kmsKeyArn).appendMarkdown('  \n');
     if (table.problem) tooltip.appendMarkdown('$(warning) ').appendText(`${table.problem}`).appendMarkdown('  \n');
     if (table.inaccessibleSince) tooltip.appendMarkdown(`$(warning) Key inaccessible since ${formatDate(table.inaccessibleSince)}: items cannot be read or written until the key is enabled again.  \n`);
-    tooltip.appendMarkdown(`Partition key: \`${table.keySchema.map((k) => k.name).join(', ')}\``);
+    tooltip.appendMarkdown('Partition key: ').appendText(table.keySchema.map((k) => k.name).join(', '));
     item.tooltip = tooltip;
     return item;
   }

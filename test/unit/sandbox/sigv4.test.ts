@@ -7,7 +7,8 @@ import { IAMClient, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { DynamoDBClient, CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { authenticate, parseAuthorization } from '../../../src/sandbox/server/sigv4';
+import { authenticate } from '../../../src/sandbox/server/sigv4';
+import { readSignatureClaim } from '../../../src/sandbox/server/auth-claim';
 import type { CredentialRecord } from '../../../src/sandbox/server/credentials';
 import type { ReceivedRequest } from '../../../src/sandbox/server/received-request';
 import { splitTarget } from '../../../src/sandbox/server/received-request';
@@ -113,8 +114,9 @@ describe('authenticate (unit)', () => {
     await assert.rejects(authenticate(request, 'query', counting, now), (e: AwsError) => e.code === 'MissingAuthenticationToken' && e.status === 403);
     request.headers['authorization'] = 'AWS4-HMAC-SHA256 Credential=AKIA/20260301/us-east-1/kms/aws4_request';
     await assert.rejects(authenticate(request, 'kms', counting, now), (e: AwsError) => e.code === 'IncompleteSignatureException' && /SignedHeaders/.test(e.message));
+    // A signature of another version (SigV2) is no SigV4 token at all, as AWS says.
     request.headers['authorization'] = 'AWS AKIA:c2lnbmF0dXJl';
-    await assert.rejects(authenticate(request, 'kms', counting, now), code('IncompleteSignatureException'));
+    await assert.rejects(authenticate(request, 'kms', counting, now), code('MissingAuthenticationTokenException'));
     assert.deepEqual(lookups, []);
   });
 
@@ -124,20 +126,60 @@ describe('authenticate (unit)', () => {
     await assert.rejects(authenticate(request, 'kms', resolver, now), (e: AwsError) => e.code === 'IncompleteSignatureException' && /Host/.test(e.message));
   });
 
-  test('parseAuthorization reads the three parameters and rejects bad scopes', () => {
-    const parsed = parseAuthorization(
-      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7',
+  test('the claim is read from the header in AWS\'s order and words', () => {
+    const head = (headers: Record<string, string>, url = '/') => ({ method: 'POST', ...splitTarget(url), headers, sourceIp: '127.0.0.1' });
+    const when = new Date('2015-08-30T12:36:00Z');
+    const expected = { services: ['iam'] };
+    const claim = readSignatureClaim(
+      head({
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d67',
+        'x-amz-date': '20150830T123600Z',
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+      'query',
+      expected,
+      when,
     );
-    assert.deepEqual(parsed, {
+    assert.deepEqual(claim, {
       accessKeyId: 'AKIDEXAMPLE',
       date: '20150830',
       region: 'us-east-1',
       service: 'iam',
+      longDate: '20150830T123600Z',
       signedHeaders: ['content-type', 'host', 'x-amz-date'],
-      signature: '5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7',
+      signature: '5d67',
+      presigned: false,
+      securityToken: undefined,
     });
-    assert.equal(typeof parseAuthorization('AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam, SignedHeaders=host, Signature=' + 'a'.repeat(64)), 'string');
-    assert.equal(typeof parseAuthorization('AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=zz'), 'string');
+    const refusal = (headers: Record<string, string>, url?: string) => {
+      try {
+        readSignatureClaim(head(headers, url), 'dynamodb', { services: ['dynamodb'], regions: ['us-east-1'] }, when);
+      } catch (error) {
+        return `${(error as AwsError).code.replace(/^.*#/, '')}: ${(error as AwsError).message}`;
+      }
+      return 'accepted';
+    };
+    const date = { 'x-amz-date': '20150830T123600Z' };
+    assert.equal(refusal({}), 'MissingAuthenticationTokenException: Request is missing Authentication Token');
+    assert.equal(refusal({ authorization: 'AWS4' }), 'MissingAuthenticationTokenException: Request is missing Authentication Token');
+    assert.equal(refusal({ authorization: 'X' }, '/?X-Amz-Algorithm'), "InvalidSignatureException: Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+    assert.equal(
+      refusal({ authorization: 'AWS4-' }),
+      "IncompleteSignatureException: Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
+        "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-",
+    );
+    assert.equal(refusal({}, '/?X-Amz-Algorithm=a&X-Amz-Credential=b&X-Amz-Signature=c&X-Amz-Date=d'), "IncompleteSignatureException: AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the query-string parameters.");
+    const header = (credential: string, signed = 'host;x-amz-date') => ({ authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signed}, Signature=ab`, ...date });
+    assert.equal(refusal({ ...header('a/b/c/d/e'), 'x-amz-date': '201' }), "IncompleteSignatureException: Date must be in ISO-8601 'basic format'. Got '201'. See http://en.wikipedia.org/wiki/ISO_8601");
+    assert.equal(refusal(header('a/b/c/d/e', 'x-amz-date')), "IncompleteSignatureException: 'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    assert.equal(refusal({ ...header('a/b/c/d/e'), authorization: 'AWS4-HMAC-SHA25 Credential=a/b/c/d/e, SignedHeaders=host;x-amz-date, Signature=ab' }), "IncompleteSignatureException: Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA25' (only AWS4-HMAC-SHA256 for now). ");
+    assert.equal(refusal(header('a/b/c/d')), "IncompleteSignatureException: Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'a/b/c/d'");
+    assert.equal(
+      refusal(header('a/b/c/d/e')),
+      "InvalidSignatureException: Credential should be scoped to a valid region, not 'c'. Credential should be scoped to correct service: 'dynamodb'. " +
+        "Credential should be scoped with a valid terminator: 'aws4_request', not 'e'. Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: 'b' != '20150830', from '20150830T123600Z'.",
+    );
+    assert.equal(refusal(header('AKID/20150830/us-east-1/dynamodb/aws4_request/')), 'accepted');
   });
 });
 

@@ -4,6 +4,7 @@
 //   UPDATE → UpdateItem of an existing item                      DELETE → DeleteItem
 import type { Condition, Operand, ParsedStatement, Path, Returning, SetValue, Statement, ValueNode } from './parser';
 import { invalid, malformed, unsupported } from './errors';
+import { setOwn } from '../../storage/null-prototype';
 
 export type AttributeValue = Record<string, unknown>;
 
@@ -199,12 +200,12 @@ function select(statement: Extract<Statement, { kind: 'select' }>, keys: TableKe
   let sortUsed = false;
   parts.forEach((part, at) => {
     if (at === hashAt) {
-      keyValues[target.hashKey] = values.resolve(equalityOn(part, target.hashKey)!);
+      setOwn(keyValues, target.hashKey, values.resolve(equalityOn(part, target.hashKey)!));
       key.push(conditionText(part, x, values));
     } else if (!sortUsed && target.rangeKey && isSortKeyCondition(part, target.rangeKey)) {
       sortUsed = true;
       const equal = equalityOn(part, target.rangeKey);
-      if (equal) keyValues[target.rangeKey] = values.resolve(equal);
+      if (equal) setOwn(keyValues, target.rangeKey, values.resolve(equal));
       key.push(conditionText(part, x, values));
     } else filter.push(conditionText(part, x, values));
   });
@@ -229,11 +230,11 @@ function keyAndCondition(where: Condition | undefined, keys: TableKeys, values: 
   const Key: Record<string, AttributeValue> = {};
   const rest: string[] = [];
   for (const part of parts) {
-    const name = [keys.hashKey, keys.rangeKey].find((keyName) => keyName !== undefined && Key[keyName] === undefined && equalityOn(part, keyName) !== undefined);
-    if (name) Key[name] = values.resolve(equalityOn(part, name)!);
+    const name = [keys.hashKey, keys.rangeKey].find((keyName) => keyName !== undefined && !Object.hasOwn(Key, keyName) && equalityOn(part, keyName) !== undefined);
+    if (name) setOwn(Key, name, values.resolve(equalityOn(part, name)!));
     else rest.push(conditionText(part, x, values));
   }
-  if (Key[keys.hashKey] === undefined || (keys.rangeKey !== undefined && Key[keys.rangeKey] === undefined)) {
+  if (!Object.hasOwn(Key, keys.hashKey) || (keys.rangeKey !== undefined && !Object.hasOwn(Key, keys.rangeKey))) {
     throw invalid('Where clause does not contain a mandatory equality on all key attributes');
   }
   return { Key, condition: rest };

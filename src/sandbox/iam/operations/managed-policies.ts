@@ -66,9 +66,10 @@ export const managedPolicyHandlers: IamHandlers = {
     if (description !== undefined && description.length > 1000) {
       throw iamError.validation(`1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000`);
     }
-    const tags = p.tags(call.params);
     const state = call.store.read();
     call.authorize('CreatePolicy', customerPolicyArn(state.accountId, path, name));
+    // Tags are read once the caller may act: a caller without permissions gets no work done for it.
+    const tags = p.tags(call.params);
     const policy = await call.store.update((s) => {
       if (s.policies[nameKey(name)]) throw iamError.alreadyExists('policy', name);
       const now = new Date().toISOString();

@@ -30,10 +30,11 @@ export const roleHandlers: IamHandlers = {
       throw iamError.validation(`1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000`);
     }
     const maxSessionDuration = p.integer(call.params, 'MaxSessionDuration', 3600, 43200) ?? 3600;
-    const tags = p.tags(call.params);
     const state = call.store.read();
     const boundary = boundaryParam(call, state);
     call.authorize('CreateRole', roleArn(state.accountId, path, name), boundaryContext(boundary));
+    // Tags are read once the caller may act: a caller without permissions gets no work done for it.
+    const tags = p.tags(call.params);
     const role = await call.store.update((s) => {
       if (s.roles[nameKey(name)]) throw iamError.alreadyExists('role', name);
       const record: RoleRecord = {

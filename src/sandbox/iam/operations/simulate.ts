@@ -70,7 +70,7 @@ function sourcePolicies(call: IamCall, state: IamState, sourceArn: string): { po
 }
 
 function contextEntries(call: IamCall): ConditionContext {
-  const context: ConditionContext = {};
+  const context: ConditionContext = Object.create(null);
   for (const entry of p.memberStructs(call.params, 'ContextEntries')) {
     const key = entry['ContextKeyName'];
     if (!key) throw iamError.invalidInput('ContextKeyName is required for every context entry.');

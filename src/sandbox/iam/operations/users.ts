@@ -19,10 +19,11 @@ export const userHandlers: IamHandlers = {
   async CreateUser(call) {
     const name = p.name(call.params, 'UserName');
     const path = p.path(call.params);
-    const tags = p.tags(call.params);
     const state = call.store.read();
     const boundary = boundaryParam(call, state);
     call.authorize('CreateUser', userArn(state.accountId, path, name), boundaryContext(boundary));
+    // Tags are read once the caller may act: a caller without permissions gets no work done for it.
+    const tags = p.tags(call.params);
     const user = await call.store.update((s) => {
       if (s.users[nameKey(name)]) throw iamError.alreadyExists('user', name);
       const record: UserRecord = { name, id: newUniqueId('AIDA'), path, createDate: new Date().toISOString(), tags, groups: [], inlinePolicies: {}, attachedPolicies: [] };
@@ -70,10 +71,11 @@ export const userHandlers: IamHandlers = {
 
   async TagUser(call) {
     const name = p.name(call.params, 'UserName');
-    const tags = p.tags(call.params);
-    if (tags.length === 0) throw iamError.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
     const state = call.store.read();
     call.authorize('TagUser', arnOfUser(state, findUser(state, name)));
+    // Tags are read once the caller may act: a caller without permissions gets no work done for it.
+    const tags = p.tags(call.params);
+    if (tags.length === 0) throw iamError.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
     await call.store.update((s) => {
       const user = findUser(s, name);
       user.tags = mergeTags(user.tags, tags, p.MAX_TAGS);

@@ -25,8 +25,9 @@ function readConstraints(input: Input): GrantConstraints | undefined {
   const constraints: GrantConstraints = {};
   const subset = optionalStringMap(value as Input, 'EncryptionContextSubset');
   const equals = optionalStringMap(value as Input, 'EncryptionContextEquals');
-  if (subset) constraints.EncryptionContextSubset = subset;
-  if (equals) constraints.EncryptionContextEquals = equals;
+  // Kept as a reload from disk gives them back: plain objects whose keys (`__proto__` too) are own properties.
+  if (subset) constraints.EncryptionContextSubset = { ...subset };
+  if (equals) constraints.EncryptionContextEquals = { ...equals };
   return subset || equals ? constraints : undefined;
 }
 

@@ -23,6 +23,8 @@ export interface SigningOptions {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   signingDate?: Date;
+  /** Lower-case names of headers to leave out of SignedHeaders (as a client that signs too little would). */
+  unsignedHeaders?: string[];
 }
 
 function pathWithQuery(path: string, query?: Record<string, string>): string {
@@ -68,7 +70,7 @@ export async function sendSigned(
       headers: { host: url.host, ...req.headers },
       body: req.body,
     },
-    { signingDate: signing.signingDate },
+    { signingDate: signing.signingDate, unsignableHeaders: signing.unsignedHeaders ? new Set(signing.unsignedHeaders) : undefined },
   );
   const out = { headers: { ...(signed.headers as Record<string, string>) }, body: req.body };
   tamper?.(out);
