@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AwsLayerError } from './aws/errors';
 import { isCancellation } from './cancellation';
 import { Commands } from './command-ids';
+import { errorMessage } from './error-message';
 
 interface ErrorAction {
   title: string;
@@ -18,10 +19,7 @@ export async function presentError(log: vscode.LogOutputChannel, what: string, e
   await actions.find((a) => a.title === choice)?.run();
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+export { errorMessage };
 
 function actionsFor(error: unknown): ErrorAction[] {
   if (!(error instanceof AwsLayerError)) return [showLog()];

@@ -1,6 +1,7 @@
 // Reading a table's items, one page at a time, as DynamoDB JSON ({"S": "x"}, {"N": "1"}, binary as base64).
 import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import type { ServiceCaller } from './call';
+import { keepRawJson } from './raw-json-body';
 import type { AttributeValueJson, ItemJson, ItemJsonPage, ItemRead } from './types';
 
 function base64(bytes: Uint8Array): string {
@@ -26,10 +27,9 @@ export function toAttributeJson(value: AttributeValue): AttributeValueJson {
   throw new Error(`Unsupported DynamoDB attribute value with fields ${Object.keys(value).join(', ') || 'none'}`);
 }
 
+// Object.fromEntries defines own properties, so an attribute named __proto__ stays an attribute.
 export function toItemJson(item: Record<string, AttributeValue>): ItemJson {
-  const out: ItemJson = {};
-  for (const [name, value] of Object.entries(item)) out[name] = toAttributeJson(value);
-  return out;
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, toAttributeJson(value)]));
 }
 
 export function fromAttributeJson(value: AttributeValueJson): AttributeValue {
@@ -46,9 +46,7 @@ export function fromAttributeJson(value: AttributeValueJson): AttributeValue {
 }
 
 export function fromItemJson(item: ItemJson): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  for (const [name, value] of Object.entries(item)) out[name] = fromAttributeJson(value);
-  return out;
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, fromAttributeJson(value)]));
 }
 
 /** A key value typed by a person, as the attribute type the table's key schema declares. */
@@ -94,13 +92,31 @@ export function readInput(tableName: string, read: ItemRead): { kind: 'scan'; in
 /** One page of a Scan or Query. */
 export async function readItems(caller: ServiceCaller<'dynamodb'>, tableName: string, read: ItemRead): Promise<ItemJsonPage> {
   const built = readInput(tableName, read);
+  let wire: () => unknown = () => undefined;
   const out =
     built.kind === 'scan'
-      ? await caller.send('dynamodb:Scan', (c, sdk) => c.send(new sdk.dynamodb.ScanCommand(built.input)))
-      : await caller.send('dynamodb:Query', (c, sdk) => c.send(new sdk.dynamodb.QueryCommand(built.input)));
+      ? await caller.send('dynamodb:Scan', (c, sdk) => {
+          const kept = keepRawJson(new sdk.dynamodb.ScanCommand(built.input));
+          wire = kept.json;
+          return c.send(kept.command);
+        })
+      : await caller.send('dynamodb:Query', (c, sdk) => {
+          const kept = keepRawJson(new sdk.dynamodb.QueryCommand(built.input));
+          wire = kept.json;
+          return c.send(kept.command);
+        });
+  const sdkItems = out.Items ?? [];
   return {
-    items: (out.Items ?? []).map(toItemJson),
+    items: wireItems(wire(), sdkItems.length) ?? sdkItems.map(toItemJson),
     lastEvaluatedKey: out.LastEvaluatedKey ? toItemJson(out.LastEvaluatedKey) : undefined,
     scannedCount: out.ScannedCount ?? out.Count ?? 0,
   };
+}
+
+/** The page's items as DynamoDB sent them (already DynamoDB JSON), when the wire's answer is the SDK's page. */
+function wireItems(json: unknown, count: number): ItemJson[] | undefined {
+  const items = (json as { Items?: unknown } | undefined)?.Items;
+  if (!Array.isArray(items) || items.length !== count) return undefined;
+  const isRecord = (v: unknown): v is ItemJson => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return items.every(isRecord) ? items : undefined;
 }

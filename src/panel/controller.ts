@@ -45,6 +45,4 @@ export interface PanelUi extends KeyPolicyEditUi {
 }
 
 /** An error's message for the page (notify.ts's errorMessage imports vscode, which the controllers do not). */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorMessage as errorText } from '../error-message';

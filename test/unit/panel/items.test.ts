@@ -105,6 +105,19 @@ describe('items as DynamoDB JSON', () => {
     assert.deepEqual(toItemJson(fromItemJson(item)), item);
   });
 
+  it('security: an attribute named __proto__ is read as an attribute, not as the item\'s prototype', async () => {
+    const ddb = new DynamoDBClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin });
+    const hostile = JSON.parse('{"customer": {"S": "mallory"}, "n": {"N": "1"}, "__proto__": {"M": {"polluted": {"S": "yes"}}}}');
+    await ddb.send(new PutItemCommand({ TableName: 'orders', Item: hostile }));
+    ddb.destroy();
+    const page = await session.dynamodb.readItems('orders', { kind: 'query', partitionKey: { name: 'customer', type: 'S', value: 'mallory' } });
+    const item = page.items[0];
+    assert.ok(Object.hasOwn(item, '__proto__'), 'the attribute is an own property of the item');
+    assert.deepEqual(Object.getOwnPropertyDescriptor(item, '__proto__')?.value, { M: { polluted: { S: 'yes' } } });
+    assert.equal(Object.getPrototypeOf(item), Object.prototype);
+    assert.ok(Object.hasOwn(fromItemJson(item), '__proto__'));
+  });
+
   it('refuses a key value that does not fit the key attribute type, before asking AWS', () => {
     assert.throws(
       () => readInput('orders', { kind: 'query', partitionKey: { name: 'customer', type: 'S', value: 'x' }, sortKey: { name: 'n', type: 'N', operator: '=', value: 'ten' } }),
