@@ -2,7 +2,8 @@
 // with ordinary expressions (#names and :values), so that dynalite, IAM and KMS treat it as any other item request.
 //   SELECT → Query (equality on the partition key) or Scan      INSERT → PutItem if no item has that key
 //   UPDATE → UpdateItem of an existing item                      DELETE → DeleteItem
-import type { Condition, Operand, ParsedStatement, Path, Returning, SetValue, Statement, ValueNode } from './parser';
+import type { Condition, Operand, Path, Returning, SetValue, Statement, ValueNode } from './syntax-tree';
+import type { ParsedStatement } from './parser';
 import { invalid, malformed, unsupported } from './errors';
 import { setOwn } from '../../storage/null-prototype';
 

@@ -1,39 +1,10 @@
 // Builds the sandbox CLI into out/ and runs it as a child process, the way `npm run sandbox` does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import * as esbuild from 'esbuild';
-
-/** The repository root, found from wherever the test bundle runs. */
-function repositoryRoot(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'src/sandbox/cli.ts'))) return dir;
-  }
-  return process.cwd();
-}
-
-const root = repositoryRoot();
-let built: Promise<string> | undefined;
+import { bundleEntry } from './front-bundle';
 
 /** Bundles src/sandbox/cli.ts once per test process (packages stay external, as in dist/). */
 export function buildCli(): Promise<string> {
-  built ??= (async () => {
-    const outdir = path.join(root, 'out', `sandbox-cli-test-${process.pid}`);
-    const outfile = path.join(outdir, 'sandbox-cli.js');
-    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-    await esbuild.build({
-      entryPoints: [path.join(root, 'src/sandbox/cli.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
-    return outfile;
-  })();
-  return built;
+  return bundleEntry('src/sandbox/cli.ts');
 }
 
 export interface CliProcess {
