@@ -32,6 +32,8 @@ export interface AccessLockView {
   conditions: string[];
   /** For a conditional lock: the requests that open it, e.g. "only from 10.0.0.0/8". */
   opensWhen?: string;
+  /** When the read actions are not decided alike: each one's decision, e.g. "GetItem allowed, Query allowed, Scan denied". */
+  actions?: string;
   /** True when a service control or resource control policy of the organization is among its deciding statements. */
   byOrganization?: boolean;
 }

@@ -36,6 +36,7 @@ export function lockView(lock: LockDecision): AccessLockView {
     explanation: lock.explanation,
     conditions: lock.conditions,
     opensWhen: lock.decision === 'conditional' ? lock.opensWhen : undefined,
+    actions: new Set(lock.actions.map((a) => a.decision)).size > 1 ? lock.actions.map((a) => `${a.action.split(':').pop()} ${a.decision}`).join(', ') : undefined,
     byOrganization: lock.deciding.some((s) => s.source.type === 'scp' || s.source.type === 'rcp') || undefined,
   };
 }

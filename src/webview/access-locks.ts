@@ -48,6 +48,7 @@ export function lockSection(which: 'table' | 'key', lock: AccessLockView, link?:
     el('h3', { text: `${words.name} (${words.what}): ${lock.state}` }),
     el('p', { text: lock.reason }),
     lock.opensWhen ? el('p', { class: 'opens-when', text: `Opens ${lock.opensWhen}.` }) : undefined,
+    lock.actions ? el('p', { class: 'lock-actions', text: `Not every read is decided alike: ${lock.actions}.` }) : undefined,
     lock.deciding ? el('p', { text: `Decided by the ${lock.deciding}.` }) : undefined,
     lock.byOrganization ? el('p', { class: 'organization-part', text: 'The organization takes part: a service control or resource control policy is among the deciding statements.' }) : undefined,
     el('p', { class: 'muted', text: LOCK_DECIDED_BY[which] }),

@@ -170,6 +170,7 @@ describe('reverse controller on the sandbox', () => {
       assert.equal(owned.read, 'allowed');
       assert.equal(owned.table.actions.find((a) => a.action === 'dynamodb:Scan')?.decision, 'denied');
       assert.equal(scanPrediction(owned), 'denied', 'Verify, which reads with a Scan, must expect a refusal');
+      assert.equal(rowOf(view, OWNED)?.table.actions, 'GetItem allowed, Query allowed, Scan denied');
     } finally {
       await org.send(new DetachPolicyCommand({ PolicyId: scpId, TargetId: account }));
       await org.send(new DetachPolicyCommand({ PolicyId: rcpId, TargetId: rootId }));
