@@ -59,7 +59,7 @@ export class ReverseView {
       const readable = s.tables.filter((t) => t.read === 'allowed').length;
       const conditional = s.tables.filter((t) => t.read === 'conditional').length;
       const members = group ? ` · members: ${s.members?.join(', ') || 'none'}` : '';
-      this.meta.textContent = `${s.kind} ${s.principal}${members} · ${s.tables.length} ${group ? 'member-table pairs' : 'tables'} in ${s.region}: ${readable} readable · ${conditional} conditional · ${s.tables.length - readable - conditional} not · collected ${new Date(s.collectedAt).toLocaleTimeString()}`;
+      this.meta.textContent = `${s.kind} ${s.principal}${members} · ${s.tables.length} ${group ? 'member-table pairs' : s.tables.length === 1 ? 'table' : 'tables'} in ${s.region}: ${readable} readable · ${conditional} conditional · ${s.tables.length - readable - conditional} not · collected ${new Date(s.collectedAt).toLocaleTimeString()}`;
     }
     this.renderRows();
     this.renderNotes();
