@@ -85,7 +85,7 @@ const builds = [
 
 // The webview's browser bundle (script and the styles it imports) in dist/webview/, the only folder the panel may load from.
 if (existsSync(path.join(root, 'src/webview/main.ts'))) {
-  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist/webview' });
+  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'src/webview/main.ts', reverse: 'src/webview/reverse-main.ts' }, outdir: 'dist/webview' });
 }
 
 /** Codicons for the webview: vscode-elements' icons need the stylesheet on the page, and the font beside it. */

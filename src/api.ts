@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ConnectionTarget } from './aws/types';
 import type { StepView } from './lab/story';
 import type { PanelInfo } from './panel/table-panel';
+import type { ReversePanelInfo } from './panel/reverse-panel';
 
 /** What activate() returns: read by the integration tests and by other extensions. */
 export interface KmsLabApi {
@@ -17,6 +18,8 @@ export interface KmsLabApi {
   selection(): readonly unknown[];
   /** The open table panels: title, subject, "Read as", and what their webviews reported (first rows, rows in the DOM). */
   tablePanels(): PanelInfo[];
+  /** The open "What can this principal read?" panels, with what each shows. */
+  reversePanels(): ReversePanelInfo[];
   /** The lab: each step's state as the tree shows it. */
   lab: {
     views(): StepView[];

@@ -9,6 +9,8 @@ export const Commands = {
   openTablePanel: 'kmsLab.openTablePanel',
   whoCanRead: 'kmsLab.whoCanRead',
   whoCanDecrypt: 'kmsLab.whoCanDecrypt',
+  whatCanRead: 'kmsLab.whatCanRead',
+  whatCanIRead: 'kmsLab.whatCanIRead',
   exportAccessSnapshot: 'kmsLab.exportAccessSnapshot',
   analyseAccessSnapshot: 'kmsLab.analyseAccessSnapshot',
   editKeyPolicy: 'kmsLab.editKeyPolicy',

@@ -12,6 +12,7 @@ import { registerKeyPolicies } from './keypolicy/register';
 import { readIamPolicy } from './views/policy-documents';
 import { ExtraIdentities } from './status/identities';
 import { registerTablePanel } from './panel/register';
+import { registerReversePanel } from './panel/reverse-register';
 import { registerLab } from './lab/register';
 import { predictReadWithPolicies } from './lab/predict';
 import { labSection } from './views/lab';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const resources = registerResourcesView(context, { log, connection, changes, settings: () => settings });
   const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy, changes);
   const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes });
+  const reverse = registerReversePanel(context, { log, connection, changes });
   const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies, changes });
   resources.provider.setLeadingRoots([labSection(lab.lab, resources.provider)]);
   registerCommand(context, log, Commands.showLog, () => log.show());
@@ -68,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
     },
     selection: () => resources.view.selection,
     tablePanels: () => panels.list(),
+    reversePanels: () => reverse.list(),
     lab: {
       views: () => lab.lab.views(),
       refresh: () => lab.lab.refresh(),

@@ -30,6 +30,12 @@ export interface AccessLockView {
   /** The policy engine's explanation, sentence by sentence. */
   explanation: string[];
   conditions: string[];
+  /** For a conditional lock: the requests that open it, e.g. "only from 10.0.0.0/8". */
+  opensWhen?: string;
+  /** When the read actions are not decided alike: each one's decision, e.g. "GetItem allowed, Query allowed, Scan denied". */
+  actions?: string;
+  /** True when a service control or resource control policy of the organization is among its deciding statements. */
+  byOrganization?: boolean;
 }
 
 export interface AccessRowView {
@@ -42,6 +48,8 @@ export interface AccessRowView {
   /** Absent for a table under an AWS owned key: there is no key lock. */
   key?: AccessLockView;
   conditions: string[];
+  /** For a conditional read: the requests that can read, e.g. "only from 10.0.0.0/8" or "only with MFA". */
+  opensWhen?: string;
   unknowns: string[];
   /** Whether KMS Lab holds credentials for this principal (Verify can read as it). */
   verifiable: boolean;
@@ -61,6 +69,8 @@ export type AccessView =
       rows: AccessRowView[];
       notEvaluated: string[];
       missing: string[];
+      /** The organization whose SCPs and RCPs were evaluated, in words; absent when they could not be read. */
+      organization?: string;
       /** The account changed since it was collected: it is being collected again (or will be, once the panel is shown). */
       stale?: boolean;
     };

@@ -23,7 +23,7 @@ function statementView(statement: DecidingStatement): AccessStatementView {
   };
 }
 
-function lockView(lock: LockDecision): AccessLockView {
+export function lockView(lock: LockDecision): AccessLockView {
   const line = lockLine(lock);
   return {
     decision: lock.decision,
@@ -35,7 +35,17 @@ function lockView(lock: LockDecision): AccessLockView {
     grants: lock.grants.map((g) => `grant ${g.name ?? g.grantId} to ${g.grantee} for ${g.operations.join(', ')}`),
     explanation: lock.explanation,
     conditions: lock.conditions,
+    opensWhen: lock.decision === 'conditional' ? lock.opensWhen : undefined,
+    actions: new Set(lock.actions.map((a) => a.decision)).size > 1 ? lock.actions.map((a) => `${a.action.split(':').pop()} ${a.decision}`).join(', ') : undefined,
+    byOrganization: lock.deciding.some((s) => s.source.type === 'scp' || s.source.type === 'rcp') || undefined,
   };
+}
+
+/** "organization o-…: service control policies A, B; resource control policies C", or undefined when not evaluated. */
+export function organizationText(organization: AccessReport['organization']): string | undefined {
+  if (!organization) return undefined;
+  const list = (names: string[]) => (names.length ? names.join(', ') : 'none (not enabled)');
+  return `organization ${organization.organizationId}: service control policies ${list(organization.serviceControlPolicies)}; resource control policies ${list(organization.resourceControlPolicies)}`;
 }
 
 function rowView(row: AccessRow, verifiable: (row: AccessRow) => boolean): AccessRowView {
@@ -48,6 +58,7 @@ function rowView(row: AccessRow, verifiable: (row: AccessRow) => boolean): Acces
     table: lockView(row.table),
     key: row.key ? lockView(row.key) : undefined,
     conditions: row.conditions,
+    opensWhen: row.read === 'conditional' ? row.opensWhen : undefined,
     unknowns: row.unknowns,
     verifiable: verifiable(row),
   };
@@ -73,5 +84,6 @@ export function reportView(report: AccessReport, verifiable: (row: AccessRow) =>
     rows: report.rows.map((r) => rowView(r, verifiable)),
     notEvaluated: report.notEvaluated,
     missing: report.missing.map((m) => `${m.what}: ${m.reason} (${m.action})`),
+    organization: organizationText(report.organization),
   };
 }

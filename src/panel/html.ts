@@ -28,7 +28,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-export function panelHtml(webview: vscode.Webview, assets: vscode.Uri, title: string, asUri: (base: vscode.Uri, file: string) => vscode.Uri): string {
+/** `bundle`: which built page, "webview" (the table panel) or "reverse" (what a principal can read). */
+export function panelHtml(webview: vscode.Webview, assets: vscode.Uri, title: string, asUri: (base: vscode.Uri, file: string) => vscode.Uri, bundle = 'webview'): string {
   const nonce = newNonce();
   const asset = (file: string) => escapeAttribute(webview.asWebviewUri(asUri(assets, file)).toString());
   return `<!DOCTYPE html>
@@ -38,12 +39,12 @@ export function panelHtml(webview: vscode.Webview, assets: vscode.Uri, title: st
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(webview.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('codicon.css')}">
-<link rel="stylesheet" href="${asset('webview.css')}">
+<link rel="stylesheet" href="${asset(`${bundle}.css`)}">
 <title>${escapeAttribute(title)}</title>
 </head>
 <body>
 <div id="app" class="app"></div>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+<script nonce="${nonce}" src="${asset(`${bundle}.js`)}"></script>
 </body>
 </html>`;
 }

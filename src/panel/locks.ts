@@ -27,6 +27,10 @@ export function sourceText(statement: DecidingStatement): string {
       return "the table's resource policy";
     case 'session':
       return 'the session policy';
+    case 'scp':
+      return `service control policy ${statement.policy}${s.target ? ` (attached to ${s.target})` : ''}`;
+    case 'rcp':
+      return `resource control policy ${statement.policy}${s.target ? ` (attached to ${s.target})` : ''}`;
     default:
       return `${statement.policy} (outside the account)`;
   }

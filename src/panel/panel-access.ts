@@ -210,12 +210,24 @@ export class PanelAccess {
 
   private async readAs(reader: Reader, row: AccessRow, tableName: string): Promise<VerificationView> {
     const base = { principal: row.principal, identity: reader.label, predicted: row.read };
+    // Verify reads with a Scan: what it observes is compared with the Scan's own prediction, since a read may be
+    // allowed through GetItem or Query while Scan alone is denied (an SCP denying dynamodb:Scan, say).
+    const scan = scanPrediction(row);
     try {
       await reader.session.dynamodb.readItems(tableName, { kind: 'scan', limit: 1 });
-      return { ...base, observed: 'allowed', detail: 'Scan returned a page of items.', agrees: row.read !== 'denied' };
+      return { ...base, observed: 'allowed', detail: 'Scan returned a page of items.', agrees: scan !== 'denied' };
     } catch (error) {
-      if (error instanceof AwsLayerError && error.kind === 'access-denied') return { ...base, observed: 'denied', detail: error.message, agrees: row.read !== 'allowed' };
+      if (error instanceof AwsLayerError && error.kind === 'access-denied') return { ...base, observed: 'denied', detail: `${error.message}${scan === 'denied' && row.read !== 'denied' ? ' (Scan itself was predicted denied; other reads are not)' : ''}`, agrees: scan !== 'allowed' };
       return { ...base, observed: 'error', detail: errorText(error), agrees: true };
     }
   }
+}
+
+/** The prediction for a Scan alone: the table lock's Scan decision and the key lock's, together. */
+export function scanPrediction(row: AccessRow): 'allowed' | 'denied' | 'conditional' {
+  const scan = row.table.actions.find((a) => a.action === 'dynamodb:Scan')?.decision ?? row.table.decision;
+  const key = row.key?.decision ?? 'allowed';
+  if (scan === 'denied' || key === 'denied') return 'denied';
+  if (scan === 'allowed' && key === 'allowed') return row.read === 'allowed' ? 'allowed' : 'conditional';
+  return 'conditional';
 }

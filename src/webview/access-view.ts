@@ -1,13 +1,10 @@
 // "Who can read this table?": one row per principal, filterable, each expandable into both locks with the statements
 // that decide them; a deciding key policy statement can be shown in the editor. Verify puts what AWS did beside what
 // was predicted, and flags a disagreement loudly; while the key policy is being edited, rows show who gains or loses.
-import type { AccessHostMessage, AccessLockView, AccessPreview, AccessRowView, AccessStatementView, AccessView as AccessState, VerificationView } from '../panel/access-protocol';
-import { LOCK_WORDS } from '../panel/protocol';
+import type { AccessHostMessage, AccessPreview, AccessRowView, AccessStatementView, AccessView as AccessState, VerificationView } from '../panel/access-protocol';
+import { lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
 import { button, clear, el, show } from './dom';
 import { send } from './host';
-
-const VERDICT_ICON: Record<string, string> = { allowed: 'pass', denied: 'circle-slash', conditional: 'question', unknown: 'question' };
-const VERDICT_WORD: Record<string, string> = { allowed: 'can read', denied: 'cannot read', conditional: 'only under a condition', unknown: 'unknown' };
 const MAX_ROWS = 500;
 
 function option(value: string, label: string): HTMLElement {
@@ -230,8 +227,9 @@ export class AccessView {
       el('vscode-badge', { text: row.kind }),
       row.groups.length ? el('span', { class: 'muted', text: `groups: ${row.groups.join(', ')}` }) : undefined,
       el('span', { class: `access-verdict verdict-${row.read}`, text: VERDICT_WORD[row.read] }),
-      this.lockChip('table', row.table),
-      row.key ? this.lockChip('key', row.key) : el('span', { class: 'lock-chip muted', text: 'No key lock' }),
+      openingChip(row.opensWhen),
+      lockChip('table', row.table),
+      row.key ? lockChip('key', row.key) : el('span', { class: 'lock-chip muted', text: 'No key lock' }),
       gains ? el('span', { class: 'change gains', text: 'gains with your edit' }) : undefined,
       loses ? el('span', { class: 'change loses', text: 'loses with your edit' }) : undefined,
       verified ? this.verifiedChip(verified) : row.verifiable ? el('span', { class: 'muted', text: 'verifiable' }) : undefined,
@@ -249,13 +247,6 @@ export class AccessView {
     return details;
   }
 
-  private lockChip(lock: 'table' | 'key', view: AccessLockView): HTMLElement {
-    return el('span', { class: `lock-chip verdict-${view.decision}`, title: view.reason }, [
-      el('span', { class: `codicon codicon-${view.state === 'open' ? 'unlock' : 'lock'}`, attrs: { 'aria-hidden': 'true' } }),
-      el('span', { text: `${LOCK_WORDS[lock].name} ${view.state}` }),
-    ]);
-  }
-
   private verifiedChip(v: VerificationView): HTMLElement {
     return el('span', { class: `verified ${v.agrees ? 'agrees' : 'disagrees'}`, title: v.detail }, [
       el('span', { class: `codicon codicon-${v.agrees ? 'check' : 'warning'}`, attrs: { 'aria-hidden': 'true' } }),
@@ -266,54 +257,24 @@ export class AccessView {
   private rowBody(row: AccessRowView, verified: VerificationView | undefined): HTMLElement {
     return el('div', { class: 'access-body' }, [
       el('div', { class: 'muted arn', text: row.principal }),
-      this.lockSection('table', 'Decided by identity policies, the permissions boundary, and the table’s resource policy.', row.table),
+      lockSection('table', row.table, this.showStatement),
       row.key
-        ? this.lockSection('key', 'Decided by the key policy (and IAM, where it delegates), and grants.', row.key)
+        ? lockSection('key', row.key, this.showStatement)
         : el('p', { class: 'muted', text: 'No key lock: the table is encrypted with an AWS owned key.' }),
+      row.opensWhen ? el('p', { class: 'opens-when', text: `Reads ${row.opensWhen}.` }) : undefined,
       row.conditions.length ? el('p', { text: `Depends on the request: ${row.conditions.join(', ')}.` }) : undefined,
       ...row.unknowns.map((u) => el('p', { class: 'problem', text: `Not known: ${u}` })),
       verified ? el('p', { class: verified.agrees ? '' : 'problem', text: `Verify as ${verified.identity}: ${verified.detail}` }) : undefined,
     ]);
   }
 
-  private lockSection(which: 'table' | 'key', what: string, lock: AccessLockView): HTMLElement {
-    const words = LOCK_WORDS[which];
-    return el('section', { class: 'lock', attrs: { 'data-lock': which } }, [
-      el('h3', { text: `${words.name} (${words.what}): ${lock.state}` }),
-      el('p', { text: lock.reason }),
-      lock.deciding ? el('p', { text: `Decided by the ${lock.deciding}.` }) : undefined,
-      el('p', { class: 'muted', text: what }),
-      lock.via ? el('p', { text: `Opens because ${lock.via}.` }) : undefined,
-      lock.statements.length
-        ? el('ul', { class: 'statements' }, lock.statements.map((s) => el('li', {}, [this.statementElement(s)])))
-        : undefined,
-      lock.grants.length ? el('ul', { class: 'statements' }, lock.grants.map((g) => el('li', { text: g }))) : undefined,
-      lock.explanation.length ? el('ul', { class: 'explanation-list' }, lock.explanation.map((e) => el('li', { class: 'muted', text: e }))) : undefined,
-    ]);
-  }
-
-  private statementElement(s: AccessStatementView): HTMLElement {
-    const label = `${s.effect} · ${s.source}${s.sid ? ` · '${s.sid}'` : ''} · statement #${s.index + 1}`;
-    if (!s.inKeyPolicy) return el('span', { text: label });
-    return el('span', {
-      class: 'statement-link',
-      text: label,
-      title: 'Show this statement in the key policy editor',
-      attrs: { role: 'button', tabindex: '0' },
-      on: {
-        click: () => send({ type: 'showStatement', statementIndex: s.index, text: this.policyText() }),
-        keydown: (event) => {
-          if ((event as KeyboardEvent).key === 'Enter') send({ type: 'showStatement', statementIndex: s.index, text: this.policyText() });
-        },
-      },
-    });
-  }
+  private readonly showStatement = (s: AccessStatementView): void => send({ type: 'showStatement', statementIndex: s.index, text: this.policyText() });
 
   private renderNotes(): void {
     clear(this.notes);
     const s = this.state;
     if (s.state !== 'ready') return;
-    const notes = [...s.missing.map((m) => `Missing: ${m}`), ...s.notEvaluated.map((n) => `Not evaluated: ${n}`)];
+    const notes = [...(s.organization ? [`Evaluated: the ${s.organization}`] : []), ...s.missing.map((m) => `Missing: ${m}`), ...s.notEvaluated.map((n) => `Not evaluated: ${n}`)];
     this.notes.append(el('vscode-collapsible', { attrs: { title: `What this answer does not see (${notes.length})` } }, [el('ul', {}, notes.map((n) => el('li', { text: n })))]));
   }
 }

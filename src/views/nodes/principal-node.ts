@@ -5,6 +5,7 @@ import type { AccountChangeEvent } from '../../session/account-changes';
 import { ContextValues } from '../context-values';
 import { principalPoliciesTouched } from '../touches';
 import type { TreeContext } from '../tree-context';
+import { GroupsNode } from './groups-node';
 import { LazyNode } from './lazy-node';
 import { InfoNode } from './message-node';
 import { ResourceNode } from './resource-node';
@@ -47,7 +48,7 @@ export class PrincipalNode extends LazyNode {
     const details = await this.tree.session.iam.principalDetails(this.principal);
     const children: ResourceNode[] = details.policies.map((policy) => new PolicyNode(this, this.principal, policy));
     if (children.length === 0) children.push(new InfoNode(this, 'No policies'));
-    if (details.groups.length > 0) children.push(new InfoNode(this, `Groups: ${details.groups.join(', ')}`, 'organization', ContextValues.group));
+    if (details.groups.length > 0) children.push(new GroupsNode(this, this.principal.arn, details.groups));
     return children;
   }
 }
