@@ -9,6 +9,7 @@ export const Commands = {
   openTablePanel: 'kmsLab.openTablePanel',
   whoCanRead: 'kmsLab.whoCanRead',
   whoCanDecrypt: 'kmsLab.whoCanDecrypt',
+  showActivity: 'kmsLab.showActivity',
   exportAccessSnapshot: 'kmsLab.exportAccessSnapshot',
   analyseAccessSnapshot: 'kmsLab.analyseAccessSnapshot',
   editKeyPolicy: 'kmsLab.editKeyPolicy',
