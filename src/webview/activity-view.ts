@@ -60,7 +60,7 @@ export class ActivityView {
     this.kindFilter.addEventListener('change', () => this.renderList());
     this.textFilter = el('vscode-textfield', { attrs: { placeholder: 'Filter by principal, event or reason', 'aria-label': 'Filter the activity' } });
     this.textFilter.addEventListener('input', () => this.renderList());
-    this.list = el('div', { class: 'access-rows activity-rows', attrs: { role: 'list' } });
+    this.list = el('div', { class: 'activity-rows', attrs: { role: 'list' } });
     this.element = el('div', { class: 'access-view activity-view' }, [
       el('header', { class: 'access-header' }, [el('h2', { text: 'Who did read this table?' }), this.meta]),
       el('div', { class: 'toolbar' }, [this.rangeSelect, button('Read again', () => this.read(), { icon: 'refresh', secondary: true, id: 'activity-refresh' })]),
@@ -153,7 +153,7 @@ export class ActivityView {
       p.lastRead ? el('span', { class: 'muted activity-last', text: `last read ${when(p.lastRead)}` }) : undefined,
       p.readsRefused ? el('span', { class: 'flag refused', text: `refused ${p.readsRefused} ${p.readsRefused === 1 ? 'time' : 'times'}`, title: p.refusalReasons.join('\n') }) : undefined,
     ]);
-    const details = el('details', { class: 'access-row activity-principal', attrs: { role: 'listitem', 'data-principal': p.principal } }, [summary]) as HTMLDetailsElement;
+    const details = el('details', { class: 'activity-principal', attrs: { role: 'listitem', 'data-principal': p.principal } }, [summary]) as HTMLDetailsElement;
     const body = () => this.principalBody(p, entries, answer);
     if (this.open.has(p.principal)) {
       details.open = true;
