@@ -11,6 +11,7 @@ export const Commands = {
   whoCanDecrypt: 'kmsLab.whoCanDecrypt',
   whatCanRead: 'kmsLab.whatCanRead',
   whatCanIRead: 'kmsLab.whatCanIRead',
+  showActivity: 'kmsLab.showActivity',
   exportAccessSnapshot: 'kmsLab.exportAccessSnapshot',
   analyseAccessSnapshot: 'kmsLab.analyseAccessSnapshot',
   editKeyPolicy: 'kmsLab.editKeyPolicy',

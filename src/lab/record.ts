@@ -2,6 +2,7 @@
 // Kept in VS Code's global state. Never a secret (those are in SecretStorage) and never an item's values.
 import { DEFAULT_NAMES } from './defaults';
 import type { Locks } from './lesson';
+import type { ReadTrail } from './trail';
 
 /** The subset of vscode.Memento the lab uses, so steps run in plain Node tests too. */
 export interface KeyValueStore {
@@ -44,6 +45,8 @@ export interface ReadResult {
   conclusion: 'done' | 'failed' | 'waiting' | 'todo';
   /** What the step concludes, in plain words. */
   summary: string;
+  /** DynamoDB's kms:Decrypt for the read, as CloudTrail recorded it (or why it is not there yet). */
+  trail?: ReadTrail;
 }
 
 export interface CleanupReport {

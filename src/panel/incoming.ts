@@ -2,6 +2,8 @@
 // own messages are checked here; each feature's by its own validator, which this file routes to by type.
 import { ACCESS_MESSAGE_TYPES, parseAccessMessage } from './access-incoming';
 import type { AccessWebviewMessage } from './access-protocol';
+import { ACTIVITY_MESSAGE_TYPES, parseActivityMessage } from './activity-incoming';
+import type { ActivityWebviewMessage } from './activity-protocol';
 import { ITEMS_MESSAGE_TYPES, pageSize, parseItemsMessage } from './items-incoming';
 import type { ItemsWebviewMessage } from './items-protocol';
 import { parsePolicyMessage, POLICY_MESSAGE_TYPES } from './policy-incoming';
@@ -16,7 +18,8 @@ export type RoutedMessage =
   | { feature: 'shell'; message: ShellWebviewMessage }
   | { feature: 'items'; message: ItemsWebviewMessage }
   | { feature: 'policy'; message: PolicyWebviewMessage }
-  | { feature: 'access'; message: AccessWebviewMessage };
+  | { feature: 'access'; message: AccessWebviewMessage }
+  | { feature: 'activity'; message: ActivityWebviewMessage };
 
 function persistedState(value: unknown, path: string): PersistedState {
   const o = object(value, path);
@@ -42,7 +45,7 @@ function persistedState(value: unknown, path: string): PersistedState {
   if (o.plainJson !== undefined) state.plainJson = boolean(o.plainJson, `${path}.plainJson`);
   if (o.hiddenColumns !== undefined) state.hiddenColumns = stringList(o.hiddenColumns, `${path}.hiddenColumns`);
   if (o.pageSize !== undefined) state.pageSize = pageSize(o.pageSize, `${path}.pageSize`);
-  if (o.leftTab !== undefined) state.leftTab = oneOf(o.leftTab, ['items', 'access'] as const, `${path}.leftTab`);
+  if (o.leftTab !== undefined) state.leftTab = oneOf(o.leftTab, ['items', 'access', 'activity'] as const, `${path}.leftTab`);
   return state;
 }
 
@@ -57,6 +60,7 @@ export function routeWebviewMessage(raw: unknown): RoutedMessage {
   if (has(ITEMS_MESSAGE_TYPES, type)) return { feature: 'items', message: parseItemsMessage(o, type) };
   if (has(POLICY_MESSAGE_TYPES, type)) return { feature: 'policy', message: parsePolicyMessage(o, type) };
   if (has(ACCESS_MESSAGE_TYPES, type)) return { feature: 'access', message: parseAccessMessage(o, type) };
+  if (has(ACTIVITY_MESSAGE_TYPES, type)) return { feature: 'activity', message: parseActivityMessage(o, type) };
   return fail('message.type', `unknown message type "${type}"`);
 }
 

@@ -17,6 +17,8 @@ export interface PanelAccessDeps {
   log: Logger;
   readAs: ReadAsDirectory;
   ui: Pick<PanelUi, 'copy' | 'saveJson'>;
+  /** Told each new answer (the Activity feature joins it with who did read). */
+  onReport?: (report: AccessReport) => void;
 }
 
 /** Someone KMS Lab can read as. */
@@ -97,6 +99,7 @@ export class PanelAccess {
       await this.learnReaders(false);
       if (run !== this.running) return;
       this.show(reportView(report, (row) => this.knownReaders.has(row.principal)));
+      this.deps.onReport?.(report);
     } catch (error) {
       if (run !== this.running) return;
       this.show({ state: 'failed', message: `Who can read ${tableName} could not be answered: ${errorText(error)}` });

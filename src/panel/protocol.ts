@@ -2,6 +2,7 @@
 // features' protocols (items-protocol.ts, policy-protocol.ts, access-protocol.ts). Types and constants only: the
 // webview bundle imports these files, and the host checks every message from the webview at run time (incoming.ts).
 import type { AccessHostMessage, AccessWebviewMessage } from './access-protocol';
+import type { ActivityHostMessage, ActivityWebviewMessage } from './activity-protocol';
 import type { ItemsHostMessage, ItemsWebviewMessage } from './items-protocol';
 import type { PolicyHostMessage, PolicyWebviewMessage } from './policy-protocol';
 
@@ -25,7 +26,7 @@ export interface PersistedState {
   plainJson?: boolean;
   hiddenColumns?: string[];
   pageSize?: number;
-  leftTab?: 'items' | 'access';
+  leftTab?: 'items' | 'access' | 'activity';
 }
 
 /** The two locks on a read of an encrypted table, named the same way everywhere the panel shows a read's result. */
@@ -40,6 +41,6 @@ export type ShellHostMessage =
 
 export type ShellWebviewMessage = { type: 'ready'; state?: PersistedState } | { type: 'copy'; text: string; what: string };
 
-export type HostMessage = ShellHostMessage | ItemsHostMessage | PolicyHostMessage | AccessHostMessage;
+export type HostMessage = ShellHostMessage | ItemsHostMessage | PolicyHostMessage | AccessHostMessage | ActivityHostMessage;
 
-export type WebviewMessage = ShellWebviewMessage | ItemsWebviewMessage | PolicyWebviewMessage | AccessWebviewMessage;
+export type WebviewMessage = ShellWebviewMessage | ItemsWebviewMessage | PolicyWebviewMessage | AccessWebviewMessage | ActivityWebviewMessage;

@@ -91,6 +91,11 @@ export function registerTablePanel(context: vscode.ExtensionContext, deps: Table
   };
   registerCommand(context, deps.log, Commands.whoCanRead, whoCan);
   registerCommand(context, deps.log, Commands.whoCanDecrypt, whoCan);
+  registerCommand(context, deps.log, Commands.showActivity, async (arg?: unknown) => {
+    const request = await subjectOf(arg, deps.connection, activeRegion());
+    const panel = await openPanel(request.subject, { readAs: request.readAs });
+    await panel.showActivity();
+  });
   registerCommand(context, deps.log, Commands.exportAccessSnapshot, async (arg?: unknown) => {
     const request = await subjectOf(arg, deps.connection, activeRegion());
     if (!request.subject.tableName) throw new Error('An access snapshot is collected for a table: this key protects none.');

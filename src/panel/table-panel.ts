@@ -9,8 +9,11 @@ import { errorMessage } from '../notify';
 import { sameScope, type AccountChangeEvent, type AccountChanges } from '../session/account-changes';
 import type { Connection } from '../status/connection';
 import type { ExtraIdentities } from '../status/identities';
+import { isSandboxTarget } from '../status/local-sandbox';
 import { askMfaCode } from '../status/mfa-prompt';
 import { AccessController } from './access-controller';
+import { ActivityController } from './activity-controller';
+import { activityInfo, type ActivityInfo } from './activity-info';
 import type { AccessView } from './access-protocol';
 import type { PanelController, PanelHost, PanelUi } from './controller';
 import { panelHtml, WEBVIEW_ASSETS, webviewOptions } from './html';
@@ -46,6 +49,8 @@ export interface PanelInfo extends ItemsInfo {
   policyNote?: string;
   access: AccessView['state'];
   accessStale: boolean;
+  /** The Activity view, and Who can read? rows joined with it. */
+  activity: ActivityInfo;
   visible: boolean;
 }
 
@@ -64,6 +69,7 @@ export class TablePanel implements vscode.Disposable {
   private readonly items: ItemsController;
   private readonly policy: PolicyController;
   private readonly access: AccessController;
+  private readonly activity: ActivityController;
   private readonly controllers: PanelController<never>[];
 
   constructor(
@@ -80,8 +86,9 @@ export class TablePanel implements vscode.Disposable {
     const host: PanelHost = { post: (message) => this.post(message), isVisible: () => this.panel.visible };
     this.items = new ItemsController(host, this.scope, { log, readAs, ui, openedAt: this.openedAt, pageSize: state?.pageSize });
     this.policy = new PolicyController(host, this.scope, { log, store: deps.keyPolicies, drafts: deps.drafts, ui, readAs, restoredDraft: state?.draft });
-    this.access = new AccessController(host, this.scope, { log, readAs, ui });
-    this.controllers = [this.items, this.policy, this.access];
+    this.activity = new ActivityController(host, this.scope, { log, isSandbox: isSandboxTarget });
+    this.access = new AccessController(host, this.scope, { log, readAs, ui, onReport: (report) => void this.activity.reportChanged(report) });
+    this.controllers = [this.items, this.policy, this.access, this.activity];
 
     panel.webview.options = webviewOptions(deps.extensionUri, vscode.Uri.joinPath);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'kms-lab.svg');
@@ -118,6 +125,7 @@ export class TablePanel implements vscode.Disposable {
       policyNote: this.policy.note,
       access: this.access.view.state,
       accessStale: this.access.view.state === 'ready' && !!this.access.view.stale,
+      activity: activityInfo(this.activity),
       visible: this.panel.visible,
     };
   }
@@ -132,6 +140,12 @@ export class TablePanel implements vscode.Disposable {
   async showAccess(): Promise<void> {
     this.panel.reveal();
     await this.access.show();
+  }
+
+  /** Opens the Activity view and reads the key's CloudTrail events. */
+  async showActivity(): Promise<void> {
+    this.panel.reveal();
+    await this.activity.show();
   }
 
   /** The page, under a strict CSP with a fresh nonce. A page that has not started a while after it was set is logged:
@@ -204,6 +218,8 @@ export class TablePanel implements vscode.Disposable {
         return this.policy.handle(routed.message);
       case 'access':
         return this.access.handle(routed.message);
+      case 'activity':
+        return this.activity.handle(routed.message);
     }
   }
 

@@ -2,7 +2,9 @@
 // that decide them; a deciding key policy statement can be shown in the editor. Verify puts what AWS did beside what
 // was predicted, and flags a disagreement loudly; while the key policy is being edited, rows show who gains or loses.
 import type { AccessHostMessage, AccessPreview, AccessRowView, AccessStatementView, AccessView as AccessState, VerificationView } from '../panel/access-protocol';
+import type { ActivityHostMessage } from '../panel/activity-protocol';
 import { lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
+import { activityCells } from './activity-chips';
 import { button, clear, el, show } from './dom';
 import { send } from './host';
 const MAX_ROWS = 500;
@@ -32,6 +34,8 @@ export class AccessView {
   private shownRows = MAX_ROWS;
   /** Rows a person opened stay open when the list is drawn again (after Verify, a preview, a filter). */
   private readonly open = new Set<string>();
+  /** What each row did (the Activity view's range), beside what it can do. */
+  private activity: Extract<ActivityHostMessage, { type: 'accessActivity' }> | undefined;
   /** The policy editor's text, for "show this statement". */
   policyText: () => string = () => '';
 
@@ -90,6 +94,12 @@ export class AccessView {
     if (this.state.state !== 'ready') return;
     const version = ++this.previewVersion;
     this.previewTimer = window.setTimeout(() => send({ type: 'previewAccess', version, text }), 400);
+  }
+
+  /** The rows joined with who did read: each gains its last read and flags. */
+  setActivity(message: Extract<ActivityHostMessage, { type: 'accessActivity' }>): void {
+    this.activity = message;
+    this.renderRows();
   }
 
   handle(message: AccessHostMessage): void {
@@ -233,6 +243,7 @@ export class AccessView {
       gains ? el('span', { class: 'change gains', text: 'gains with your edit' }) : undefined,
       loses ? el('span', { class: 'change loses', text: 'loses with your edit' }) : undefined,
       verified ? this.verifiedChip(verified) : row.verifiable ? el('span', { class: 'muted', text: 'verifiable' }) : undefined,
+      ...activityCells(row, this.activity, () => this.policyText()),
     ]);
     const details = el('details', { class: `access-row${verified && !verified.agrees ? ' disagree' : ''}`, attrs: { role: 'listitem', 'data-principal': row.principal } }, [summary]) as HTMLDetailsElement;
     if (this.open.has(row.principal)) {

@@ -11,37 +11,43 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './main.css';
 import type { AccessHostMessage } from '../panel/access-protocol';
+import type { ActivityHostMessage } from '../panel/activity-protocol';
 import type { ItemsHostMessage } from '../panel/items-protocol';
 import type { PolicyHostMessage } from '../panel/policy-protocol';
 import type { HostMessage, ShellHostMessage } from '../panel/protocol';
 import { el } from './dom';
 import { send, state, updateState } from './host';
 import { AccessView } from './access-view';
+import { ActivityView } from './activity-view';
 import { ItemsView } from './items-view';
 import { PolicyView } from './policy-view';
 
 performance.mark('kmslab-script-start');
 const items = new ItemsView();
 const access = new AccessView();
+const activity = new ActivityView();
 const right = el('div', { class: 'right' });
 const app = document.getElementById('app') as HTMLElement;
 
-type LeftTab = 'items' | 'access';
+type LeftTab = 'items' | 'access' | 'activity';
 const tabs: Record<LeftTab, HTMLElement> = {
   items: el('button', { class: 'tab', text: 'Items', attrs: { role: 'tab', 'data-tab': 'items' }, on: { click: () => showTab('items') } }),
   access: el('button', { class: 'tab', text: 'Who can read?', attrs: { role: 'tab', 'data-tab': 'access' }, on: { click: () => showTab('access') } }),
+  activity: el('button', { class: 'tab', text: 'Activity', attrs: { role: 'tab', 'data-tab': 'activity' }, on: { click: () => showTab('activity') } }),
 };
 
 function showTab(tab: LeftTab): void {
   for (const [name, button] of Object.entries(tabs)) button.setAttribute('aria-selected', String(name === tab));
   items.element.hidden = tab !== 'items';
   access.element.hidden = tab !== 'access';
+  activity.element.hidden = tab !== 'activity';
   updateState({ leftTab: tab });
   if (tab === 'access') access.ensureAnalysed();
+  if (tab === 'activity') activity.ensureRead();
 }
 
-app.append(el('div', { class: 'left' }, [el('div', { class: 'tabs', attrs: { role: 'tablist' } }, [tabs.items, tabs.access]), items.element, access.element]), right);
-const firstTab: LeftTab = state()?.leftTab === 'access' ? 'access' : 'items';
+app.append(el('div', { class: 'left' }, [el('div', { class: 'tabs', attrs: { role: 'tablist' } }, [tabs.items, tabs.access, tabs.activity]), items.element, access.element, activity.element]), right);
+const firstTab: LeftTab = state()?.leftTab ?? 'items';
 
 let policy: PolicyView | undefined;
 const waiting: (PolicyHostMessage | Extract<ShellHostMessage, { type: 'notice' }>)[] = [];
@@ -79,6 +85,18 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   }
   if (message.type === 'showAccess') {
     showTab('access');
+    return;
+  }
+  if (message.type === 'showActivity') {
+    showTab('activity');
+    return;
+  }
+  if (message.type === 'accessActivity') {
+    access.setActivity(message);
+    return;
+  }
+  if (message.type === 'activity') {
+    activity.handle(message as ActivityHostMessage);
     return;
   }
   if (message.type === 'policyEditor') canOpenInEditor = message.canOpenInEditor;

@@ -3,6 +3,7 @@ import type { LabContext } from '../context';
 import { WAIT } from '../defaults';
 import { conclude, predictRead, readAsTestUser, recordedStatus } from '../read-check';
 import type { ReadResult } from '../record';
+import { readTrail } from '../trail';
 import { changesNothing, todo, type StepDefinition, type StepStatus } from '../step';
 
 type ReadSlot = 'beforeGrant' | 'afterGrant' | 'afterRevoke';
@@ -14,6 +15,7 @@ export async function readStep(ctx: LabContext, slot: ReadSlot, expect: 'allowed
   if (!credentials) throw new Error(`KMS Lab holds no access key for ${record.testUserName}: run step 4 (Create the test user) first.`);
   const retryMs = expect === 'allowed' && ctx.backend.kind === 'aws' ? WAIT.policyChangeMs.aws : WAIT.policyChangeMs.other;
   const title = `Reading ${record.tableName} as ${record.testUserName}`;
+  const since = new Date();
   // What AWS does and what the policies say are found side by side: neither depends on the other.
   const { live, prediction } = await ctx.ui.progress(title, async (report) => {
     report('Scan and GetItem with the test user\'s credentials, and the prediction from the key policy, the user\'s IAM policies and the key\'s grants');
@@ -21,6 +23,12 @@ export async function readStep(ctx: LabContext, slot: ReadSlot, expect: 'allowed
     return { live: read, prediction: predicted };
   });
   const { result, status } = conclude(ctx, expect, live, prediction, { afterRevoke: slot === 'afterRevoke' });
+  // Beside observed and predicted: the kms:Decrypt DynamoDB asked for on the user's behalf, as CloudTrail has it.
+  const trail = await readTrail(ctx, since, live.observed.outcome);
+  if (trail) {
+    result.trail = trail;
+    result.summary = status.detail = `${status.detail ?? ''} ${trail.sentence}`.trim();
+  }
   await ctx.update((r) => {
     r.reads[slot] = result;
   });

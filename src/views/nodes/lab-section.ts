@@ -124,9 +124,18 @@ function readNodes(parent: ResourceNode, read: ReadResult, earlier: boolean): Re
       ? `Observed: read ${observed.itemCount ?? 0} item${observed.itemCount === 1 ? '' : 's'}`
       : `Observed: ${observed.outcome === 'denied' ? 'refused' : 'failed'}${observed.code ? ` (${observed.code})` : ''}`;
   nodes.push(new DescribedNode(parent, observedLabel, said ?? 'Scan and GetItem succeeded', 'eye', ContextValues.labObserved, said ?? `Scan returned ${observed.itemCount ?? 0} item(s); GetItem succeeded.`));
+  if (read.trail) nodes.push(trailNode(parent, read.trail));
   const verdict = read.agree ? 'Observed and predicted agree' : 'Observed and predicted disagree';
   nodes.push(new InfoNode(parent, verdict, read.agree ? 'check' : 'warning', ContextValues.info, read.summary));
   return nodes;
+}
+
+/** DynamoDB's kms:Decrypt on the user's behalf as CloudTrail recorded it; the record itself in the tooltip. */
+function trailNode(parent: ResourceNode, trail: NonNullable<ReadResult['trail']>): ResourceNode {
+  const event = trail.event;
+  if (!event) return new InfoNode(parent, 'CloudTrail: not recorded yet', 'history', ContextValues.info, trail.sentence);
+  const label = `CloudTrail: kms:${event.eventName} ${event.refused ? 'refused' : 'allowed'}`;
+  return new DescribedNode(parent, label, trail.sentence.replace(/^CloudTrail: /, ''), 'history', ContextValues.info, `${trail.sentence}\n\n${event.record}`);
 }
 
 function lockNode(parent: ResourceNode, name: LockName, lock: LockSummary): ResourceNode {

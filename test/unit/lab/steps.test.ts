@@ -111,6 +111,13 @@ describe('lab steps on the local sandbox', () => {
     assert.equal(result.predicted?.decision, 'denied');
     assert.match(result.predicted!.reasons.join(' '), /does not name kms-lab-test-user, and it delegates to IAM, where no policy of this user allows kms:Decrypt/);
     assert.equal(status.item, undefined, 'a refused read shows no item');
+    // Beside observed and predicted: DynamoDB's refused kms:Decrypt on the user's behalf, as CloudTrail recorded it.
+    assert.match(status.detail ?? '', /CloudTrail: DynamoDB asked KMS on kms-lab-test-user's behalf; KMS refused \(AccessDenied\w*\) — kms:Decrypt at \d\d:\d\d:\d\d UTC, table kms-lab-table in the encryption context\.$/);
+    assert.equal(result.trail?.event?.refused, true);
+    assert.equal(result.trail?.event?.invokedBy, 'dynamodb.amazonaws.com');
+    const trailRecord = JSON.parse(result.trail!.event!.record) as { userIdentity: { arn: string }; requestParameters: { encryptionContext: Record<string, string> } };
+    assert.equal(trailRecord.userIdentity.arn, result.principalArn);
+    assert.equal(trailRecord.requestParameters.encryptionContext['aws:dynamodb:tableName'], 'kms-lab-table');
     // The lesson first, table lock then key lock, each with its verdict and deciding statement; AWS's words after.
     assert.match(
       status.detail ?? '',
@@ -149,6 +156,8 @@ describe('lab steps on the local sandbox', () => {
     const result = (await h.context()).record.reads.afterGrant!;
     assert.equal(result.observed.outcome, 'allowed');
     assert.equal(result.predicted?.decision, 'allowed');
+    assert.match(status.detail ?? '', /CloudTrail: DynamoDB asked KMS on kms-lab-test-user's behalf; KMS allowed it — kms:Decrypt at /);
+    assert.equal(result.trail?.event?.refused, false);
     assert.equal((await check('readAgain')).state, 'done');
   });
 
