@@ -4,6 +4,7 @@ import type { ConnectionTarget } from '../aws/types';
 import type { RunningSandbox } from '../sandbox/index';
 import { startSandboxProcess } from '../sandbox/process/supervisor';
 import { wipeDataDir } from '../sandbox/storage/data-dir';
+import { readSettings } from '../config';
 
 export const SANDBOX_LABEL = 'Local sandbox';
 
@@ -64,6 +65,7 @@ export class LocalSandbox implements vscode.Disposable {
       dataDir: this.dataDir,
       port: 0,
       region,
+      ...readSettings().sandboxTiming,
       log: (line) => this.log.debug(`sandbox: ${line}`),
       onRestart: ({ reason, pid }) => {
         this.log.warn(`Local sandbox ${reason}; restarted (process ${pid}) on ${sandbox.endpoint}`);
@@ -79,8 +81,10 @@ export class LocalSandbox implements vscode.Disposable {
       },
     });
     this.sandbox = sandbox;
+    const { awsTiming, throttleRate } = readSettings().sandboxTiming;
+    const timing = awsTiming > 0 || throttleRate > 0 ? `, AWS timing ×${awsTiming}, throttle rate ${throttleRate}` : '';
     this.log.info(
-      `Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, process ${sandbox.pid}, started in ${Date.now() - started} ms)`,
+      `Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, process ${sandbox.pid}, started in ${Date.now() - started} ms${timing})`,
     );
     this.emitter.fire(true);
     return sandbox;
