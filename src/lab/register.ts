@@ -47,6 +47,8 @@ export interface LabDeps {
   keyPolicies: KeyPolicyStore;
   predict: ReadPredictor;
   changes: AccountChanges;
+  /** The running local sandbox's AWS timing factor (0: instant). */
+  sandboxTiming?: () => number;
 }
 
 /** What the extension (and its API) reads of the lab. */
@@ -99,7 +101,7 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
     const base = adminTarget(target);
     if (!session || !base) return undefined;
     const identity = await session.sts.getCallerIdentity();
-    const backend = await detectBackend(session, isSandboxTarget(base));
+    const backend = await detectBackend(session, isSandboxTarget(base), deps.sandboxTiming?.() ?? 0);
     return new LabContext(session, identity, backend, services);
   };
 

@@ -15,6 +15,8 @@ export const SANDBOX_LABEL = 'Local sandbox';
  */
 export class LocalSandbox implements vscode.Disposable {
   private sandbox: RunningSandbox | undefined;
+  /** The AWS timing factor the running sandbox was started with (0: instant). */
+  awsTiming = 0;
   private starting: Promise<RunningSandbox> | undefined;
   private readonly emitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeRunning = this.emitter.event;
@@ -82,6 +84,7 @@ export class LocalSandbox implements vscode.Disposable {
     });
     this.sandbox = sandbox;
     const { awsTiming, throttleRate } = readSettings().sandboxTiming;
+    this.awsTiming = awsTiming;
     const timing = awsTiming > 0 || throttleRate > 0 ? `, AWS timing ×${awsTiming}, throttle rate ${throttleRate}` : '';
     this.log.info(
       `Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, process ${sandbox.pid}, started in ${Date.now() - started} ms${timing})`,
