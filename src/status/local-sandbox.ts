@@ -41,6 +41,8 @@ export class LocalSandbox implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    // A start under way finishes first, so that what it starts is stopped too.
+    await this.starting?.catch(() => undefined);
     const running = this.sandbox;
     this.sandbox = undefined;
     if (!running) return;

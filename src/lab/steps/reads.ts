@@ -8,7 +8,7 @@ import { changesNothing, todo, type StepDefinition, type StepStatus } from '../s
 type ReadSlot = 'beforeGrant' | 'afterGrant' | 'afterRevoke';
 
 /** Reads as the test user, predicts, concludes, and records the result in `slot`. */
-export async function readStep(ctx: LabContext, slot: ReadSlot, expect: 'allowed' | 'denied'): Promise<StepStatus> {
+export async function readStep(ctx: LabContext, slot: ReadSlot, expect: 'allowed' | 'denied', options: { cachedSince?: number } = {}): Promise<StepStatus> {
   const record = ctx.record;
   const credentials = await ctx.services.secrets.get(ctx.scope, record.testUserName);
   if (!credentials) throw new Error(`KMS Lab holds no access key for ${record.testUserName}: run step 4 (Create the test user) first.`);
@@ -16,7 +16,7 @@ export async function readStep(ctx: LabContext, slot: ReadSlot, expect: 'allowed
   // After the revoke, in the sandbox keeping AWS's timing, the lab waits for DynamoDB's cached table key to expire.
   const cacheMs = slot === 'afterRevoke' && waits.scaled ? waits.tableKeyCacheMs : undefined;
   const retryMs = cacheMs !== undefined ? cacheMs + waits.policyChangeMs : expect === 'allowed' ? waits.policyChangeMs : 0;
-  const expiresAt = cacheMs !== undefined ? cacheExpiry(ctx.record.reads.afterGrant?.at, cacheMs) : undefined;
+  const expiresAt = cacheMs !== undefined ? (options.cachedSince ?? cacheExpiry(ctx.record.reads.afterGrant?.at, 0)) + cacheMs : undefined;
   const waitingFor =
     expiresAt === undefined
       ? undefined
@@ -71,4 +71,17 @@ export const readAgainStep: StepDefinition = {
 function cacheExpiry(readAt: string | undefined, cacheMs: number): number {
   const at = readAt ? Date.parse(readAt) : NaN;
   return (Number.isFinite(at) ? at : Date.now()) + cacheMs;
+}
+
+/**
+ * In the sandbox keeping AWS's timing, step 8 reads once as the test user before the revoke, so DynamoDB holds the
+ * user's table key from that moment: the countdown after the revoke starts from it. Returns when it read (epoch ms).
+ */
+export async function readBeforeRevoke(ctx: LabContext): Promise<number | undefined> {
+  if (!labWaits(ctx.backend).scaled) return undefined;
+  const credentials = await ctx.services.secrets.get(ctx.scope, ctx.record.testUserName);
+  if (!credentials) return undefined;
+  const started = Date.now();
+  const { observed } = await readAsTestUser(ctx, credentials, { expect: 'allowed', retryMs: 0, report: () => undefined });
+  return observed.outcome === 'allowed' ? started : undefined;
 }
