@@ -34,6 +34,7 @@ export const Commands = {
   labReadAgain: 'kmsLab.lab.readAgain',
   labRevoke: 'kmsLab.lab.revoke',
   labCleanUp: 'kmsLab.lab.cleanUp',
+  labTryAwsTiming: 'kmsLab.lab.tryAwsTiming',
   labRefresh: 'kmsLab.lab.refresh',
   labOpenWalkthrough: 'kmsLab.lab.openWalkthrough',
   labOpenPanel: 'kmsLab.lab.openPanel',

@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy, changes);
   const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes });
   const reverse = registerReversePanel(context, { log, connection, changes });
-  const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies, changes });
+  const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies, changes, sandboxTiming: () => sandbox.awsTiming });
   resources.provider.setLeadingRoots([labSection(lab.lab, resources.provider)]);
   registerCommand(context, log, Commands.showLog, () => log.show());
 

@@ -21,9 +21,12 @@ export interface ClientsByService {
   cloudtrail: CloudTrailClient;
 }
 
-/** Few retries and a short connect timeout, so an unreachable endpoint fails in seconds, not after a minute. */
+/**
+ * Few retries and a short connect timeout, so an unreachable endpoint fails in seconds, not after a minute. Five
+ * attempts: the SDK backs off with jitter on throttling, and a call throttled five times in a row is rare.
+ */
 export const clientTuning = {
-  maxAttempts: 3,
+  maxAttempts: 5,
   requestHandler: { connectionTimeout: 3000, requestTimeout: 30_000 },
   // We resolve endpoint_url and [services] ourselves (endpoints.ts); the SDK would read them from the wrong profile.
   ignoreConfiguredEndpointUrls: true,

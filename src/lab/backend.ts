@@ -11,6 +11,8 @@ export interface LabBackend {
   label: string;
   /** Part of the lab's scope: the endpoint for emulators, so two emulators never share a record. */
   scopePart: string;
+  /** The local sandbox's AWS timing factor (0 or absent: instant). */
+  awsTiming?: number;
 }
 
 const SERVICES: AwsService[] = ['sts', 'iam', 'kms', 'dynamodb'];
@@ -23,8 +25,8 @@ function isAwsHost(endpoint: string): boolean {
   }
 }
 
-export async function detectBackend(session: AwsSession, isSandbox: boolean): Promise<LabBackend> {
-  if (isSandbox) return { kind: 'sandbox', label: 'the local sandbox', scopePart: 'sandbox' };
+export async function detectBackend(session: AwsSession, isSandbox: boolean, awsTiming = 0): Promise<LabBackend> {
+  if (isSandbox) return { kind: 'sandbox', label: 'the local sandbox', scopePart: 'sandbox', awsTiming };
   const endpoints = await Promise.all(SERVICES.map((service) => session.endpointFor(service)));
   const custom = endpoints.find((endpoint): endpoint is string => endpoint !== undefined && !isAwsHost(endpoint));
   if (custom) return { kind: 'emulator', label: `the emulator at ${custom}`, scopePart: `emulator ${custom}` };

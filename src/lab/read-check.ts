@@ -9,6 +9,10 @@ import { PARTITION_KEY, SAMPLE_ITEM } from './defaults';
 import { awsSaid, locksText } from './lesson';
 import type { ObservedRead, PredictedRead, ReadOutcome, ReadResult } from './record';
 import type { StepStatus } from './step';
+import { jittered, labWaits } from './timing';
+
+/** DynamoDB's words when IAM, not the key, refuses the action. */
+const TABLE_LOCK_DENIAL = /is not authorized to perform: dynamodb:/;
 
 export interface LiveRead {
   observed: ObservedRead;
@@ -64,22 +68,48 @@ async function readOnce(session: AwsSession, table: string, itemId: string): Pro
 export async function readAsTestUser(
   ctx: LabContext,
   credentials: StaticCredentials,
-  options: { expect: ReadOutcome; retryMs: number; report(message: string): void },
+  options: {
+    expect: ReadOutcome;
+    retryMs: number;
+    report(message: string): void;
+    /** Why an outcome other than `expect` may be only a delay (DynamoDB's cached table key); shown while waiting. */
+    waitingFor?: (outcome: ReadOutcome) => { because: string; detail: string; pauseMs: number } | undefined;
+  },
 ): Promise<LiveRead> {
   const record = ctx.record;
   const session = ctx.services.sessionAs(record.testUserName, credentials);
   const started = Date.now();
+  const waits = labWaits(ctx.backend);
+  let before: ObservedRead['before'];
   try {
     for (let attempt = 1; ; attempt++) {
       const { result, itemCount, item } = await readOnce(session, record.tableName, record.itemId ?? SAMPLE_ITEM.id);
-      const settled = result.outcome === options.expect || (result.outcome !== 'error' && options.retryMs === 0) || (result.outcome === 'error' && !result.retryable);
-      // A refused new key (each AWS service learns of it on its own) or throttling is retried a little longer on AWS.
-      const transientBudget = result.retryable ? (ctx.backend.kind === 'aws' ? 30_000 : 5_000) : 0;
-      if (settled || Date.now() - started >= Math.max(options.retryMs, transientBudget)) {
-        return { observed: { outcome: result.outcome, code: result.code, message: result.message, itemCount, attempts: attempt }, item: result.outcome === 'allowed' ? item : undefined };
+      // On AWS (or the sandbox keeping its timing), a table-lock denial of a user just given DynamoDB access is IAM catching up.
+      const notYetConsistent = waits.scaled && result.outcome === 'denied' && TABLE_LOCK_DENIAL.test(result.message ?? '');
+      const settled =
+        (result.outcome === options.expect && !notYetConsistent) ||
+        (result.outcome !== 'error' && options.retryMs === 0 && !notYetConsistent) ||
+        (result.outcome === 'error' && !result.retryable);
+      // A refused new key (each AWS service learns of it on its own) or throttling is retried a little longer.
+      const transientBudget = result.retryable ? waits.transientMs : 0;
+      const consistencyBudget = notYetConsistent ? waits.policyChangeMs : 0;
+      const waiting = result.outcome !== 'error' && result.outcome !== options.expect ? options.waitingFor?.(result.outcome) : undefined;
+      if (settled || Date.now() - started >= Math.max(options.retryMs, transientBudget, consistencyBudget)) {
+        const observed: ObservedRead = { outcome: result.outcome, code: result.code, message: result.message, itemCount, attempts: attempt };
+        if (before && before.outcome !== result.outcome) observed.before = before;
+        return { observed, item: result.outcome === 'allowed' ? item : undefined };
       }
-      options.report(`the read is ${result.outcome} so far (attempt ${attempt}); AWS applies changes within seconds`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 4000)));
+      if (waiting) {
+        before = { outcome: result.outcome, attempts: (before?.attempts ?? 0) + 1, forMs: Date.now() - started, because: waiting.because };
+        options.report(waiting.detail);
+      } else if (result.outcome === 'error') {
+        options.report(`${result.code ?? 'the read failed'} (attempt ${attempt}): retrying with backoff, at most ${Math.round(Math.max(options.retryMs, transientBudget) / 1000)} s`);
+      } else {
+        const what = notYetConsistent ? 'the user\'s new IAM policy' : 'the key policy change';
+        options.report(`the read is ${result.outcome} so far (attempt ${attempt}); waiting for ${what} to apply everywhere`);
+      }
+      const pause = waiting ? waiting.pauseMs : Math.min(1000 * attempt, 4000);
+      await new Promise((resolve) => setTimeout(resolve, jittered(pause)));
       session.invalidate();
     }
   } finally {
@@ -129,7 +159,7 @@ export function conclude(
   } else if (!predicted) {
     status = { state: 'failed', detail: `${user} was ${observed.outcome === 'allowed' ? 'allowed to read' : 'refused'}, but KMS Lab could not predict it from the policies: ${problem ?? 'unknown reason'}.${aws}` };
   } else if (observed.outcome === 'allowed' && predicted.decision === 'denied') {
-    if (options.afterRevoke && ctx.backend.kind === 'aws') {
+    if (options.afterRevoke && (ctx.backend.kind === 'aws' || labWaits(ctx.backend).scaled)) {
       status = {
         state: 'waiting',
         detail: `${user} can still read ${table} although the key lock is shut now: DynamoDB may cache the table key for up to 5 minutes on AWS. Run this step again in a few minutes. ${why(predicted)}`,
@@ -152,7 +182,8 @@ export function conclude(
         ? { state: 'failed', detail: `${user} can read ${table}: the key lock is already open (step 6 was done?). ${why(predicted)} Run step 8 (Revoke) to see the denial again.` }
         : { state: 'failed', detail: `${user} is still refused, as predicted: run step 6 (Grant) first. ${why(predicted)}${aws}` };
   } else if (expect === 'denied') {
-    const headline = options.afterRevoke ? `Revoked. ${user} is refused again, as predicted.` : `${user} is refused, as predicted.`;
+    const cached = observed.before?.outcome === 'allowed' ? ` Until then (${Math.round(observed.before.forMs / 1000)} s, ${observed.before.attempts} reads) DynamoDB served ${user} with its ${observed.before.because}: observed allowed, predicted denied.` : '';
+    const headline = options.afterRevoke ? `Revoked. ${user} is refused again, as predicted.${cached}` : `${user} is refused, as predicted.`;
     status = { state: 'done', detail: `${headline} ${why(predicted)}${aws}` };
   } else {
     status = { state: 'done', detail: `${user} reads ${table} now, as predicted (${items(observed.itemCount)}). ${why(predicted)}` };

@@ -21,6 +21,8 @@ export interface ObservedRead {
   itemCount?: number;
   /** The attempts made before the outcome (retries while AWS catches up). */
   attempts: number;
+  /** A different outcome seen first, while something was not yet applied (DynamoDB's cached table key after a revoke). */
+  before?: { outcome: ReadOutcome; attempts: number; forMs: number; because: string };
 }
 
 export interface PredictedRead {

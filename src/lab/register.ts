@@ -47,6 +47,8 @@ export interface LabDeps {
   keyPolicies: KeyPolicyStore;
   predict: ReadPredictor;
   changes: AccountChanges;
+  /** The running local sandbox's AWS timing factor (0: instant). */
+  sandboxTiming?: () => number;
 }
 
 /** What the extension (and its API) reads of the lab. */
@@ -99,7 +101,7 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
     const base = adminTarget(target);
     if (!session || !base) return undefined;
     const identity = await session.sts.getCallerIdentity();
-    const backend = await detectBackend(session, isSandboxTarget(base));
+    const backend = await detectBackend(session, isSandboxTarget(base), deps.sandboxTiming?.() ?? 0);
     return new LabContext(session, identity, backend, services);
   };
 
@@ -166,6 +168,7 @@ export function registerLab(context: vscode.ExtensionContext, deps: LabDeps): La
   registerCommand(context, log, Commands.labOpenWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false));
   registerCommand(context, log, Commands.labOpenPanel, (arg?: StepId | { view?: { step?: { id?: StepId } } }) => openPanel(typeof arg === 'string' ? arg : arg?.view?.step?.id));
   registerCommand(context, log, Commands.labShowCleanupReport, showCleanupReport);
+  registerCommand(context, log, Commands.labTryAwsTiming, () => useAwsTiming(log));
   registerCommand(context, log, Commands.labExportTestUserProfile, async () => {
     const ctx = await contextFor();
     if (!ctx) throw new Error('Choose an AWS profile or the local sandbox first.');
@@ -225,4 +228,18 @@ function offerWalkthroughOnce(context: vscode.ExtensionContext): void {
   if (!vscode.workspace.getConfiguration('workbench.welcomePage.walkthroughs').get<boolean>('openOnInstall', true)) return;
   void context.globalState.update(OFFERED, true);
   setTimeout(() => void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false), 0);
+}
+
+/** The walkthrough's "Try it with AWS's timing": AWS's delays five times faster (DynamoDB's 5-minute cache: 1 minute). */
+export const WALKTHROUGH_AWS_TIMING = 0.2;
+
+async function useAwsTiming(log: vscode.LogOutputChannel): Promise<void> {
+  await vscode.workspace.getConfiguration('kmsLab').update('sandbox.awsTiming', WALKTHROUGH_AWS_TIMING, vscode.ConfigurationTarget.Global);
+  // The sandbox reads its timing when it starts: restart it, and work in it.
+  await vscode.commands.executeCommand(Commands.stopSandbox);
+  await vscode.commands.executeCommand(Commands.startSandbox);
+  log.info(`Local sandbox restarted with AWS's timing ×${WALKTHROUGH_AWS_TIMING}`);
+  void vscode.window.showInformationMessage(
+    `The local sandbox now keeps AWS's timing, five times faster: run the lab's steps again, and watch step 8 wait for DynamoDB's cached table key. Set kmsLab.sandbox.awsTiming to 0 for instant answers again.`,
+  );
 }

@@ -33,6 +33,8 @@ export interface SandboxAccount {
   iam: IamService;
   sts: StsService;
   credentials: CredentialResolver;
+  /** The IAM state as stored now. */
+  iamState(): IamState;
   admin: { accessKeyId: string; secretAccessKey: string };
   /** Resolves when every IAM and STS write issued so far is on disk. */
   flush(): Promise<void>;
@@ -69,6 +71,7 @@ export async function openAccount(options: AccountOptions): Promise<SandboxAccou
     directory,
     iam: new IamService(iamStore, directory, (roleId) => sessions.roleLastUsed(roleId)),
     sts: new StsService(directory, sessions),
+    iamState: () => iamStore.read(),
     credentials: { resolve: (id) => (id.startsWith('ASIA') ? sessions.resolve(id) : directory.resolveAccessKey(id)) },
     admin,
     flush: async () => {

@@ -1,9 +1,10 @@
-// `npm run sandbox -- --port <p|0> --data <dir> [--region r] [--account 12digits] [--host h] [--table-creation-ms n] [--verbose]`
+// `npm run sandbox -- --port <p|0> --data <dir> [--region r] [--account 12digits] [--host h] [--table-creation-ms n] [--aws-timing f] [--throttle-rate r] [--verbose]`
 // Prints the endpoint and the admin's credentials (five lines on stdout), then serves until SIGTERM or SIGINT.
 import { parseArgs } from 'node:util';
 import { startSandbox, type SandboxOptions } from './index';
+import { MAX_TIMING_FACTOR } from './timing/timing';
 
-const USAGE = `Usage: npm run sandbox -- --data <dir> [--port <port|0>] [--region <region>] [--account <12 digits>] [--host <host>] [--table-creation-ms <n>] [--verbose]
+const USAGE = `Usage: npm run sandbox -- --data <dir> [--port <port|0>] [--region <region>] [--account <12 digits>] [--host <host>] [--table-creation-ms <n>] [--aws-timing <factor>] [--throttle-rate <0..1>] [--verbose]
 
   --data     folder holding the sandbox's state (created 0700 if missing)
   --port     TCP port; 0 (the default) picks a free one
@@ -11,6 +12,9 @@ const USAGE = `Usage: npm run sandbox -- --data <dir> [--port <port|0>] [--regio
   --account  12-digit account id (default 123456789012, or the folder's)
   --host     address to bind; loopback 127.0.0.1 unless given explicitly
   --table-creation-ms  how long a new DynamoDB table stays CREATING (default 250; 0: ACTIVE at once)
+  --aws-timing  AWS's delays times this factor: new access keys, IAM and key policy changes, grants, table
+             states, DynamoDB's 5-minute table key cache (default 0: instant; 1: AWS's own; 0.02: fifty times faster)
+  --throttle-rate  share of requests answered with the service's throttling error (default 0; at most 1)
   --verbose  log one line per request on stderr (never secrets or values)`;
 
 class UsageError extends Error {}
@@ -29,6 +33,8 @@ export function parseCommandLine(argv: string[]): SandboxOptions & { verbose: bo
         account: { type: 'string' },
         host: { type: 'string' },
         'table-creation-ms': { type: 'string' },
+        'aws-timing': { type: 'string' },
+        'throttle-rate': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -53,6 +59,8 @@ export function parseCommandLine(argv: string[]): SandboxOptions & { verbose: bo
   if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host must not be empty');
   const creation = values['table-creation-ms'];
   if (creation !== undefined && !/^\d{1,7}$/.test(creation)) throw new UsageError(`--table-creation-ms must be a number of milliseconds, got "${creation}"`);
+  const awsTiming = fraction(values['aws-timing'], '--aws-timing', MAX_TIMING_FACTOR, 'a factor such as 1 or 0.02');
+  const throttleRate = fraction(values['throttle-rate'], '--throttle-rate', 1, 'a share from 0 to 1, such as 0.1');
   return {
     dataDir: values.data,
     port,
@@ -60,8 +68,17 @@ export function parseCommandLine(argv: string[]): SandboxOptions & { verbose: bo
     accountId: values.account,
     host: values.host,
     tableCreationMs: creation === undefined ? undefined : Number(creation),
+    awsTiming,
+    throttleRate,
     verbose: values.verbose ?? false,
   };
+}
+
+function fraction(text: string | undefined, flag: string, max: number, expected: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= max)) throw new UsageError(`${flag} must be ${expected} (0 to ${max}), got "${text}"`);
+  return value;
 }
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@
 import type { OrganizationView } from '../policy/organization';
 import type { ConditionContext, NamedPolicy } from '../policy/types';
 import type { DynamoDbKmsCalls } from './cloudtrail/recorder';
+import type { SandboxTiming } from './timing/timing';
 
 /** The authenticated caller of one request, resolved from its SigV4 access key. */
 export interface Caller {
@@ -92,6 +93,8 @@ export interface DataServicesOptions {
   dynamoDbKmsCalls?: DynamoDbKmsCalls;
   /** How long a new DynamoDB table stays CREATING (default DEFAULT_TABLE_CREATION_MS; 0: ACTIVE at once). */
   tableCreationMs?: number;
+  /** AWS's delays, scaled (default: none, every change counts at once). */
+  timing?: SandboxTiming;
 }
 
 /** KMS and DynamoDB, built together because DynamoDB asks KMS about each table's key. */

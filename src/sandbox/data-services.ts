@@ -13,8 +13,12 @@ export async function createDataServices(options: DataServicesOptions): Promise<
   const backend = await KmsBackend.open(options);
   const dynamoDir = path.join(options.dataDir, 'dynamodb');
   await ensurePrivateDirectory(dynamoDir);
-  const engine = await DynaliteEngine.open(dynamoDir, options.region, options.accountId, { tableCreationMs: options.tableCreationMs });
-  const tableKeys = new TableKeyAccess(backend, options.dynamoDbKmsCalls);
+  const engine = await DynaliteEngine.open(dynamoDir, options.region, options.accountId, {
+    tableCreationMs: options.tableCreationMs,
+    tableDeletionMs: options.timing?.delayMs('tableDeleting'),
+    minimumCreationMs: options.timing?.delayMs('tableCreating'),
+  });
+  const tableKeys = new TableKeyAccess(backend, options.dynamoDbKmsCalls, options.timing);
   return {
     kms: new KmsService(backend),
     dynamodb: new DynamoService({ engine, tableKeys, directory: options.directory, region: options.region, accountId: options.accountId }),

@@ -13,6 +13,7 @@ import { listen } from './server/http-server';
 import { preloadSignatureV4 } from './server/sigv4';
 import { prepareDataDir, wipeDataDir } from './storage/data-dir';
 import { lockDataDir } from './storage/data-lock';
+import { checkThrottleRate, delayedCredentials, LaggingDirectory, notingChanges, SandboxTiming, Throttle } from './timing';
 
 export interface SandboxOptions {
   dataDir: string;
@@ -24,6 +25,10 @@ export interface SandboxOptions {
   accountId?: string;
   /** How long a new DynamoDB table stays CREATING, in milliseconds (default 250; 0: ACTIVE at once). */
   tableCreationMs?: number;
+  /** AWS's delays times this factor (0, the default: every change counts at once; 1: AWS's own timing). */
+  awsTiming?: number;
+  /** The share of authenticated requests answered with the service's throttling error (0, the default, to 1). */
+  throttleRate?: number;
   log?: (line: string) => void;
   /** The CloudTrail event history's bounds (default 25,000 events, 90 days), and LookupEvents' rate limit (none). */
   trail?: { maxEvents?: number; retentionDays?: number; lookupsPerSecond?: number };
@@ -55,20 +60,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Port must be 0–65535, got ${options.port}`);
   const host = options.host ?? '127.0.0.1';
+  const timing = new SandboxTiming(options.awsTiming ?? 0);
+  const throttle = new Throttle(checkThrottleRate(options.throttleRate ?? 0));
   const dataDir = path.resolve(options.dataDir);
 
   await prepareDataDir(dataDir);
   const lock = await lockDataDir(dataDir);
   let opened: Awaited<ReturnType<typeof openServices>>;
   try {
-    opened = await openServices(dataDir, options);
+    opened = await openServices(dataDir, options, timing);
   } catch (error) {
     await lock.release();
     throw error;
   }
-  const { account, organization, trail, data } = opened;
+  const { account, organization, trail, data, laggingIam } = opened;
   const served = {
-    kms: trail.recording('kms', data.kms),
+    kms: notingChanges(trail.recording('kms', data.kms), 'kms', timing),
     dynamodb: trail.recording('dynamodb', data.dynamodb),
     cloudtrail: trail.recording('cloudtrail', trail.service),
     organizations: trail.recording('organizations', organization.service),
@@ -79,11 +86,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       createRequestListener({
         accountId: account.accountId,
         region: account.region,
-        credentials: account.credentials,
-        query: { iam: trail.recording('iam', account.iam), sts: trail.recording('sts', account.sts) },
+        credentials: timing.enabled ? delayedCredentials(account.credentials, timing, (id) => id === account.admin.accessKeyId) : account.credentials,
+        query: { iam: notingChanges(trail.recording('iam', account.iam), 'iam', timing, laggingIam?.state), sts: trail.recording('sts', account.sts) },
         json: async (service) => served[service],
         operations: { dynamodb: DYNAMODB_OPERATIONS, kms: KMS_OPERATIONS },
         log: options.log,
+        throttle: throttle.rate > 0 ? (service, operation) => throttle.check(service, operation) : undefined,
       }),
       host,
       port,
@@ -115,19 +123,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 }
 
 /** The account, the organization, CloudTrail and the data services, opened from the data folder. */
-async function openServices(dataDir: string, options: SandboxOptions) {
+async function openServices(dataDir: string, options: SandboxOptions, timing: SandboxTiming) {
   const account = await openAccount({ dataDir, accountId: options.accountId, region: options.region, log: options.log });
   const organization = await openOrganization(dataDir, account.accountId, account.directory);
   const trail = await Trail.open({ dataDir, directory: account.directory, log: options.log, ...options.trail });
+  // KMS and DynamoDB see IAM's writes late when the sandbox keeps AWS's timing.
+  const laggingIam = timing.enabled ? new LaggingDirectory(account.directory, account.iamState, timing) : undefined;
   const data = await createDataServices({
     dataDir,
     region: account.region,
     accountId: account.accountId,
-    directory: account.directory,
+    directory: laggingIam ?? account.directory,
     dynamoDbKmsCalls: trail,
     tableCreationMs: options.tableCreationMs,
+    timing,
   });
-  return { account, organization, trail, data };
+  return { account, organization, trail, data, laggingIam };
 }
 
 /** Wipes a sandbox's state; the next start creates the account afresh. Stop the sandbox first. */

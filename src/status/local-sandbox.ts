@@ -4,6 +4,7 @@ import type { ConnectionTarget } from '../aws/types';
 import type { RunningSandbox } from '../sandbox/index';
 import { startSandboxProcess } from '../sandbox/process/supervisor';
 import { wipeDataDir } from '../sandbox/storage/data-dir';
+import { readSettings } from '../config';
 
 export const SANDBOX_LABEL = 'Local sandbox';
 
@@ -14,6 +15,8 @@ export const SANDBOX_LABEL = 'Local sandbox';
  */
 export class LocalSandbox implements vscode.Disposable {
   private sandbox: RunningSandbox | undefined;
+  /** The AWS timing factor the running sandbox was started with (0: instant). */
+  awsTiming = 0;
   private starting: Promise<RunningSandbox> | undefined;
   private readonly emitter = new vscode.EventEmitter<boolean>();
   readonly onDidChangeRunning = this.emitter.event;
@@ -38,6 +41,8 @@ export class LocalSandbox implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    // A start under way finishes first, so that what it starts is stopped too.
+    await this.starting?.catch(() => undefined);
     const running = this.sandbox;
     this.sandbox = undefined;
     if (!running) return;
@@ -64,6 +69,7 @@ export class LocalSandbox implements vscode.Disposable {
       dataDir: this.dataDir,
       port: 0,
       region,
+      ...readSettings().sandboxTiming,
       log: (line) => this.log.debug(`sandbox: ${line}`),
       onRestart: ({ reason, pid }) => {
         this.log.warn(`Local sandbox ${reason}; restarted (process ${pid}) on ${sandbox.endpoint}`);
@@ -79,8 +85,11 @@ export class LocalSandbox implements vscode.Disposable {
       },
     });
     this.sandbox = sandbox;
+    const { awsTiming, throttleRate } = readSettings().sandboxTiming;
+    this.awsTiming = awsTiming;
+    const timing = awsTiming > 0 || throttleRate > 0 ? `, AWS timing ×${awsTiming}, throttle rate ${throttleRate}` : '';
     this.log.info(
-      `Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, process ${sandbox.pid}, started in ${Date.now() - started} ms)`,
+      `Local sandbox listening on ${sandbox.endpoint} (account ${sandbox.accountId}, process ${sandbox.pid}, started in ${Date.now() - started} ms${timing})`,
     );
     this.emitter.fire(true);
     return sandbox;

@@ -7,7 +7,7 @@ import { CancelledError } from '../../cancellation';
 import type { LabContext } from '../context';
 import { done, todo, type StepDefinition, type StepStatus } from '../step';
 import { labKeyChange } from './changes';
-import { readStep, readStepStatus } from './reads';
+import { readBeforeRevoke, readStep, readStepStatus } from './reads';
 import { labKey, requireLabKey } from './shared';
 
 /** Whether the lab key's policy names the test user as a key user; undefined when there is no user or no key yet. */
@@ -75,8 +75,9 @@ export const revokeStep: StepDefinition = {
     return readStepStatus(ctx, ctx.record.reads.afterRevoke);
   },
   async run(ctx) {
+    const cachedSince = await readBeforeRevoke(ctx);
     await changeKeyUser(ctx, 'remove');
-    return readStep(ctx, 'afterRevoke', 'denied');
+    return readStep(ctx, 'afterRevoke', 'denied', { cachedSince });
   },
   changes: (_before, after) => labKeyChange(after, ['policy']),
 };

@@ -3,7 +3,8 @@ import { AwsLayerError } from '../../aws/errors';
 import type { IamUser } from '../../aws/iam-users';
 import type { StaticCredentials } from '../../aws/types';
 import type { LabContext } from '../context';
-import { DYNAMODB_FULL_ACCESS_ARN, LAB_TAG, WAIT } from '../defaults';
+import { DYNAMODB_FULL_ACCESS_ARN, LAB_TAG } from '../defaults';
+import { jittered, labWaits } from '../timing';
 import { userNameProblem } from '../names';
 import { done, failed, todo, type StepDefinition, type StepStatus } from '../step';
 import { chooseAnotherName, ensureCostConfirmed } from './shared';
@@ -44,7 +45,7 @@ async function check(ctx: LabContext): Promise<StepStatus> {
 
 /** New access keys take a few seconds to work on real AWS: retry while they are refused as unknown. */
 export async function waitUntilKeyWorks(ctx: LabContext, userName: string, credentials: StaticCredentials): Promise<void> {
-  const budget = ctx.backend.kind === 'aws' ? WAIT.newAccessKeyMs.aws : WAIT.newAccessKeyMs.other;
+  const budget = labWaits(ctx.backend).newAccessKeyMs;
   const session = ctx.services.sessionAs(userName, credentials);
   try {
     await ctx.ui.progress(`Waiting for the access key of ${userName} to work`, async (report) => {
@@ -56,8 +57,8 @@ export async function waitUntilKeyWorks(ctx: LabContext, userName: string, crede
         } catch (err) {
           const fresh = err instanceof AwsLayerError && err.kind === 'invalid-credentials';
           if (!fresh || Date.now() - started > budget) throw err;
-          report(`AWS does not accept the new key yet (attempt ${attempt}); new keys take a few seconds`);
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 5000)));
+          report(`Waiting for the new access key to be accepted (attempt ${attempt}, at most ${Math.round(budget / 1000)} s); new keys take a few seconds`);
+          await new Promise((resolve) => setTimeout(resolve, jittered(Math.min(1000 * attempt, 5000))));
           session.invalidate();
         }
       }

@@ -65,7 +65,12 @@ export class DynamoAccess {
     if (keyArn === undefined) return;
     const key = this.tableKeys.keyByArn(keyArn, ctx.now);
     if (!key) throw dynamoError.kmsKeyAccessDenied();
+    // With AWS's timing, a table key DynamoDB holds for the caller serves the request without asking KMS.
+    const now = ctx.now.getTime();
+    const cached = this.tableKeys.callerKeys.cachedUntil(ctx.caller.arn, tableName, keyArn, now);
+    if (cached !== undefined && (key.state === 'Enabled' || !this.tableKeys.isInaccessible(key, now))) return;
     if (!this.tableKeys.decide(ctx, key, tableName, 'Decrypt').allowed) throw dynamoError.kmsKeyAccessDenied();
     if (key.state !== 'Enabled') throw dynamoError.kmsKeyUnusable(key.arn, key.state);
+    this.tableKeys.callerKeys.remember(ctx.caller.arn, tableName, keyArn, now);
   }
 }

@@ -98,6 +98,10 @@ export const DEFAULT_TABLE_CREATION_MS = 250;
 export interface EngineOptions {
   /** How long CreateTable leaves a table CREATING (item calls: ResourceNotFoundException, changes: ResourceInUseException). */
   tableCreationMs?: number;
+  /** At least this long CREATING whatever tableCreationMs says (AWS's timing, scaled). */
+  minimumCreationMs?: number;
+  /** How long DeleteTable leaves a table DELETING (default 0: gone before DeleteTable answers). */
+  tableDeletionMs?: number;
 }
 
 export class DynaliteEngine {
@@ -110,16 +114,19 @@ export class DynaliteEngine {
     readonly cipher: ItemCipher,
     /** How long a new table stays CREATING; 0 makes it ACTIVE before CreateTable answers. */
     readonly tableCreationMs: number,
+    /** How long a deleted table stays DELETING; 0 makes it gone before DeleteTable answers. */
+    readonly tableDeletionMs = 0,
   ) {
     this.items = new ItemStore(store);
   }
 
   /** Opens (or creates) the LevelDB store at dir. Updates and deletions take effect at once. */
   static async open(dir: string, region: string, accountId: string, options: EngineOptions = {}): Promise<DynaliteEngine> {
-    const tableCreationMs = options.tableCreationMs ?? DEFAULT_TABLE_CREATION_MS;
+    const tableCreationMs = Math.max(options.tableCreationMs ?? DEFAULT_TABLE_CREATION_MS, options.minimumCreationMs ?? 0);
     if (!Number.isInteger(tableCreationMs) || tableCreationMs < 0) throw new Error(`The table creation time must be a whole number of milliseconds, got ${tableCreationMs}`);
+    const tableDeletionMs = options.tableDeletionMs ?? 0;
     // UpdateTable waits for its change to end (1 ms later, so the change's timestamps differ from the request's).
-    const store = dynaliteDb.create({ path: dir, createTableMs: tableCreationMs, deleteTableMs: 0, updateTableMs: 1 });
+    const store = dynaliteDb.create({ path: dir, createTableMs: tableCreationMs, deleteTableMs: tableDeletionMs, updateTableMs: 1 });
     store.tableDb.awsAccountId = accountId;
     store.tableDb.awsRegion = region;
     const cipher = new ItemCipher();
@@ -129,7 +136,7 @@ export class DynaliteEngine {
     } catch (error) {
       throw new Error(`Could not open the DynamoDB store in ${dir}: ${(error as Error).message}`, { cause: error });
     }
-    const engine = new DynaliteEngine(store, cipher, tableCreationMs);
+    const engine = new DynaliteEngine(store, cipher, tableCreationMs, tableDeletionMs);
     await engine.finishInterruptedChanges();
     return engine;
   }

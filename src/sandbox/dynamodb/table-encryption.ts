@@ -39,7 +39,7 @@ export interface SseRequest {
 }
 
 export interface SseDescription {
-  Status: 'ENABLED';
+  Status: 'ENABLED' | 'UPDATING';
   SSEType: 'KMS';
   KMSMasterKeyArn: string;
   InaccessibleEncryptionDateTime?: number;
@@ -109,10 +109,20 @@ export function presentTable(table: TableRecord, tableKeys: TableKeyAccess, now:
   const copy = structuredClone(table);
   for (const field of Object.keys(copy)) if (field.startsWith(SANDBOX_FIELD_PREFIX)) delete copy[field];
   const keyArn = tableKeyArn(copy);
+  showEncryptionUpdate(table, copy, tableKeys.timing.delayMs('tableUpdating'), now.getTime());
   if (!keyArn || (copy.TableStatus !== 'ACTIVE' && copy.TableStatus !== 'UPDATING')) return copy;
   const key = tableKeys.keyByArn(keyArn, now);
-  if (key && key.state === 'Enabled') return copy;
+  if (key && !tableKeys.isInaccessible(key, now.getTime())) return copy;
   copy.TableStatus = 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
   (copy.SSEDescription as SseDescription).InaccessibleEncryptionDateTime = (key?.stateChangedAt ?? now.getTime()) / 1000;
   return copy;
+}
+
+/** With AWS's timing, a table whose encryption changed less than its delay ago is UPDATING, and so is its SSEDescription. */
+function showEncryptionUpdate(table: TableRecord, copy: TableRecord, delayMs: number, now: number): void {
+  const changes = table[SSE_CHANGES_FIELD] as number[] | undefined;
+  const last = changes?.[changes.length - 1];
+  if (delayMs <= 0 || last === undefined || now >= last + delayMs || copy.TableStatus !== 'ACTIVE') return;
+  copy.TableStatus = 'UPDATING';
+  if (copy.SSEDescription) (copy.SSEDescription as SseDescription).Status = 'UPDATING';
 }

@@ -66,5 +66,6 @@ export class TableKeyCache {
     this.keys.delete(tableName);
     this.schemas.delete(tableName);
     this.cipher.forgetTable(tableName);
+    this.tableKeys.callerKeys.forgetTable(tableName);
   }
 }

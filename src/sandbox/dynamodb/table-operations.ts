@@ -143,7 +143,7 @@ export async function deleteTable(call: DynamoCall): Promise<Record<string, unkn
   const deleted = await engine.run('DeleteTable', data);
   const description = structuredClone(deleted.TableDescription) as TableRecord;
   if (tableKeyArn(description)) await tableKeys.retireTableGrants(tableName, ctx.accountId);
-  await engine.settle(tableName, (table) => table === undefined);
+  if (engine.tableDeletionMs === 0) await engine.settle(tableName, (table) => table === undefined);
   call.keyCache.forgetTable(tableName);
   call.policies.forget(tableName);
   return { TableDescription: deletedTableDescription(description) };

@@ -134,6 +134,7 @@ export class IamDirectory implements IdentityDirectory {
     return {
       secretAccessKey: key.secretAccessKey,
       active: key.status === 'Active',
+      createdAt: new Date(key.createDate),
       caller: {
         arn: userArn(state.accountId, user.path, user.name),
         accountId: state.accountId,

@@ -20,6 +20,8 @@ export interface KeyAccessRequest {
   /** Grant operation name when it differs from the operation (ReEncrypt → ReEncryptFrom / ReEncryptTo). */
   grantOperation?: string;
   encryptionContext?: EncryptionContext;
+  /** GrantTokens of the request: they make a grant usable before it is known everywhere. */
+  grantTokens?: readonly string[];
   now: Date;
 }
 
@@ -29,8 +31,9 @@ export type AccessDecision =
 
 export interface KeyAccessSources {
   directory: IdentityDirectory;
-  policyOf(key: KeyRecord): PolicyDocument | string;
-  grantsOf(key: KeyRecord): GrantRecord[];
+  /** The key policy and grants as the host answering this request sees them. */
+  policyOf(key: KeyRecord, request: KeyAccessRequest): PolicyDocument | string;
+  grantsOf(key: KeyRecord, request: KeyAccessRequest): GrantRecord[];
 }
 
 export class KeyAccess {
@@ -48,7 +51,7 @@ export class KeyAccess {
       context: withPrincipalTags(request.conditions, facts),
       ...principalPolicies(facts),
       ...resourceControls(facts, request.caller.arn, action, resource, { awsManagedKey: request.key?.keyManager === 'AWS' }),
-      resourcePolicy: request.key ? this.sources.policyOf(request.key) : undefined,
+      resourcePolicy: request.key ? this.sources.policyOf(request.key, request) : undefined,
       resourcePolicyRequired: request.key !== undefined,
       now: request.now,
     });
@@ -73,6 +76,6 @@ export class KeyAccess {
 
   private grantAllows(request: KeyAccessRequest, key: KeyRecord): boolean {
     const operation = request.grantOperation ?? request.operation;
-    return this.sources.grantsOf(key).some((grant) => grantPermits(grant, request.caller, operation, request.encryptionContext));
+    return this.sources.grantsOf(key, request).some((grant) => grantPermits(grant, request.caller, operation, request.encryptionContext));
   }
 }

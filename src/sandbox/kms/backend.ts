@@ -6,6 +6,8 @@ import type { IdentityDirectory } from '../contracts';
 import { JsonStore } from '../storage/json-store';
 import { withoutPrototypes } from '../storage/null-prototype';
 import { KeyAccess } from './access';
+import { KeyVisibility } from '../timing/key-visibility';
+import { INSTANT, type SandboxTiming } from '../timing/timing';
 import { DYNAMODB_MANAGED_ALIAS, type KmsScope, aliasArn, keyArn, parseKeyReference } from './arns';
 import { newKeyMaterial } from './envelope';
 import { kmsError } from './errors';
@@ -18,6 +20,7 @@ export interface KmsBackendOptions {
   region: string;
   accountId: string;
   directory: IdentityDirectory;
+  timing?: SandboxTiming;
 }
 
 export interface NewKey {
@@ -40,12 +43,14 @@ export class KmsBackend {
     private readonly store: JsonStore<KmsState>,
     readonly directory: IdentityDirectory,
     scope: KmsScope,
+    /** What a KMS host sees of a key when the sandbox keeps AWS's timing. */
+    readonly visibility: KeyVisibility,
   ) {
     this.scope = scope;
     this.access = new KeyAccess({
       directory,
-      policyOf: (key) => this.policyDocument(key),
-      grantsOf: (key) => this.grantsOf(key.keyId),
+      policyOf: (key, request) => this.visibility.policy(key, this.policyDocument(key), request.now.getTime()),
+      grantsOf: (key, request) => this.visibility.grants(this.grantsOf(key.keyId), request.now.getTime(), request.grantTokens),
     });
   }
 
@@ -53,7 +58,7 @@ export class KmsBackend {
     const store = await JsonStore.open<KmsState>(path.join(options.dataDir, 'kms.json'), emptyKmsState, {
       revive: (state) => withoutPrototypes(state, ['keys', 'aliases', 'grants']),
     });
-    return new KmsBackend(store, options.directory, { region: options.region, accountId: options.accountId });
+    return new KmsBackend(store, options.directory, { region: options.region, accountId: options.accountId }, new KeyVisibility(options.timing ?? INSTANT));
   }
 
   state(): KmsState {

@@ -9,6 +9,8 @@ import type { KmsBackend } from './backend';
 import { encryptionContextConditions, viaDynamoDbConditions } from './conditions';
 import { type EncryptionContext, open, readHeader, seal } from './envelope';
 import type { KeyRecord } from './model';
+import { CallerTableKeys } from '../timing/table-keys';
+import { INSTANT, type SandboxTiming } from '../timing/timing';
 
 /** The key id a wrapped table key names when the table is under the AWS owned key. */
 const OWNED_KEY_ID = 'aws-owned';
@@ -22,15 +24,30 @@ export function tableEncryptionContext(tableName: string, accountId: string): En
 export class TableKeyAccess {
   private readonly requests = new Map<string, { conditions: ConditionContext; encryptionContext: EncryptionContext }>();
 
+  /** The table keys DynamoDB holds for each caller (only while the sandbox keeps AWS's timing). */
+  readonly callerKeys: CallerTableKeys;
+
   constructor(
     private readonly backend: KmsBackend,
     private readonly trail?: DynamoDbKmsCalls,
-  ) {}
+    readonly timing: SandboxTiming = INSTANT,
+  ) {
+    this.callerKeys = new CallerTableKeys(timing);
+  }
 
   /** The key of an SSESpecification: the given id, ARN or alias, or the AWS managed aws/dynamodb key (created on first use). */
   resolve(keyRef: string | undefined, ctx: RequestContext): Promise<KeyRecord> {
     if (keyRef === undefined) return this.backend.ensureDynamoManagedKey(ctx.now);
     return this.backend.findKey(keyRef, { allowAlias: true, createManaged: true, now: ctx.now });
+  }
+
+  /**
+   * Whether DynamoDB has noticed that a disabled (or pending deletion) key is unusable: at once without AWS's timing,
+   * else once its delay has passed since the key's state changed.
+   */
+  isInaccessible(key: KeyRecord, now: number): boolean {
+    if (key.state === 'Enabled') return false;
+    return now >= (key.stateChangedAt ?? 0) + this.timing.delayMs('keyInaccessible');
   }
 
   /** The live key with this ARN, or undefined once it is deleted. */

@@ -15,6 +15,10 @@ export interface SupervisorOptions {
   host?: string;
   region?: string;
   accountId?: string;
+  /** AWS's delays times this factor (0: instant). */
+  awsTiming?: number;
+  /** Share of requests throttled (0: none). */
+  throttleRate?: number;
   /** One line per request from the sandbox (never values or secrets), and the child's stderr. */
   log?: (line: string) => void;
   /** The sandbox stopped (exited, or did not answer a ping in time) and was started again. */
@@ -83,6 +87,8 @@ function launch(options: SupervisorOptions & typeof DEFAULTS, port: number): Pro
     host: options.host,
     region: options.region,
     accountId: options.accountId,
+    awsTiming: options.awsTiming,
+    throttleRate: options.throttleRate,
     verbose: options.log !== undefined,
   };
   return new Promise<Launched>((resolve, reject) => {

@@ -7,6 +7,8 @@ export interface CredentialRecord {
   sessionToken?: string;
   expiration?: Date;
   active: boolean;
+  /** When an IAM access key was made (a new key is refused for a while when the sandbox keeps AWS's timing). */
+  createdAt?: Date;
   caller: Caller;
 }
 

@@ -14,6 +14,7 @@ import { readLimitedBody, bodyLimitOf, declaredLength, hasBody, presentsKnownKey
 import { headersOf, splitTarget, type ReceivedRequest, type RequestHead } from './received-request';
 import { newDynamoRequestId, newRequestId } from './request-id';
 import { checkCredentials, verifySignature, type Authenticated } from './sigv4';
+import type { ThrottledService } from '../timing/throttle';
 
 export interface FrontOptions {
   accountId: string;
@@ -27,6 +28,8 @@ export interface FrontOptions {
   operations?: Partial<Record<JsonServiceName, readonly string[]>>;
   log?: (line: string) => void;
   now?: () => Date;
+  /** The throttling error to answer an authenticated request with, if it is to be throttled (--throttle-rate). */
+  throttle?: (service: ThrottledService, operation: string) => AwsError | undefined;
 }
 
 interface Outcome {
@@ -144,6 +147,8 @@ async function handleJson(
     const auth = await verifySignature(request, presented, service);
     trace.caller = auth.caller.arn;
     const input = parseJsonBody(service, body);
+    const throttled = options.throttle?.(service, route.operation);
+    if (throttled) throw throttled;
     const ctx = contextOf(exchange, auth);
     const result = await (await options.json(service)).handle(route.operation, input, ctx);
     return { status: 200, body: JSON.stringify(result ?? {}), contentType, crc32: service === 'dynamodb', summary: '200' };
@@ -181,6 +186,8 @@ async function handleQuery(exchange: Exchange): Promise<Outcome> {
     if (!action || (params['Version'] !== undefined && params['Version'] !== service.version)) {
       throw unknownOperation('query', action ?? '(none)', params['Version']);
     }
+    const throttled = options.throttle?.(queryService, action);
+    if (throttled) throw throttled;
     const ctx = contextOf(exchange, auth);
     const result = await service.handle(action, params, ctx);
     return { status: 200, body: renderQueryResult(service, action, result, requestId), contentType: 'text/xml', summary: '200' };

@@ -18,6 +18,28 @@ function answerAtOnce(): void {
   };
 }
 
+/** lab_aws_timing_ms: one run of steps 1–9 with the sandbox at AWS's timing 0.02 and throttle rate 0.1, then back to instant. */
+async function awsTimingRun(): Promise<number> {
+  const config = vscode.workspace.getConfiguration('kmsLab');
+  const restart = async (awsTiming: number | undefined, throttleRate: number | undefined) => {
+    await config.update('sandbox.awsTiming', awsTiming, vscode.ConfigurationTarget.Global);
+    await config.update('sandbox.throttleRate', throttleRate, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('kmsLab.sandbox.stop');
+    await vscode.commands.executeCommand('kmsLab.sandbox.start');
+  };
+  await restart(0.02, 0.1);
+  try {
+    const started = performance.now();
+    for (const step of STEPS) {
+      const status = (await vscode.commands.executeCommand(`kmsLab.lab.${step}`)) as { state: string; detail?: string } | undefined;
+      if (status?.state !== 'done') throw new Error(`AWS timing run, step ${step}: ${status ? `${status.state}: ${status.detail}` : 'failed'}`);
+    }
+    return performance.now() - started;
+  } finally {
+    await restart(undefined, undefined);
+  }
+}
+
 export async function run(): Promise<void> {
   console.log('integration-start');
   try {
@@ -44,6 +66,7 @@ export async function run(): Promise<void> {
     console.log(`lab_sandbox_ms=${Math.round(samples[Math.floor(samples.length / 2)]!)}`);
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     for (const [step, values] of perStep) console.log(`lab_step_${step.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_ms=${Math.round(median(values))}`);
+    console.log(`lab_aws_timing_ms=${Math.round(await awsTimingRun())}`);
     console.log('integration-counts: 1 0');
   } catch (error) {
     console.log(`lab bench failed: ${error instanceof Error ? error.stack : String(error)}`);

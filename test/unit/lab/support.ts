@@ -12,7 +12,7 @@ import { Lab, type LabOptions } from '../../../src/lab/lab';
 import { LabRecords, type KeyValueStore } from '../../../src/lab/record';
 import { TestUserSecrets, type SecretStore } from '../../../src/lab/secrets';
 import type { InputRequest, LabUi } from '../../../src/lab/ui';
-import { startSandbox, type RunningSandbox } from '../../../src/sandbox/index';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../../src/sandbox/index';
 
 /** VS Code's global state, in memory. */
 export class MemoryState implements KeyValueStore {
@@ -83,8 +83,11 @@ export class ScriptedUi implements LabUi {
     return value;
   }
 
+  /** Every progress message reported, in order. */
+  readonly reports: string[] = [];
+
   async progress<T>(_title: string, task: (report: (message: string) => void) => Promise<T>): Promise<T> {
-    return task(() => undefined);
+    return task((message) => this.reports.push(message));
   }
 
   async showPolicyDiff(title: string, before: string, after: string): Promise<void> {
@@ -106,9 +109,9 @@ export interface LabHarness {
 
 const SANDBOX_BACKEND: LabBackend = { kind: 'sandbox', label: 'the local sandbox', scopePart: 'sandbox' };
 
-export async function labHarness(predict: ReadPredictor): Promise<LabHarness> {
+export async function labHarness(predict: ReadPredictor, sandboxOptions: Partial<SandboxOptions> = {}): Promise<LabHarness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kms-lab-lab-'));
-  const sandbox = await startSandbox({ dataDir });
+  const sandbox = await startSandbox({ ...sandboxOptions, dataDir });
   const base = { kind: 'static' as const, label: 'Local sandbox', region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin };
   const admin = new AwsSession(base);
   const state = new MemoryState();

@@ -40,10 +40,17 @@ export function authorize(call: KmsCall, operation: string, key: KeyRecord | und
     conditions: { ...directConditions(call.ctx), ...options.conditions },
     grantOperation: options.grantOperation,
     encryptionContext: options.encryptionContext,
+    grantTokens: grantTokensOf(call.input),
     now: call.ctx.now,
   });
 }
 
 export function nowMs(call: KmsCall): number {
   return call.ctx.now.getTime();
+}
+
+/** The request's GrantTokens, when it sends any (their shape is checked where the operation reads its input). */
+function grantTokensOf(input: Input): string[] | undefined {
+  const tokens = (input as Record<string, unknown>)['GrantTokens'];
+  return Array.isArray(tokens) ? tokens.filter((token): token is string => typeof token === 'string') : undefined;
 }
