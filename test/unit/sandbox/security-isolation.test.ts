@@ -79,7 +79,9 @@ describe('the sandbox in its own process', { skip: process.platform === 'win32' 
     const event = await restarted;
     delay.disable();
     assert.match(event.reason, /^stopped answering for \d+\.\d s$/);
-    assert.ok(delay.max / 1e6 < 200, `the host's event loop was blocked for ${(delay.max / 1e6).toFixed(0)} ms`);
+    // The sandbox was stuck for more than unresponsiveMs (800 ms); a host that waited on it would have stalled as long.
+    // The margin under it leaves room for a loaded machine's garbage collection and scheduling.
+    assert.ok(delay.max / 1e6 < 600, `the host's event loop was blocked for ${(delay.max / 1e6).toFixed(0)} ms`);
     assert.ok(!alive(firstPid), 'the stuck process was killed');
     assert.notEqual(sandbox.pid, firstPid);
     assert.equal(sandbox.restarts, 1);
