@@ -144,7 +144,7 @@ describe('the lab, every view', function () {
     await runStep('readAsTestUser');
     await labStatesAre(expected(5), 'after step 5');
     const step5 = await rows(api, (await at(api, 'Lab', '5. Read as the test user')).node);
-    assert.deepEqual(labels(step5).slice(0, 4), ['Table lock: open', 'Key lock: shut', 'Observed: refused (AccessDeniedException)', 'Observed and predicted agree']);
+    assert.deepEqual(labels(step5).slice(0, 5), ['Table lock: open', 'Key lock: shut', 'Observed: refused (AccessDeniedException)', 'CloudTrail: kms:Decrypt refused', 'Observed and predicted agree']);
     await vscode.commands.executeCommand('kmsLab.lab.openPanel', 'readAsTestUser');
     await waitFor(() => labPanel()?.readAs, 20_000);
     await panelShows('denied', 'step 5');

@@ -161,7 +161,7 @@ describe('the lab', function () {
     assert.match(panel.readAs ?? '', new RegExp(USER));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const underStep5 = await rows(api, (await at(api, 'Lab', '5. Read as the test user')).node);
-    assert.deepEqual(underStep5.slice(0, 4).map((r) => r.label), ['Table lock: open', 'Key lock: shut', 'Observed: refused (AccessDeniedException)', 'Observed and predicted agree']);
+    assert.deepEqual(underStep5.slice(0, 5).map((r) => r.label), ['Table lock: open', 'Key lock: shut', 'Observed: refused (AccessDeniedException)', 'CloudTrail: kms:Decrypt refused', 'Observed and predicted agree']);
 
     // Step 6: the console's two statements, after a diff and a confirmation.
     const grantAnswers = stubMessages(['Update Key Policy']);
