@@ -99,9 +99,9 @@ describe("a key's events", () => {
 
 it('backs off while LookupEvents is throttled, and gets every page', async () => {
   const throttledDir = mkdtempSync(path.join(tmpdir(), 'kms-lab-aws-trail-throttled-'));
-  // One lookup every 10 s: more than the SDK's own retries can wait (five attempts: at most 1 + 2 + 4 s, with jitter
-  // less, for a throttle), so the reader's backoff must do the rest.
-  const slow = await startSandbox({ dataDir: throttledDir, trail: { lookupsPerSecond: 0.1 } });
+  // One lookup every 20 s: more than the SDK's own retries can wait for a throttle (four retries of at most 1, 2, 4
+  // and 8 s), so the reader's backoff must do the rest.
+  const slow = await startSandbox({ dataDir: throttledDir, trail: { lookupsPerSecond: 0.05 } });
   const core = new SessionCore({ kind: 'static', label: 'throttled', region: slow.region, endpoint: slow.endpoint, credentials: slow.admin }, {});
   const waits: number[] = [];
   const reader = new CloudTrailActivity(new ServiceCaller('cloudtrail', core), {
