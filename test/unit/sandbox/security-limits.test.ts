@@ -94,6 +94,9 @@ describe('linear parsers', () => {
     const value = 'a'.repeat(200_000);
     const longLiteral = `*${'a'.repeat(30_000)}b`;
     assert.equal(wildcardMatch(longLiteral, value), false);
+    // A trailing * leaves no literal suffix to refuse on at once: the matcher itself must be linear.
+    assert.equal(wildcardMatch(`${longLiteral}*`, value), false);
+    assert.equal(wildcardMatch(`*${'a'.repeat(30_000)}b*c`, value), false);
     assert.equal(wildcardMatch(`*${'a'.repeat(30_000)}`, value), true);
     assert.equal(wildcardMatch(`*${'a?'.repeat(1_500)}b`, value), false);
     assert.equal(wildcardMatch(`${'*a'.repeat(2_000)}*b`, value), false);
