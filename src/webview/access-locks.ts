@@ -58,3 +58,13 @@ export function lockSection(which: 'table' | 'key', lock: AccessLockView, link?:
     lock.explanation.length ? el('ul', { class: 'explanation-list' }, lock.explanation.map((e) => el('li', { class: 'muted', text: e }))) : undefined,
   ]);
 }
+
+/** "What this answer does not see": the organization's policies evaluated, the facts missing and those not evaluated. */
+export function answerNotes(facts: { organization?: string; missing: string[]; notEvaluated: string[] }): HTMLElement {
+  const notes = [
+    ...(facts.organization ? [`Evaluated: the ${facts.organization}`] : []),
+    ...facts.missing.map((m) => `Missing: ${m}`),
+    ...facts.notEvaluated.map((n) => `Not evaluated: ${n}`),
+  ];
+  return el('vscode-collapsible', { attrs: { title: `What this answer does not see (${notes.length})` } }, [el('ul', {}, notes.map((n) => el('li', { text: n })))]);
+}

@@ -3,7 +3,7 @@
 // was predicted, and flags a disagreement loudly; while the key policy is being edited, rows show who gains or loses.
 import type { AccessHostMessage, AccessPreview, AccessRowView, AccessStatementView, AccessView as AccessState, VerificationView } from '../panel/access-protocol';
 import type { ActivityHostMessage } from '../panel/activity-protocol';
-import { lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
+import { answerNotes, lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
 import { activityCells } from './activity-chips';
 import { button, clear, el, show } from './dom';
 import { send } from './host';
@@ -285,7 +285,6 @@ export class AccessView {
     clear(this.notes);
     const s = this.state;
     if (s.state !== 'ready') return;
-    const notes = [...(s.organization ? [`Evaluated: the ${s.organization}`] : []), ...s.missing.map((m) => `Missing: ${m}`), ...s.notEvaluated.map((n) => `Not evaluated: ${n}`)];
-    this.notes.append(el('vscode-collapsible', { attrs: { title: `What this answer does not see (${notes.length})` } }, [el('ul', {}, notes.map((n) => el('li', { text: n })))]));
+    this.notes.append(answerNotes(s));
   }
 }

@@ -2,7 +2,7 @@
 // in the table panel's Access view (access-locks.ts). Text only, through the DOM.
 import type { ReverseTableView, ReverseView as ReverseState } from '../panel/reverse-protocol';
 import type { ReverseWebviewMessage } from '../panel/reverse-protocol';
-import { lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
+import { answerNotes, lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
 import { button, clear, el, show } from './dom';
 
 function option(value: string, label: string): HTMLElement {
@@ -122,7 +122,6 @@ export class ReverseView {
     clear(this.notes);
     const s = this.state;
     if (s.state !== 'ready') return;
-    const notes = [...(s.organization ? [`Evaluated: the ${s.organization}`] : []), ...s.missing.map((m) => `Missing: ${m}`), ...s.notEvaluated.map((n) => `Not evaluated: ${n}`)];
-    this.notes.append(el('vscode-collapsible', { attrs: { title: `What this answer does not see (${notes.length})` } }, [el('ul', {}, notes.map((n) => el('li', { text: n })))]));
+    this.notes.append(answerNotes(s));
   }
 }
