@@ -37,7 +37,7 @@ import * as untagResourceRules from 'dynalite/validations/untagResource';
 import * as updateItemRules from 'dynalite/validations/updateItem';
 import * as updateTableRules from 'dynalite/validations/updateTable';
 import { dynamoError, toAwsError } from './errors';
-import { hideProtoKeys, restoreProtoKeys, restoreProtoText } from './proto-keys';
+import { hasProtoTable, hideProtoKeys, hideProtoTable, protoTableStore, restoreProtoKeys, restoreProtoTable, restoreProtoText } from './proto-keys';
 import { type InterceptedDb, ItemCipher } from './item-cipher';
 import { ItemStore } from './item-store';
 
@@ -182,10 +182,20 @@ export class DynaliteEngine {
     }
   }
 
-  run(operation: string, data: Record<string, unknown>): Promise<any> {
+  run(operation: string, data: Record<string, any>): Promise<any> {
+    if (hasProtoTable(operation, data)) {
+      return this.runOn(protoTableStore(this.store), operation, hideProtoTable(data)).then(restoreProtoTable, (error) => {
+        if (error instanceof Error) error.message = restoreProtoText(error.message);
+        throw error;
+      });
+    }
+    return this.runOn(this.store, operation, data);
+  }
+
+  private runOn(store: Store, operation: string, data: Record<string, unknown>): Promise<any> {
     const action = ACTIONS[operation];
     return new Promise((resolve, reject) => {
-      action(this.store, data, (error, result) => (error ? reject(toAwsError(error)) : resolve(result)));
+      action(store, data, (error, result) => (error ? reject(toAwsError(error)) : resolve(result)));
     });
   }
 

@@ -52,3 +52,38 @@ export const restoreProtoKeys = mapper(STAND_IN, '__proto__');
 export function restoreProtoText(text: string): string {
   return text.includes(STAND_IN) ? text.split(STAND_IN).join('__proto__') : text;
 }
+
+// dynalite's batch actions also collect their requests and answers in plain objects keyed by table name, where a table
+// named `__proto__` would set a prototype and vanish. Such a batch runs with the stand-in as that table's name, on a
+// store that reads the stand-in as `__proto__`, and its answer is keyed by the real name again.
+const BATCHES = new Set(['BatchGetItem', 'BatchWriteItem']);
+const TABLE_NAMED_STORE_CALLS = new Set(['getTable', 'getItemDb']);
+
+export function hasProtoTable(operation: string, data: Record<string, any>): boolean {
+  return BATCHES.has(operation) && data.RequestItems != null && Object.hasOwn(data.RequestItems, '__proto__');
+}
+
+export function hideProtoTable(data: Record<string, any>): Record<string, any> {
+  return { ...data, RequestItems: renamed(data.RequestItems, '__proto__', STAND_IN, (v) => v) };
+}
+
+export function protoTableStore<S extends object>(store: S): S {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const member: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !TABLE_NAMED_STORE_CALLS.has(property)) return member;
+      return (name: unknown, ...rest: unknown[]) => (member as (...args: unknown[]) => unknown).call(target, name === STAND_IN ? '__proto__' : name, ...rest);
+    },
+  });
+}
+
+export function restoreProtoTable(result: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...result };
+  for (const member of ['Responses', 'UnprocessedKeys', 'UnprocessedItems']) {
+    if (out[member]) out[member] = renamed(out[member], STAND_IN, '__proto__', (v) => v);
+  }
+  if (Array.isArray(out.ConsumedCapacity)) {
+    out.ConsumedCapacity = out.ConsumedCapacity.map((c: { TableName?: string }) => (c.TableName === STAND_IN ? { ...c, TableName: '__proto__' } : c));
+  }
+  return out;
+}
