@@ -129,6 +129,10 @@ interface Nfa {
   stayOther: Uint32Array;
   stayColon: Uint32Array;
   stars: Uint32Array;
+  /** Tokens that consume exactly one character: no shorter value can match. */
+  minLength: number;
+  /** The last token is a `*` that may cross a colon. */
+  endsInFreeRun: boolean;
 }
 
 /** Consecutive `*` become one; it may cross a colon if any of them may. */
@@ -182,7 +186,9 @@ function compileNfa(rawKinds: number[], rawChars: string[]): Nfa {
   const advanceColon = union(anyOne, literals.get(':') ?? mask());
   const advanceOn = new Map<string, Uint32Array>();
   for (const [ch, bits] of literals) advanceOn.set(ch, ch === ':' ? advanceColon : union(bits, advanceOther));
-  return { size, words, advanceOn, advanceOther, advanceColon, stayOther, stayColon, stars };
+  const minLength = kinds.filter((kind) => kind !== ANY_RUN && kind !== RUN_IN_SEGMENT).length;
+  const endsInFreeRun = kinds[size - 1] === ANY_RUN;
+  return { size, words, advanceOn, advanceOther, advanceColon, stayOther, stayColon, stars, minLength, endsInFreeRun };
 }
 
 /** out = (bits << 1) | out, across words. */
@@ -196,29 +202,44 @@ function orShiftedLeft(bits: Uint32Array, out: Uint32Array, words: number): void
 }
 
 function nfaMatch(nfa: Nfa, text: Text): boolean {
-  const { words, stars } = nfa;
+  const { words, stars, size } = nfa;
+  if (text.length < nfa.minLength) return false;
+  const lastWord = size >>> 5;
+  const lastBit = 1 << (size & 31);
   let current = new Uint32Array(words);
   let next = new Uint32Array(words);
-  const moving = new Uint32Array(words);
   current[0] = 1;
-  closeOverStars(current, stars, moving, words);
+  closeOverStars(current, stars, next, words);
+  next.fill(0);
+  // States only move forward, at most one per character: words above `high` are still all clear.
+  let high = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     const advance = nfa.advanceOn.get(c) ?? (c === ':' ? nfa.advanceColon : nfa.advanceOther);
     const stay = c === ':' ? nfa.stayColon : nfa.stayOther;
+    if (high < lastWord && current[high]! >>> 30 !== 0) high++;
     let alive = 0;
-    for (let w = 0; w < words; w++) {
-      moving[w] = current[w]! & advance[w]!;
-      next[w] = current[w]! & stay[w]!;
+    let moveCarry = 0;
+    let starCarry = 0;
+    // One pass per character: stay on a `*`, advance over the character, then step past any `*` just reached
+    // (runs were collapsed, so the state after a `*` is never a `*` itself).
+    for (let w = 0; w <= high; w++) {
+      const states = current[w]!;
+      const moving = states & advance[w]!;
+      let after = (states & stay[w]!) | (moving << 1) | moveCarry;
+      moveCarry = moving >>> 31;
+      const onStar = after & stars[w]!;
+      after |= (onStar << 1) | starCarry;
+      starCarry = onStar >>> 31;
+      next[w] = after;
+      alive |= after;
     }
-    orShiftedLeft(moving, next, words);
-    closeOverStars(next, stars, moving, words);
-    for (let w = 0; w < words; w++) alive |= next[w]!;
     if (alive === 0) return false;
     [current, next] = [next, current];
+    // A pattern ending in a free `*` has matched once its last state is reached: the run takes the rest.
+    if (nfa.endsInFreeRun && (current[lastWord]! & lastBit) !== 0) return true;
   }
-  const last = nfa.size;
-  return (current[last >>> 5]! & (1 << (last & 31))) !== 0;
+  return (current[lastWord]! & lastBit) !== 0;
 }
 
 /** A state on a `*` also stands after it (the run may be empty); runs were collapsed, so one step suffices. */

@@ -79,8 +79,10 @@ export function cleanMembers(members: unknown, options: { dynamodb?: boolean } =
 export function queryMembers(params: Record<string, string>): Record<string, unknown> | null {
   // CloudTrail keeps at most 100 KB of requestParameters; a larger request is not worth building (it is dropped).
   let size = 0;
-  for (const name in params) size += name.length + params[name]!.length;
-  if (size > MAX_PARAMETERS_CHARS) return null;
+  for (const name of Object.keys(params)) {
+    size += name.length + params[name]!.length;
+    if (size > MAX_PARAMETERS_CHARS) return null;
+  }
   // Parameter names are any text: `__proto__.x` must build a member, never reach Object.prototype.
   const root: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(params)) {

@@ -1,4 +1,5 @@
 // awsQuery: form-encoded parameters in, XML out (IAM 2010-05-08, STS 2011-06-15).
+import { parse as parseForm } from 'node:querystring';
 import type { AwsError, RequestContext } from '../contracts';
 import type { ReceivedRequest } from './received-request';
 import { escapeXml, writeXmlElement, type XmlObject } from './xml';
@@ -15,12 +16,16 @@ export interface QueryService {
 
 /** Parameters from the URL query and the form body (the body wins on conflict), as the AWS CLI and SDKs send them. */
 export function queryParamsOf(request: ReceivedRequest): QueryParams {
-  const params: QueryParams = Object.create(null);
-  for (const [name, value] of Object.entries(request.query)) params[name] = Array.isArray(value) ? value[0]! : value;
-  if (request.body.length > 0) {
-    for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) params[name] = value;
+  // querystring's result has no prototype; a repeated name lists its values, and the last one counts.
+  const params: Record<string, string | string[]> = request.body.length > 0 ? parseForm(request.body.toString('utf8'), '&', '=', { maxKeys: 0 }) : Object.create(null);
+  for (const [name, value] of Object.entries(request.query)) {
+    if (!Object.hasOwn(params, name)) params[name] = Array.isArray(value) ? value[0]! : value;
   }
-  return params;
+  for (const name of Object.keys(params)) {
+    const value = params[name]!;
+    if (Array.isArray(value)) params[name] = value[value.length - 1]!;
+  }
+  return params as QueryParams;
 }
 
 export function renderQueryResult(service: QueryService, action: string, result: XmlObject | undefined, requestId: string): string {

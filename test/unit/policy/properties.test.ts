@@ -81,6 +81,32 @@ test('resource matching agrees with a reference regex of the segment rules', () 
   );
 });
 
+test('long patterns with `?`, spanning many words of the matcher, agree with a reference regex', () => {
+  // Mostly literals and `?`, few `*` (the reference regex backtracks on many), long enough to cross 32-state words.
+  const token = fc.constantFrom('a', 'a', 'a', 'b', '?', '?', '?', '?', '*');
+  const filled = (pattern: string, picks: string[]) => {
+    let i = 0;
+    return [...pattern].map((ch) => (ch === '*' ? picks[i++ % picks.length]!.repeat(i % 4) : ch === '?' ? picks[i++ % picks.length] : ch)).join('');
+  };
+  fc.assert(
+    fc.property(
+      fc.array(token, { minLength: 30, maxLength: 140 }).map((t) => t.join('')).filter((p) => p.split('*').length <= 6),
+      fc.array(fc.constantFrom('a', 'b', ':'), { minLength: 1, maxLength: 40 }),
+      fc.boolean(),
+      fc.nat(3),
+      (pattern, picks, fromPattern, cut) => {
+        let value = fromPattern ? filled(pattern, picks) : picks.join('').repeat(5);
+        if (cut > 0 && value.length > cut) value = cut === 1 ? value.slice(1) : cut === 2 ? value.slice(0, -1) : `${value}b`;
+        assert.equal(wildcardMatch(pattern, value), referenceRegex(pattern).test(value), `${pattern} ~ ${value}`);
+        const arn = `arn:aws:kms:us-east-1:111122223333:key/${pattern}`;
+        const arnValue = `arn:aws:kms:us-east-1:111122223333:key/${value}`;
+        assert.equal(globMatch(resourceGlob(piecesOf(arn)), arnValue), referenceResourceRegex(arn).test(arnValue), `${arn} ~ ${arnValue}`);
+      },
+    ),
+    RUNS,
+  );
+});
+
 test('hostile patterns with many wildcards still answer', () => {
   const value = 'a'.repeat(20000);
   assert.equal(wildcardMatch('*a*a*a*a*a*a*a*a*a*a*a*b', value), false);
