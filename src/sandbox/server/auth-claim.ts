@@ -46,6 +46,8 @@ export function parseRequestDate(value: string): Date | undefined {
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
+const BASIC_DATE = /^\d{8}T\d{6}Z$/;
+
 export function basicFormat(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
@@ -86,9 +88,8 @@ function headersThatMustBeSigned(head: RequestHead, family: ErrorFamily, dateHea
   return names;
 }
 
-function parameterProblems(head: RequestHead, header: string | undefined): string {
-  if (header !== undefined) {
-    const parameters = headerParameters(header);
+function parameterProblems(head: RequestHead, header: string | undefined, parameters: Map<string, string> | undefined): string {
+  if (header !== undefined && parameters !== undefined) {
     let message = ['Credential', 'Signature', 'SignedHeaders']
       .filter((name) => !parameters.get(name))
       .map((name) => `Authorization header requires '${name}' parameter. `)
@@ -125,13 +126,13 @@ export function readSignatureClaim(head: RequestHead, family: ErrorFamily, expec
   if (header !== undefined && presigned) throw foundBothAuthorizations(family);
   if ((header === undefined && !presigned) || (header !== undefined && !header.trim().startsWith('AWS4-'))) throw missingAuthenticationToken(family);
 
-  const problems = parameterProblems(head, header);
-  if (problems) throw incompleteSignature(family, problems);
   const parameters = header !== undefined ? headerParameters(header) : undefined;
+  const problems = parameterProblems(head, header, parameters);
+  if (problems) throw incompleteSignature(family, problems);
   const dateHeader = header === undefined ? undefined : head.headers['x-amz-date'] !== undefined ? 'x-amz-date' : 'date';
   const dateValue = dateHeader ? head.headers[dateHeader]! : queryValue(head, 'X-Amz-Date')!;
   const requestDate = parseRequestDate(dateValue);
-  if (!requestDate || (presigned && !/^\d{8}T\d{6}Z$/.test(dateValue))) {
+  if (!requestDate || (presigned && !BASIC_DATE.test(dateValue))) {
     throw incompleteSignature(family, `Date must be in ISO-8601 'basic format'. Got '${dateValue.slice(0, 64)}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   }
   const longDate = basicFormat(requestDate);

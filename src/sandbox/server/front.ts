@@ -135,7 +135,7 @@ async function handleJson(
     // Without a known key, only a small body is read (for the checks AWS makes before authentication).
     const knownKey = presentsKnownKey(head, options.credentials);
     let body = await readLimitedBody(req, knownKey ? limit : undefined, service);
-    if (body !== undefined && body.length > 0) parseJsonBody(service, body);
+    let input = body !== undefined && body.length > 0 ? parseJsonBody(service, body) : undefined;
     if (!route || (known !== undefined && !known.has(route.operation))) throw unknownOperation(service, route?.operation ?? '');
     // Organizations is global: clients sign it for us-east-1 unless they were given the endpoint's region.
     const regions = service === 'organizations' ? [options.region, 'us-east-1'] : [options.region];
@@ -146,7 +146,7 @@ async function handleJson(
     const request: ReceivedRequest = { ...head, body };
     const auth = await verifySignature(request, presented, service);
     trace.caller = auth.caller.arn;
-    const input = parseJsonBody(service, body);
+    input ??= parseJsonBody(service, body);
     const throttled = options.throttle?.(service, route.operation);
     if (throttled) throw throttled;
     const ctx = contextOf(exchange, auth);
