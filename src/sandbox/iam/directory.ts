@@ -6,6 +6,7 @@ import { principalTagConditions } from '../request-conditions';
 import { awsManagedPolicy } from '../data/managed-policies';
 import type { CredentialRecord } from '../server/credentials';
 import { AWS_MANAGED_POLICY_PREFIX, parseIamArn, userArn } from './arns';
+import { stateGeneration } from '../storage/state-generation';
 import { nameKey, type CustomerPolicyRecord, type IamState, type RoleRecord, type UserRecord } from './model';
 
 const MAX_PARSED = 4096;
@@ -15,7 +16,14 @@ export class IamDirectory implements IdentityDirectory {
   /** Parsed documents by their text, so the policy engine sees the same object (and its compiled cache) each time. */
   private readonly parsed = new Map<string, PolicyDocument | string>();
 
-  constructor(private readonly state: () => IamState) {}
+  /** Facts by caller while no account state has changed (none when the state is a view that changes by itself). */
+  private readonly facts = new Map<string, { generation: number; facts: PrincipalFacts }>();
+
+  constructor(
+    private readonly state: () => IamState,
+    /** False when state() can change without a write (a lagging view): facts are then worked out every time. */
+    private readonly keepFacts = true,
+  ) {}
 
   get accountId(): string {
     return this.state().accountId;
@@ -25,6 +33,18 @@ export class IamDirectory implements IdentityDirectory {
   organizationFacts?: (caller: Caller, own: PrincipalFacts) => PrincipalFacts;
 
   principalFacts(caller: Caller): PrincipalFacts {
+    if (!this.keepFacts) return this.freshFacts(caller);
+    const id = `${caller.accessKeyId} ${caller.arn}`;
+    const generation = stateGeneration();
+    const kept = this.facts.get(id);
+    if (kept?.generation === generation) return kept.facts;
+    const facts = this.freshFacts(caller);
+    if (this.facts.size >= 1024) this.facts.clear();
+    this.facts.set(id, { generation, facts });
+    return facts;
+  }
+
+  private freshFacts(caller: Caller): PrincipalFacts {
     const own = this.ownFacts(caller);
     return this.organizationFacts ? this.organizationFacts(caller, own) : own;
   }

@@ -1,7 +1,8 @@
 // Verifies the SigV4 signature of a received request (Authorization header or presigned query string) against the
-// sandbox's own access keys. The canonical request and signing key come from @smithy/signature-v4; the claim's
-// parsing and checks (auth-claim.ts) and the policy on keys and tokens are ours.
-import { timingSafeEqual } from 'node:crypto';
+// sandbox's own access keys. The canonical request comes from @smithy/signature-v4; the string to sign and the
+// signing key (SigV4's chain of HMACs, kept per key and day) are node:crypto's; the claim's parsing and checks
+// (auth-claim.ts) and the policy on keys and tokens are ours.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../contracts';
 import type { CredentialRecord, CredentialResolver } from './credentials';
 import { ALGORITHM_IDENTIFIER, readSignatureClaim, type ExpectedScope, type SignatureClaim } from './auth-claim';
@@ -25,7 +26,6 @@ type HttpRequest = Parameters<SignatureV4Module['getCanonicalHeaders']>[0];
 interface Smithy {
   lib: SignatureV4Module;
   canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string;
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string>;
 }
 
 let smithy: Smithy | undefined;
@@ -35,7 +35,7 @@ function signatureV4(): Smithy {
   if (smithy) return smithy;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require('@smithy/signature-v4') as SignatureV4Module;
-  /** Exposes the protected canonical-request helpers of SignatureV4Base for verification. */
+  /** Exposes the protected canonical-request helper of SignatureV4Base for verification. */
   class CanonicalSigner extends lib.SignatureV4Base {
     constructor() {
       super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256 });
@@ -44,16 +44,11 @@ function signatureV4(): Smithy {
     canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
       return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
     }
-
-    stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-      return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-    }
   }
   const signer = new CanonicalSigner();
   smithy = {
     lib,
     canonicalRequest: (request, headers, payloadHash) => signer.canonicalRequest(request, headers, payloadHash),
-    stringToSign: (longDate, scope, canonical) => signer.stringToSign(longDate, scope, canonical),
   };
   return smithy;
 }
@@ -73,16 +68,36 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** Signing keys derived lately (four HMACs each), kept as AWS's SDKs keep theirs: by key, day, region and service. */
+const signingKeys = new Map<string, { secretAccessKey: string; key: Buffer }>();
+const SIGNING_KEYS_KEPT = 64;
+
+function signingKey(claim: SignatureClaim, secretAccessKey: string): Buffer {
+  const id = `${claim.accessKeyId}/${claim.date}/${claim.region}/${claim.service}`;
+  const kept = signingKeys.get(id);
+  if (kept && kept.secretAccessKey === secretAccessKey) return kept.key;
+  let key = hmac(`AWS4${secretAccessKey}`, claim.date);
+  for (const part of [claim.region, claim.service, 'aws4_request']) key = hmac(key, part);
+  if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.delete(signingKeys.keys().next().value!);
+  signingKeys.set(id, { secretAccessKey, key });
+  return key;
+}
+
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+export function payloadHashOf(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
 export async function expectedSignature(request: ReceivedRequest, claim: SignatureClaim, secretAccessKey: string): Promise<string> {
-  const { lib, canonicalRequest, stringToSign: toSign } = signatureV4();
+  const { lib, canonicalRequest } = signatureV4();
   const signed: Record<string, string> = Object.create(null);
   for (const name of claim.signedHeaders) signed[name] = request.headers[name.toLowerCase()] ?? '';
   const canonicalHeaders = lib.getCanonicalHeaders({ headers: signed } as unknown as HttpRequest, undefined, new Set(claim.signedHeaders));
   const declared = request.headers['x-amz-content-sha256'];
-  const payloadHash =
-    declared !== undefined && claim.signedHeaders.includes('x-amz-content-sha256')
-      ? declared
-      : await lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+  const payloadHash = declared !== undefined && claim.signedHeaders.includes('x-amz-content-sha256') ? declared : payloadHashOf(request.body);
   let canonicalPath = request.path;
   try {
     canonicalPath = decodeURIComponent(request.path);
@@ -93,11 +108,8 @@ export async function expectedSignature(request: ReceivedRequest, claim: Signatu
   const httpRequest = { method: request.method, path: canonicalPath, query: request.query, headers: signed } as unknown as HttpRequest;
   const canonical = canonicalRequest(httpRequest, canonicalHeaders as Record<string, string>, payloadHash);
   const scope = `${claim.date}/${claim.region}/${claim.service}/aws4_request`;
-  const stringToSign = await toSign(claim.longDate, scope, canonical);
-  const key = await lib.getSigningKey(NodeSha256, { accessKeyId: claim.accessKeyId, secretAccessKey }, claim.date, claim.region, claim.service);
-  const mac = new NodeSha256(key);
-  mac.update(stringToSign);
-  return hex(await mac.digest());
+  const stringToSign = `${ALGORITHM_IDENTIFIER}\n${claim.longDate}\n${scope}\n${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
+  return createHmac('sha256', signingKey(claim, secretAccessKey)).update(stringToSign, 'utf8').digest('hex');
 }
 
 /** What a request's head presents: a well-formed signature claim by a known, active key (and its session token). */
@@ -129,7 +141,7 @@ export async function verifySignature(request: ReceivedRequest, presented: Prese
   const declaredHash = request.headers['x-amz-content-sha256'];
   if (declaredHash !== undefined && claim.signedHeaders.includes('x-amz-content-sha256')) {
     // The signature covers the declared hash; make sure the body is the one it declares.
-    const actual = await signatureV4().lib.getPayloadHash({ headers: {}, body: request.body } as unknown as HttpRequest, NodeSha256);
+    const actual = payloadHashOf(request.body);
     if (!sameText(declaredHash, actual)) throw invalidSignature(family);
   }
   return { caller: record.caller, accessKeyId: claim.accessKeyId, region: claim.region, service: claim.service };

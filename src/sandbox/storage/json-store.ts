@@ -9,6 +9,7 @@
 // throws leaves the state exactly as it was before it ran.
 import { promises as fs } from 'node:fs';
 import { SECRET_FILE_MODE, removeStaleTemporaries, writeFileAtomic } from './atomic-file';
+import { stateChanged } from './state-generation';
 
 export interface JsonStoreOptions<T> {
   /** File mode of the document; 0600 unless the content is harmless. */
@@ -84,6 +85,7 @@ export class JsonStore<T> {
    */
   update<R>(fn: (state: T) => R): Promise<R> {
     const before = this.cachedText ?? JSON.stringify(this.state);
+    stateChanged();
     let result: R;
     try {
       result = fn(this.state);
@@ -135,6 +137,7 @@ export class JsonStore<T> {
         this.waiting = [];
         this.state = this.parsed(this.durableText);
         this.cachedText = this.durableText;
+        stateChanged();
         const reason = error instanceof Error ? error : new Error(String(error));
         for (const waiter of failed) waiter.reject(reason);
       }

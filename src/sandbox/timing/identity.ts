@@ -24,7 +24,7 @@ export class LaggingDirectory implements IdentityDirectory {
     now: () => number = Date.now,
   ) {
     this.state = new LaggingState(liveState, copyOf, () => timing.delayMs('identityPolicy'), now);
-    this.lagging = new IamDirectory(() => this.state.read());
+    this.lagging = new IamDirectory(() => this.state.read(), false);
     // The organization's part of a caller's facts is not IAM's: it is added as the live directory adds it.
     this.lagging.organizationFacts = (caller, own) => (this.live.organizationFacts ? this.live.organizationFacts(caller, own) : own);
   }
