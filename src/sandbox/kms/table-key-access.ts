@@ -11,7 +11,7 @@ import { type EncryptionContext, open, readHeader, seal } from './envelope';
 import type { KeyRecord } from './model';
 import { CallerTableKeys } from '../timing/table-keys';
 import { INSTANT, type SandboxTiming } from '../timing/timing';
-import { stateGeneration } from '../storage/state-generation';
+import { RecentDecisions } from './recent-decisions';
 
 /** The key id a wrapped table key names when the table is under the AWS owned key. */
 const OWNED_KEY_ID = 'aws-owned';
@@ -24,6 +24,7 @@ export function tableEncryptionContext(tableName: string, accountId: string): En
 
 export class TableKeyAccess {
   private readonly requests = new Map<string, { conditions: ConditionContext; encryptionContext: EncryptionContext }>();
+  private readonly recent = new RecentDecisions();
 
   /** The table keys DynamoDB holds for each caller (only while the sandbox keeps AWS's timing). */
   readonly callerKeys: CallerTableKeys;
@@ -59,9 +60,10 @@ export class TableKeyAccess {
   /** kms:<operation> on the key, as DynamoDB calls it for the caller (kms:ViaService, the table's encryption context). */
   decide(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, extra?: Record<string, string>): AccessDecision {
     const request = this.requestFor(ctx, tableName);
-    const decision =
-      this.recentDecision(ctx, key, tableName, operation, extra) ??
-      this.backend.access.decide({
+    const recentId = extra || this.timing.enabled ? undefined : RecentDecisions.idOf(ctx, key.arn, tableName, operation);
+    let decision = recentId === undefined ? undefined : this.recent.get(recentId, ctx.now);
+    if (!decision) {
+      decision = this.backend.access.decide({
         caller: ctx.caller,
         operation,
         key,
@@ -69,30 +71,10 @@ export class TableKeyAccess {
         encryptionContext: request.encryptionContext,
         now: ctx.now,
       });
+      if (recentId !== undefined) this.recent.set(recentId, ctx.now, decision);
+    }
     this.trail?.kmsCallForDynamoDb(ctx, operation, key, request.encryptionContext, decision);
-    if (!extra) this.remember(ctx, key, tableName, operation, decision);
     return decision;
-  }
-
-  // Every item request of a caller asks KMS the same question. Without AWS's timing, the answer is kept only while
-  // no account state has changed (any change may change it), and for a second at most (for the time condition keys).
-  private readonly recent = new Map<string, { generation: number; until: number; decision: AccessDecision }>();
-  private static readonly RECENT_MS = 1000;
-
-  private recentId(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string): string {
-    return `${ctx.caller.accessKeyId} ${ctx.caller.arn} ${ctx.region} ${ctx.sourceIp} ${tableName} ${key.arn} ${operation}`;
-  }
-
-  private recentDecision(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, extra?: Record<string, string>): AccessDecision | undefined {
-    if (extra || this.timing.enabled) return undefined;
-    const kept = this.recent.get(this.recentId(ctx, key, tableName, operation));
-    return kept && kept.generation === stateGeneration() && ctx.now.getTime() < kept.until ? kept.decision : undefined;
-  }
-
-  private remember(ctx: RequestContext, key: KeyRecord, tableName: string, operation: string, decision: AccessDecision): void {
-    if (this.timing.enabled) return;
-    if (this.recent.size >= 1024) this.recent.clear();
-    this.recent.set(this.recentId(ctx, key, tableName, operation), { generation: stateGeneration(), until: ctx.now.getTime() + TableKeyAccess.RECENT_MS, decision });
   }
 
   /** The conditions and encryption context of DynamoDB's KMS calls for one table (the same on every item request). */
