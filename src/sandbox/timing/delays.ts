@@ -70,7 +70,7 @@ export const AWS_DELAYS: Readonly<Record<DelayName, AwsDelay>> = {
   tableKeyCache: {
     ms: 300_000,
     what: "DynamoDB keeps a caller's table key: reads go on after the key stops allowing the caller, until it expires",
-    aws: 'DynamoDB caches the plaintext table key per caller and calls KMS Decrypt again after five minutes',
+    aws: 'DynamoDB caches the plaintext table key per caller and refreshes it (KMS Decrypt) once every five minutes with active traffic, or on the first request after five minutes without',
     source: 'https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html#dynamodb-table-keys',
   },
   keyInaccessible: {
