@@ -52,3 +52,12 @@ export function resolveEndpoint(
   }
   return nonEmpty(profile.endpoint_url);
 }
+
+/** True for AWS's own endpoints (amazonaws.com, amazonaws.com.cn, api.aws); false for an emulator or a sandbox. */
+export function isAwsHost(endpoint: string): boolean {
+  try {
+    return /(^|\.)amazonaws\.com(\.cn)?$|(^|\.)api\.aws$/.test(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,7 @@
 // Where the lab runs: the local sandbox (the key really guards the data), an emulator such as moto or LocalStack
 // (which may not enforce the key), or real AWS (which bills for the key).
 import type { AwsSession } from '../aws/session';
+import { isAwsHost } from '../aws/endpoints';
 import type { AwsService } from '../aws/types';
 
 export type BackendKind = 'sandbox' | 'emulator' | 'aws';
@@ -16,14 +17,6 @@ export interface LabBackend {
 }
 
 const SERVICES: AwsService[] = ['sts', 'iam', 'kms', 'dynamodb'];
-
-function isAwsHost(endpoint: string): boolean {
-  try {
-    return /(^|\.)amazonaws\.com(\.cn)?$|(^|\.)api\.aws$/.test(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
-}
 
 export async function detectBackend(session: AwsSession, isSandbox: boolean, awsTiming = 0): Promise<LabBackend> {
   if (isSandbox) return { kind: 'sandbox', label: 'the local sandbox', scopePart: 'sandbox', awsTiming };

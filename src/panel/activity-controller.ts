@@ -7,10 +7,11 @@ import type { ActivitySummary } from '../access/activity-types';
 import type { AccessReport } from '../access/types';
 import { AwsLayerError } from '../aws/errors';
 import type { Logger } from '../aws/log';
+import { isAwsHost } from '../aws/endpoints';
 import type { ConnectionTarget } from '../aws/types';
 import { changesEverything, touchesKey, touchesTable, type AccountChangeEvent } from '../session/account-changes';
 import { RANGE_MS, RANGE_WORDS, type ActivityHostMessage, type ActivityRange, type ActivityReady, type ActivityView, type ActivityWebviewMessage } from './activity-protocol';
-import { accessActivityRows, AWS_NOTE, principalView, SANDBOX_NOTE } from './activity-views';
+import { accessActivityRows, AWS_NOTE, emulatorNote, principalView, SANDBOX_NOTE } from './activity-views';
 import { errorText, type PanelController, type PanelHost } from './controller';
 import type { PersistedState } from './protocol';
 import type { PanelScope } from './scope';
@@ -102,6 +103,13 @@ export class ActivityController implements PanelController<ActivityWebviewMessag
     this.running?.abort(new Error('The panel was closed.'));
   }
 
+  /** Where the events came from, and how complete that makes them. */
+  private async noteFor(admin: NonNullable<PanelScope['admin']>): Promise<string> {
+    if (this.deps.isSandbox(admin.target)) return SANDBOX_NOTE;
+    const endpoint = await admin.session.endpointFor('cloudtrail').catch(() => undefined);
+    return endpoint !== undefined && !isAwsHost(endpoint) ? emulatorNote(endpoint) : AWS_NOTE;
+  }
+
   /** Reads the key's events in the range, newest first, and summarizes them per principal. */
   async read(range: ActivityRange): Promise<void> {
     this.running?.abort(new Error('A newer read started.'));
@@ -151,7 +159,7 @@ export class ActivityController implements PanelController<ActivityWebviewMessag
         events: found.events.length,
         pages: found.pages,
         truncated: found.truncated,
-        note: this.deps.isSandbox(admin.target) ? SANDBOX_NOTE : AWS_NOTE,
+        note: await this.noteFor(admin),
         principals: summary.principals.map(principalView),
       });
       this.postJoin();

@@ -10,6 +10,10 @@ export const ENTRIES_PER_PRINCIPAL = 200;
 
 export const AWS_NOTE =
   'From CloudTrail LookupEvents. Events arrive up to about 15 minutes after the call, and DynamoDB reuses a table key for a while, so one kms:Decrypt event may stand for many reads.';
+/** Events read from an endpoint that is not AWS's (a standalone sandbox, an emulator). */
+export function emulatorNote(endpoint: string): string {
+  return `From the CloudTrail LookupEvents of ${endpoint}, which is not AWS: events appear as it records them. (On AWS, events arrive up to about 15 minutes after the call, and DynamoDB reuses a table key for a while, so one kms:Decrypt event may stand for many reads.)`;
+}
 export const SANDBOX_NOTE =
   "From the local sandbox's CloudTrail: every read is recorded at once (on AWS, events arrive up to about 15 minutes later, and DynamoDB caches the table key, so one event may stand for many reads).";
 

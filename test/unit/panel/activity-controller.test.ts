@@ -13,7 +13,7 @@ import { AccessController } from '../../../src/panel/access-controller';
 import { ActivityController } from '../../../src/panel/activity-controller';
 import { activityInfo } from '../../../src/panel/activity-info';
 import type { ActivityView } from '../../../src/panel/activity-protocol';
-import { SANDBOX_NOTE } from '../../../src/panel/activity-views';
+import { AWS_NOTE, emulatorNote, SANDBOX_NOTE } from '../../../src/panel/activity-views';
 import { InvalidMessageError, parseWebviewMessage } from '../../../src/panel/incoming';
 import { PanelScope } from '../../../src/panel/scope';
 import { addKeyUser } from '../../../src/policy';
@@ -111,6 +111,26 @@ describe('activity controller', () => {
       activity.dispose();
       access.dispose();
       scope.dispose();
+    }
+  });
+
+  it('says where the events came from: the embedded sandbox, or an endpoint that is not AWS', async () => {
+    for (const [isSandbox, expected] of [[true, SANDBOX_NOTE], [false, emulatorNote(fixture.sandbox.endpoint)]] as const) {
+      const page = new RecordingPage();
+      page.ready = true;
+      const scope = scopeOf(fixture, readAsTestUser(fixture));
+      const activity = new ActivityController(page, scope, { log: silentLogger, isSandbox: () => isSandbox });
+      scope.connect();
+      try {
+        await activity.show('hour');
+        const view = activity.view as Ready;
+        assert.equal(view.state, 'ready', JSON.stringify(activity.view));
+        assert.equal(view.note, expected);
+        assert.notEqual(view.note, AWS_NOTE);
+      } finally {
+        activity.dispose();
+        scope.dispose();
+      }
     }
   });
 
