@@ -47,7 +47,7 @@ export class ReverseController {
 
   /** The page (re)started: show it what there is. */
   replay(): void {
-    this.deps.post({ type: 'reverse', view: this.current });
+    this.deps.post({ type: 'reverse', view: this.current, principal: this.principal });
   }
 
   async analyse(): Promise<void> {
@@ -104,6 +104,6 @@ export class ReverseController {
 
   private show(view: ReverseView): void {
     this.current = view;
-    this.deps.post({ type: 'reverse', view });
+    this.deps.post({ type: 'reverse', view, principal: this.principal });
   }
 }

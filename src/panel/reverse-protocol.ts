@@ -43,6 +43,12 @@ export type ReverseView =
       stale?: boolean;
     };
 
-export type ReverseHostMessage = { type: 'reverse'; view: ReverseView };
+/** `principal` is what the page keeps for VS Code to bring the panel back after a reload. */
+export type ReverseHostMessage = { type: 'reverse'; view: ReverseView; principal: string };
+
+/** The state a reverse page keeps across reloads (it came from the page: checked before use). */
+export interface ReversePersistedState {
+  principal: string;
+}
 
 export type ReverseWebviewMessage = { type: 'ready' } | { type: 'refresh' } | { type: 'export'; format: 'markdown' | 'json' };

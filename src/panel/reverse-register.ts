@@ -14,6 +14,8 @@ export interface ReversePanels {
   list(): ReversePanelInfo[];
 }
 
+const PRINCIPAL_ARN = /^arn:[\w-]+:(iam|sts)::\d{12}:/;
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
@@ -27,7 +29,7 @@ async function activeIdentity(connection: Connection): Promise<string> {
 
 /** A principal node, the groups under a user (one picked when there are several), an ARN, or nothing: the status bar's. */
 async function principalOf(arg: unknown, connection: Connection): Promise<string> {
-  if (typeof arg === 'string' && /^arn:[\w-]+:(iam|sts)::\d{12}:/.test(arg)) return arg;
+  if (typeof arg === 'string' && PRINCIPAL_ARN.test(arg)) return arg;
   if (arg instanceof GroupsNode) {
     const name = arg.groups.length === 1 ? arg.groups[0] : (await vscode.window.showQuickPick(arg.groups, { title: 'KMS Lab: what can the members of which group read?' }));
     if (!name) throw new CancelledError();
@@ -37,6 +39,12 @@ async function principalOf(arg: unknown, connection: Connection): Promise<string
   if (principal && typeof principal.arn === 'string') return principal.arn;
   if (arg !== undefined) throw new Error(`${Commands.whatCanRead} expects a user, role or group of the tree, or a principal's ARN`);
   return activeIdentity(connection);
+}
+
+/** The principal a reloaded page kept; it came from the page, so it must still look like a principal's ARN. */
+function restoredPrincipal(state: unknown): string | undefined {
+  const principal = isObject(state) ? state.principal : undefined;
+  return typeof principal === 'string' && principal.length <= 2048 && PRINCIPAL_ARN.test(principal) ? principal : undefined;
 }
 
 export function registerReversePanel(context: vscode.ExtensionContext, deps: { log: vscode.LogOutputChannel; connection: Connection; changes: AccountChanges }): ReversePanels {
@@ -51,7 +59,9 @@ export function registerReversePanel(context: vscode.ExtensionContext, deps: { l
       ...webviewOptions(context.extensionUri, vscode.Uri.joinPath),
       retainContextWhenHidden: true,
     });
-    const reverse = new ReversePanel(panel, principal, panelDeps);
+    track(principal, new ReversePanel(panel, principal, panelDeps));
+  };
+  const track = (principal: string, reverse: ReversePanel): void => {
     open.set(principal, reverse);
     reverse.onDidDispose(() => {
       if (open.get(principal) === reverse) open.delete(principal);
@@ -59,6 +69,19 @@ export function registerReversePanel(context: vscode.ExtensionContext, deps: { l
   };
   registerCommand(context, deps.log, Commands.whatCanRead, show);
   registerCommand(context, deps.log, Commands.whatCanIRead, () => show(undefined));
-  context.subscriptions.push({ dispose: () => [...open.values()].forEach((p) => p.dispose()) });
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(REVERSE_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const principal = restoredPrincipal(state);
+        if (principal === undefined || open.has(principal)) {
+          if (principal === undefined && state !== undefined) deps.log.warn('What can read: the saved state of a panel was not usable and was dropped');
+          panel.dispose();
+          return;
+        }
+        track(principal, new ReversePanel(panel, principal, panelDeps));
+      },
+    }),
+    { dispose: () => [...open.values()].forEach((p) => p.dispose()) },
+  );
   return { list: () => [...open.values()].map((p) => p.info()) };
 }

@@ -7,10 +7,10 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './main.css';
 import './reverse.css';
-import type { ReverseHostMessage, ReverseWebviewMessage } from '../panel/reverse-protocol';
+import type { ReverseHostMessage, ReversePersistedState, ReverseWebviewMessage } from '../panel/reverse-protocol';
 import { ReverseView } from './reverse-view';
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+declare function acquireVsCodeApi(): { postMessage(message: unknown): void; setState(state: unknown): void };
 
 const api = acquireVsCodeApi();
 const view = new ReverseView((message: ReverseWebviewMessage) => api.postMessage(message));
@@ -18,7 +18,10 @@ const view = new ReverseView((message: ReverseWebviewMessage) => api.postMessage
 
 window.addEventListener('message', (event: MessageEvent<ReverseHostMessage>) => {
   const message = event.data;
-  if (message && typeof message === 'object' && message.type === 'reverse') view.update(message.view);
+  if (!message || typeof message !== 'object' || message.type !== 'reverse') return;
+  view.update(message.view);
+  // Kept by VS Code, so that a reload brings the panel back for the same principal.
+  if (typeof message.principal === 'string') api.setState({ principal: message.principal } satisfies ReversePersistedState);
 });
 
 api.postMessage({ type: 'ready' } satisfies ReverseWebviewMessage);

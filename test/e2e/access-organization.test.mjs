@@ -2,7 +2,7 @@
 // sandbox: its Organizations API attaches an SCP that denies dynamodb:Scan to the account and an RCP that keeps one
 // user away from the key; Who can read? changes accordingly, and Verify (reading as every identity KMS Lab holds, a
 // profile each) agrees with AWS before and after. Then "What can the status bar identity read?" opens the reverse
-// view, screenshotted (reverse-*).
+// view, screenshotted (reverse-*), and a window reload brings it back.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -95,8 +95,12 @@ describe('organization policies, and the reverse question', { timeout: 8 * 60_00
   }
 
   /** Verify reads as the 3 identities KMS Lab holds (the status bar's admin and two profiles): AWS agrees with each. */
-  async function verify(frame) {
+  async function verify(frame, expected) {
     await frame.locator('vscode-button[data-action="access-verify"]').click();
+    // An earlier verification's summary may still be on the page: wait until every row shows this one's outcome.
+    const outcomes = async () => Promise.all(Object.keys(fixture.arns).map((name) => row(frame, name).locator('.verified').innerText().catch(() => '')));
+    const until = Date.now() + 2 * UI_TIMEOUT;
+    while (!(await outcomes()).every((text) => expected.test(text.trim())) && Date.now() < until) await page.waitForTimeout(250);
     const summary = frame.locator('.access-verification', { hasText: /Verified|DISAGREE|no identity/ });
     await summary.waitFor({ timeout: 2 * UI_TIMEOUT });
     const text = await summary.innerText();
@@ -114,7 +118,7 @@ describe('organization policies, and the reverse question', { timeout: 8 * 60_00
       await pickQuick(page, TABLE);
       await frame.locator('.access-view h2', { hasText: `Who can read ${TABLE}?` }).waitFor({ timeout: 2 * UI_TIMEOUT });
       assert.deepEqual(await verdicts(frame), { admin: 'can read', 'kms-lab-test-user': 'can read', 'group-member': 'can read' });
-      const observed = await verify(frame);
+      const observed = await verify(frame, /^AWS: allowed/);
       for (const name of Object.keys(fixture.arns)) assert.match(observed[name], /^AWS: allowed/, `${name}: ${observed[name]}`);
     });
 
@@ -136,7 +140,7 @@ describe('organization policies, and the reverse question', { timeout: 8 * 60_00
       await frame.locator('.access-notes vscode-collapsible').click();
       assert.match(await frame.locator('.access-notes').innerText(), /service control policies .*no-scan.*resource control policies .*key-not-for-group-member/s);
       // Verify reads with a Scan: refused for everyone now (the SCP), as the Scan's own prediction says.
-      const observed = await verify(frame);
+      const observed = await verify(frame, /^AWS: denied/);
       for (const name of Object.keys(fixture.arns)) assert.match(observed[name], /^AWS: denied/, `${name}: ${observed[name]}`);
       await page.screenshot({ path: path.join(screenshots, 'access-organization-light.png') });
     });
@@ -154,6 +158,18 @@ describe('organization policies, and the reverse question', { timeout: 8 * 60_00
       await workbench.setTheme('Dark Modern');
       await page.screenshot({ path: path.join(screenshots, 'reverse-admin-dark.png') });
       await workbench.setTheme('Light Modern');
+    });
+
+    await step(page, 'reverse-reload', async () => {
+      // As a person reloads: the workbench saves its editors (and each webview's state) before it goes.
+      await page.waitForTimeout(1500);
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForLoadState('load');
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'What admin can read' }).click({ timeout: 60_000 });
+      const reverse = panelFrame(page);
+      await reverse.locator('.reverse-view h2', { hasText: 'What admin can read' }).waitFor({ timeout: 2 * UI_TIMEOUT });
+      assert.equal((await reverse.locator(`.access-row[data-table="${TABLE}"] .access-verdict`).innerText()).trim(), 'can read');
     });
   });
 });

@@ -1,9 +1,11 @@
 // The sandbox keeps what it decided about a caller between requests (the caller's IAM facts, DynamoDB's question to
 // KMS), for speed. Without AWS's timing every change must still count at the very next request: a key policy that
-// stops naming the reader, an inline policy deleted, a managed policy detached, a key disabled, and back again.
+// stops naming the reader, an inline policy deleted, a managed policy detached, a key disabled, an SCP or an RCP
+// attached, and back again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttachPolicyCommand, CreatePolicyCommand, DetachPolicyCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import * as iam from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DisableKeyCommand, EnableKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox';
@@ -76,6 +78,22 @@ test('every change to who may read counts at the next request, however recently 
   assert.equal(await readsTwice(), 'iam-denied', 'AmazonDynamoDBFullAccess detached');
   await admin.iam.send(new iam.AttachUserPolicyCommand({ UserName: 'reader', PolicyArn: 'arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess' }));
   assert.equal(await readsTwice(), 'allowed', 'attached again');
+
+  const org = new OrganizationsClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials });
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+  const deny = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: action, Resource: '*' }] });
+  const scp = (await org.send(new CreatePolicyCommand({ Name: 'no-get', Type: 'SERVICE_CONTROL_POLICY', Description: 'x', Content: deny('dynamodb:GetItem') }))).Policy!.PolicySummary!.Id!;
+  await org.send(new AttachPolicyCommand({ PolicyId: scp, TargetId: sb.accountId }));
+  assert.equal(await readsTwice(), 'iam-denied', 'an SCP denying GetItem');
+  await org.send(new DetachPolicyCommand({ PolicyId: scp, TargetId: sb.accountId }));
+  assert.equal(await readsTwice(), 'allowed', 'the SCP detached');
+  const rcpDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': sb.accountId } } }] });
+  const rcp = (await org.send(new CreatePolicyCommand({ Name: 'no-decrypt', Type: 'RESOURCE_CONTROL_POLICY', Description: 'x', Content: rcpDocument }))).Policy!.PolicySummary!.Id!;
+  await org.send(new AttachPolicyCommand({ PolicyId: rcp, TargetId: rootId }));
+  assert.equal(await readsTwice(), 'kms-denied', 'an RCP denying kms:Decrypt');
+  await org.send(new DetachPolicyCommand({ PolicyId: rcp, TargetId: rootId }));
+  assert.equal(await readsTwice(), 'allowed', 'the RCP detached');
+  org.destroy();
 
   await admin.kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: defaultPolicy }));
   assert.equal(await readsTwice(), 'kms-denied', 'the key policy no longer names the reader');
