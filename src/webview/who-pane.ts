@@ -6,7 +6,7 @@ import type { AccessView } from './access-view';
 import type { ActivityView } from './activity-view';
 import { el } from './dom';
 
-/** The left side's width from which both fit side by side (about 440 px of access rows and 300 px of activity). */
+/** The left side's width from which both fit side by side (about 420 px of access rows and 340 px of activity). */
 export const BESIDE_MIN_WIDTH = 760;
 
 export class WhoPane {

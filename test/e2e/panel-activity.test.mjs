@@ -93,27 +93,28 @@ describe('activity beside who can read, in the table panel', { timeout: 8 * 60_0
       const everyone = await activity.locator('.activity-principal').count();
       assert.ok(everyone >= 2, `the test user and the admin who changed the key policy: ${everyone}`);
 
-      // Opening a principal's row shows just that principal's activity, opened.
+      // Opening a principal's row shows just that principal's activity, opened (click the name: the middle of a
+      // row's summary may be its Preview removing button).
       const userRow = access.locator(`.access-row[data-principal="${fixture.user.arn}"]`);
-      await userRow.locator(':scope > summary').click();
+      await userRow.locator('.access-name').click();
       await activity.locator('.activity-focus', { hasText: 'Only kms-lab-test-user’s events' }).waitFor({ timeout: UI_TIMEOUT });
       const only = activity.locator('.activity-principal');
       assert.deepEqual(await only.evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-principal'), p.open])), [[fixture.user.arn, true]]);
       const kinds = await only.locator('.activity-entry').evaluateAll((entries) => entries.map((e) => e.getAttribute('data-kind')));
       assert.deepEqual(kinds.filter((k) => k === 'read' || k === 'read-refused'), ['read', 'read-refused']);
       assert.ok(await only.locator('.activity-entry').first().isVisible(), 'the filtered activity is in view');
-      await workbench.setTheme('Light Modern');
       await page.screenshot({ path: path.join(screenshots, 'panel-activity-beside-who-can-read.png') });
       await workbench.setTheme('Dark Modern');
       await page.screenshot({ path: path.join(screenshots, 'panel-activity-beside-who-can-read-dark.png') });
+      await workbench.setTheme('Light Modern');
 
       // A principal who never read: the Activity says so.
-      await access.locator(`.access-row[data-principal="${fixture.idleArn}"] summary`).click();
+      await access.locator(`.access-row[data-principal="${fixture.idleArn}"] .access-name`).click();
       await activity.locator('.activity-focus', { hasText: /^idle-reader: no event in the last 7 days/ }).waitFor({ timeout: UI_TIMEOUT });
       assert.equal(await only.count(), 0);
 
       // Closing that row shows everyone again; opening a principal in Activity marks its Who can read? row.
-      await access.locator(`.access-row[data-principal="${fixture.idleArn}"] summary`).click();
+      await access.locator(`.access-row[data-principal="${fixture.idleArn}"] .access-name`).click();
       await activity.locator('.activity-focus').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
       assert.equal(await only.count(), everyone);
       const userActivity = activity.locator(`.activity-principal[data-principal="${fixture.user.arn}"]`);
