@@ -107,6 +107,10 @@ export class AccessView {
     this.renderRows();
   }
 
+  get markedPrincipal(): string | undefined {
+    return this.marked;
+  }
+
   /** Marks a principal's row (or none) and brings it into view, without opening it. */
   markPrincipal(principal: PrincipalRef | undefined): void {
     this.marked = principal?.principal;

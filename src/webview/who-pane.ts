@@ -1,7 +1,8 @@
 // Who can read? and who did, seen together: when the left side has room for both, Activity sits beside the access rows
 // and its tab goes away; when it has not, Activity is its own tab. The same ActivityView (fed by the one activity
 // controller) is in either place: only the layout changes. Side by side, opening a principal's row in Who can read?
-// shows just that principal's activity, and opening a principal in Activity marks its Who can read? row.
+// shows just that principal's activity, and opening a principal in Activity marks its Who can read? row (closing
+// either undoes it).
 import type { AccessView } from './access-view';
 import type { ActivityView } from './activity-view';
 import { el } from './dom';
@@ -32,7 +33,9 @@ export class WhoPane {
       else activity.unfocusPrincipal(principal.principal);
     };
     activity.onPrincipalToggled = (principal, open) => {
-      if (this.besideNow && open) access.markPrincipal(principal);
+      if (!this.besideNow) return;
+      if (open) access.markPrincipal(principal);
+      else if (access.markedPrincipal === principal.principal) access.markPrincipal(undefined);
     };
     new ResizeObserver((entries) => {
       const width = entries[entries.length - 1]?.contentRect.width ?? 0;

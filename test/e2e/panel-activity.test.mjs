@@ -121,6 +121,8 @@ describe('activity beside who can read, in the table panel', { timeout: 8 * 60_0
       await userActivity.locator(':scope > summary').click();
       if (await userActivity.evaluate((d) => !d.open)) await userActivity.locator(':scope > summary').click();
       await access.locator(`.access-row.marked[aria-current="true"][data-principal="${fixture.user.arn}"]`).waitFor({ timeout: UI_TIMEOUT });
+      await userActivity.locator(':scope > summary').click();
+      await access.locator('.access-row.marked').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 
       // Keyboard: Enter on the row's summary closes it, and opens it again, which shows just its activity.
       await userRow.locator(':scope > summary').focus();
