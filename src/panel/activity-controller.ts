@@ -79,7 +79,8 @@ export class ActivityController implements PanelController<ActivityWebviewMessag
   async reportChanged(report: AccessReport): Promise<void> {
     this.report = report;
     if (this.summary) this.postJoin();
-    else if (this.current.state === 'idle') await this.read(this.current.range);
+    // Side by side, the page asks for the activity as well: a read already under way answers both.
+    else if (this.current.state === 'idle' && !this.running) await this.read(this.current.range);
   }
 
   async onAccountChange(event: AccountChangeEvent): Promise<void> {

@@ -5,6 +5,7 @@ import type { AccessHostMessage, AccessPreview, AccessRowView, AccessStatementVi
 import type { ActivityHostMessage } from '../panel/activity-protocol';
 import { answerNotes, lockChip, lockSection, openingChip, VERDICT_ICON, VERDICT_WORD } from './access-locks';
 import { activityCells } from './activity-chips';
+import type { PrincipalRef } from './activity-view';
 import { button, clear, el, show } from './dom';
 import { send } from './host';
 const MAX_ROWS = 500;
@@ -36,8 +37,12 @@ export class AccessView {
   private readonly open = new Set<string>();
   /** What each row did (the Activity view's range), beside what it can do. */
   private activity: Extract<ActivityHostMessage, { type: 'accessActivity' }> | undefined;
+  /** The row marked from the Activity beside it: the principal a person opened there. */
+  private marked: string | undefined;
   /** The policy editor's text, for "show this statement". */
   policyText: () => string = () => '';
+  /** A person opened or closed a principal's row. */
+  onPrincipalToggled: (principal: PrincipalRef, open: boolean) => void = () => {};
 
   constructor() {
     this.title = el('h2', { text: 'Who can read this table?' });
@@ -100,6 +105,22 @@ export class AccessView {
   setActivity(message: Extract<ActivityHostMessage, { type: 'accessActivity' }>): void {
     this.activity = message;
     this.renderRows();
+  }
+
+  get markedPrincipal(): string | undefined {
+    return this.marked;
+  }
+
+  /** Marks a principal's row (or none) and brings it into view, without opening it. */
+  markPrincipal(principal: PrincipalRef | undefined): void {
+    this.marked = principal?.principal;
+    for (const row of this.list.querySelectorAll<HTMLElement>('.access-row')) {
+      const marked = row.dataset.principal === this.marked;
+      row.classList.toggle('marked', marked);
+      if (marked) row.setAttribute('aria-current', 'true');
+      else row.removeAttribute('aria-current');
+      if (marked) row.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   handle(message: AccessHostMessage): void {
@@ -245,7 +266,13 @@ export class AccessView {
       verified ? this.verifiedChip(verified) : row.verifiable ? el('span', { class: 'muted', text: 'verifiable' }) : undefined,
       ...activityCells(row, this.activity, () => this.policyText()),
     ]);
-    const details = el('details', { class: `access-row${verified && !verified.agrees ? ' disagree' : ''}`, attrs: { role: 'listitem', 'data-principal': row.principal } }, [summary]) as HTMLDetailsElement;
+    const marked = row.principal === this.marked;
+    const details = el('details', {
+      class: `access-row${verified && !verified.agrees ? ' disagree' : ''}${marked ? ' marked' : ''}`,
+      attrs: { role: 'listitem', 'data-principal': row.principal, 'aria-current': marked ? 'true' : undefined },
+    }, [summary]) as HTMLDetailsElement;
+    // A person's click or Enter on the summary, before the row toggles (re-drawn rows reopen without it).
+    summary.addEventListener('click', () => this.onPrincipalToggled({ principal: row.principal, name: row.name }, !details.open));
     if (this.open.has(row.principal)) {
       details.open = true;
       details.append(this.rowBody(row, verified));

@@ -30,6 +30,12 @@ function option(value: string, label: string, selected = false): HTMLElement {
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
+/** A principal as both views name it. */
+export interface PrincipalRef {
+  principal: string;
+  name: string;
+}
+
 export class ActivityView {
   readonly element: HTMLElement;
   private readonly meta: HTMLElement;
@@ -39,10 +45,15 @@ export class ActivityView {
   private readonly rangeSelect: HTMLElement;
   private readonly kindFilter: HTMLElement;
   private readonly textFilter: HTMLElement;
+  /** "Only this principal's events", with the way back to everyone. */
+  private readonly focusBar: HTMLElement;
+  private focused: PrincipalRef | undefined;
   private state: ActivityState = { state: 'idle', range: '7d' };
   /** Entries shown per principal (paged), and principals a person opened: kept when the list is drawn again. */
   private readonly shown = new Map<string, number>();
   private readonly open = new Set<string>();
+  /** A person opened or closed a principal. */
+  onPrincipalToggled: (principal: PrincipalRef, open: boolean) => void = () => {};
 
   constructor() {
     this.meta = el('div', { class: 'muted activity-meta' });
@@ -61,12 +72,14 @@ export class ActivityView {
     this.textFilter = el('vscode-textfield', { attrs: { placeholder: 'Filter by principal, event or reason', 'aria-label': 'Filter the activity' } });
     this.textFilter.addEventListener('input', () => this.renderList());
     this.list = el('div', { class: 'activity-rows', attrs: { role: 'list' } });
+    this.focusBar = el('div', { class: 'activity-focus', attrs: { 'aria-live': 'polite' } });
     this.element = el('div', { class: 'access-view activity-view' }, [
       el('header', { class: 'access-header' }, [el('h2', { text: 'Who did read this table?' }), this.meta]),
       el('div', { class: 'toolbar' }, [this.rangeSelect, button('Read again', () => this.read(), { icon: 'refresh', secondary: true, id: 'activity-refresh' })]),
       this.status,
       this.note,
       el('div', { class: 'toolbar access-filters' }, [this.kindFilter, this.textFilter]),
+      this.focusBar,
       this.list,
     ]);
     this.render();
@@ -75,6 +88,21 @@ export class ActivityView {
   /** Reads the activity, once, when the view is first shown. */
   ensureRead(): void {
     if (this.state.state === 'idle') this.read();
+  }
+
+  /** Shows only this principal's events, opened, and brings them into view. */
+  focusPrincipal(principal: PrincipalRef): void {
+    this.focused = principal;
+    this.open.add(principal.principal);
+    this.renderList();
+    this.list.querySelector<HTMLElement>('.activity-principal')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Shows every principal again (only if `principal` is the one shown, when given). */
+  unfocusPrincipal(principal?: string): void {
+    if (!this.focused || (principal && this.focused.principal !== principal)) return;
+    this.focused = undefined;
+    this.renderList();
   }
 
   private read(): void {
@@ -120,20 +148,38 @@ export class ActivityView {
     return words.some((w) => w.toLowerCase().includes(text));
   }
 
+  private renderFocusBar(answer: ActivityReady | undefined): void {
+    clear(this.focusBar);
+    const focused = this.focused;
+    show(this.focusBar, !!focused);
+    if (!focused) return;
+    const events = answer?.principals.find((p) => p.principal === focused.principal)?.entries.length;
+    this.focusBar.append(
+      el('span', { class: 'codicon codicon-filter', attrs: { 'aria-hidden': 'true' } }),
+      el('span', { text: answer && !events ? `${focused.name}: no event in ${RANGE_WORDS[answer.range]}` : `Only ${focused.name}’s events` }),
+      button('Show everyone', () => this.unfocusPrincipal(), { icon: 'close', secondary: true, id: 'activity-everyone', title: 'Show every principal’s events' }),
+    );
+  }
+
   private renderList(): void {
     clear(this.list);
     const answer = this.shownAnswer();
+    this.renderFocusBar(answer);
     if (!answer) return;
     const kind = (this.kindFilter as HTMLInputElement).value;
     const text = ((this.textFilter as HTMLInputElement).value ?? '').trim().toLowerCase();
     let any = false;
     for (const principal of answer.principals) {
+      if (this.focused && principal.principal !== this.focused.principal) continue;
       const entries = principal.entries.filter((e) => (!kind || e.kind === kind) && (this.matches(principal, undefined, text) || this.matches(principal, e, text)));
       if (entries.length === 0) continue;
       any = true;
       this.list.append(this.principalElement(principal, entries, answer));
     }
-    if (!any) {
+    if (!any && this.focused) {
+      const focused = this.focused.principal;
+      if (answer.principals.some((p) => p.principal === focused)) this.list.append(el('p', { class: 'muted', text: 'No event matches the filter.' }));
+    } else if (!any) {
       this.list.append(el('p', { class: 'muted', text: answer.principals.length ? 'No event matches the filter.' : `No event of the key concerns this table in ${RANGE_WORDS[answer.range]}.` }));
     }
   }
@@ -154,6 +200,8 @@ export class ActivityView {
       p.readsRefused ? el('span', { class: 'flag refused', text: `refused ${p.readsRefused} ${p.readsRefused === 1 ? 'time' : 'times'}`, title: p.refusalReasons.join('\n') }) : undefined,
     ]);
     const details = el('details', { class: 'activity-principal', attrs: { role: 'listitem', 'data-principal': p.principal } }, [summary]) as HTMLDetailsElement;
+    // A person's click or Enter on the summary, before the principal toggles.
+    summary.addEventListener('click', () => this.onPrincipalToggled({ principal: p.principal, name: p.name }, !details.open));
     const body = () => this.principalBody(p, entries, answer);
     if (this.open.has(p.principal)) {
       details.open = true;

@@ -21,6 +21,7 @@ import { AccessView } from './access-view';
 import { ActivityView } from './activity-view';
 import { ItemsView } from './items-view';
 import { PolicyView } from './policy-view';
+import { WhoPane } from './who-pane';
 
 performance.mark('kmslab-script-start');
 const items = new ItemsView();
@@ -30,23 +31,39 @@ const right = el('div', { class: 'right' });
 const app = document.getElementById('app') as HTMLElement;
 
 type LeftTab = 'items' | 'access' | 'activity';
+const tab = (name: LeftTab, label: string, controls: string): HTMLElement =>
+  el('button', { class: 'tab', text: label, attrs: { role: 'tab', id: `tab-${name}`, 'data-tab': name, 'aria-controls': controls }, on: { click: () => showTab(name) } });
 const tabs: Record<LeftTab, HTMLElement> = {
-  items: el('button', { class: 'tab', text: 'Items', attrs: { role: 'tab', 'data-tab': 'items' }, on: { click: () => showTab('items') } }),
-  access: el('button', { class: 'tab', text: 'Who can read?', attrs: { role: 'tab', 'data-tab': 'access' }, on: { click: () => showTab('access') } }),
-  activity: el('button', { class: 'tab', text: 'Activity', attrs: { role: 'tab', 'data-tab': 'activity' }, on: { click: () => showTab('activity') } }),
+  items: tab('items', 'Items', 'items-pane'),
+  access: tab('access', 'Who can read?', 'who-pane'),
+  activity: tab('activity', 'Activity', 'who-pane'),
 };
+items.element.setAttribute('role', 'tabpanel');
+items.element.id = 'items-pane';
+const left = el('div', { class: 'left' });
+const who = new WhoPane(access, activity, left);
+/** The tab a person asked for; side by side, Activity is shown with Who can read?. */
+let asked: LeftTab = 'items';
 
-function showTab(tab: LeftTab): void {
-  for (const [name, button] of Object.entries(tabs)) button.setAttribute('aria-selected', String(name === tab));
-  items.element.hidden = tab !== 'items';
-  access.element.hidden = tab !== 'access';
-  activity.element.hidden = tab !== 'activity';
-  updateState({ leftTab: tab });
-  if (tab === 'access') access.ensureAnalysed();
-  if (tab === 'activity') activity.ensureRead();
+function showTab(name: LeftTab): void {
+  asked = name;
+  const shown: LeftTab = who.beside && name === 'activity' ? 'access' : name;
+  tabs.access.textContent = who.beside ? 'Who can read? · Activity' : 'Who can read?';
+  tabs.activity.hidden = who.beside;
+  for (const [key, button] of Object.entries(tabs)) button.setAttribute('aria-selected', String(key === shown));
+  who.element.setAttribute('aria-labelledby', `tab-${shown}`);
+  items.element.hidden = shown !== 'items';
+  who.element.hidden = shown === 'items';
+  access.element.hidden = shown !== 'access';
+  activity.element.hidden = !(shown === 'activity' || (who.beside && shown === 'access'));
+  updateState({ leftTab: name });
+  if (!access.element.hidden) access.ensureAnalysed();
+  if (!activity.element.hidden) activity.ensureRead();
 }
+who.onLayoutChange = () => showTab(asked);
 
-app.append(el('div', { class: 'left' }, [el('div', { class: 'tabs', attrs: { role: 'tablist' } }, [tabs.items, tabs.access, tabs.activity]), items.element, access.element, activity.element]), right);
+left.append(el('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Table views' } }, [tabs.items, tabs.access, tabs.activity]), items.element, who.element);
+app.append(left, right);
 const firstTab: LeftTab = state()?.leftTab ?? 'items';
 
 let policy: PolicyView | undefined;

@@ -1,6 +1,7 @@
 // Activity beside Who can read?, in a real VS Code against the standalone sandbox: the test user was refused, then
 // (a key user) allowed; another key user never read. Who can read? rows carry the last read and the two flags, the
-// Activity tab lists the test user's refused and allowed reads. Screenshots panel-activity-*.
+// Activity tab lists the test user's refused and allowed reads; in a wide window Activity sits beside Who can read?
+// and follows the principal opened there. Screenshots panel-activity-*.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -72,6 +73,70 @@ describe('activity beside who can read, in the table panel', { timeout: 8 * 60_0
       assert.deepEqual(kinds.filter((k) => k === 'read' || k === 'read-refused'), ['read', 'read-refused'], 'newest first: allowed, then the refused one');
       assert.match(await user.innerText(), /asked by dynamodb\.amazonaws\.com/);
       await page.screenshot({ path: path.join(screenshots, 'panel-activity-timeline.png') });
+    });
+    await step(page, 'activity-beside-who-can-read', async () => {
+      // A wide window: Activity moves beside Who can read? and its tab goes away.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await runCommand(page, 'View: Close Primary Side Bar');
+      const pane = frame.locator('.who-pane.beside');
+      await pane.waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('.tab[data-tab="activity"]').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+      await frame.locator('.tab[data-tab="access"]').click();
+      const access = pane.locator(':scope > .access-view:not(.activity-view)');
+      const activity = pane.locator(':scope > .activity-view');
+      await access.locator(`.access-row[data-principal="${fixture.user.arn}"]`).waitFor({ timeout: UI_TIMEOUT });
+      await activity.locator('.activity-principal').first().waitFor({ timeout: UI_TIMEOUT });
+      const [a, b] = [await access.boundingBox(), await activity.boundingBox()];
+      assert.ok(a && b && a.width > 300 && b.width > 280, `both columns have room: ${JSON.stringify({ a, b })}`);
+      assert.ok(b.x >= a.x + a.width - 1, 'Activity is to the right of Who can read?');
+      assert.ok(b.y < a.y + a.height && a.y < b.y + b.height, 'and level with it');
+      const everyone = await activity.locator('.activity-principal').count();
+      assert.ok(everyone >= 2, `the test user and the admin who changed the key policy: ${everyone}`);
+
+      // Opening a principal's row shows just that principal's activity, opened (click the name: the middle of a
+      // row's summary may be its Preview removing button).
+      const userRow = access.locator(`.access-row[data-principal="${fixture.user.arn}"]`);
+      await userRow.locator('.access-name').click();
+      await activity.locator('.activity-focus', { hasText: 'Only kms-lab-test-user’s events' }).waitFor({ timeout: UI_TIMEOUT });
+      const only = activity.locator('.activity-principal');
+      assert.deepEqual(await only.evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-principal'), p.open])), [[fixture.user.arn, true]]);
+      const kinds = await only.locator('.activity-entry').evaluateAll((entries) => entries.map((e) => e.getAttribute('data-kind')));
+      assert.deepEqual(kinds.filter((k) => k === 'read' || k === 'read-refused'), ['read', 'read-refused']);
+      assert.ok(await only.locator('.activity-entry').first().isVisible(), 'the filtered activity is in view');
+      await page.screenshot({ path: path.join(screenshots, 'panel-activity-beside-who-can-read.png') });
+      await workbench.setTheme('Dark Modern');
+      await page.screenshot({ path: path.join(screenshots, 'panel-activity-beside-who-can-read-dark.png') });
+      await workbench.setTheme('Light Modern');
+
+      // A principal who never read: the Activity says so.
+      await access.locator(`.access-row[data-principal="${fixture.idleArn}"] .access-name`).click();
+      await activity.locator('.activity-focus', { hasText: /^idle-reader: no event in the last 7 days/ }).waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await only.count(), 0);
+
+      // Closing that row shows everyone again; opening a principal in Activity marks its Who can read? row.
+      await access.locator(`.access-row[data-principal="${fixture.idleArn}"] .access-name`).click();
+      await activity.locator('.activity-focus').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+      assert.equal(await only.count(), everyone);
+      const userActivity = activity.locator(`.activity-principal[data-principal="${fixture.user.arn}"]`);
+      await userActivity.locator(':scope > summary').click();
+      if (await userActivity.evaluate((d) => !d.open)) await userActivity.locator(':scope > summary').click();
+      await access.locator(`.access-row.marked[aria-current="true"][data-principal="${fixture.user.arn}"]`).waitFor({ timeout: UI_TIMEOUT });
+      await userActivity.locator(':scope > summary').click();
+      await access.locator('.access-row.marked').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+      // Keyboard: Enter on the row's summary closes it, and opens it again, which shows just its activity.
+      await userRow.locator(':scope > summary').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await userRow.evaluate((d) => d.open), false);
+      await page.keyboard.press('Enter');
+      await activity.locator('.activity-focus', { hasText: 'Only kms-lab-test-user’s events' }).waitFor({ timeout: UI_TIMEOUT });
+
+      // Narrow again: the Activity tab comes back, and Who can read? is shown alone.
+      await page.setViewportSize({ width: 1200, height: 950 });
+      await frame.locator('.tab[data-tab="activity"]').waitFor({ timeout: UI_TIMEOUT });
+      await frame.locator('.who-pane:not(.beside)').waitFor({ timeout: UI_TIMEOUT });
+      assert.equal(await frame.locator('.who-pane > .activity-view').isVisible(), false);
+      assert.ok(await frame.locator('.who-pane > .access-view:not(.activity-view)').isVisible());
     });
   });
 });
