@@ -251,7 +251,10 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
         const waiting = startKey === undefined && current() ? settling({ error, explanation: failure.explanation, who, tableName, attempt, elapsedMs: Date.now() - started }) : undefined;
         if (!waiting) return { type: 'readFailed', pane, requestId, failure };
         this.deps.log.info(`Table panel: ${failure.awsCode ?? failure.kind} reading ${tableName} as ${who}, attempt ${attempt}: ${waiting.message}`);
-        this.post({ type: 'readFailed', pane, requestId, failure: { ...waiting, awsCode: failure.awsCode, awsMessage: failure.awsMessage }, request: requestId === 0 ? request : undefined });
+        const message = { type: 'readFailed' as const, pane, requestId, failure: { ...waiting, awsCode: failure.awsCode, awsMessage: failure.awsMessage } };
+        // A page that becomes ready during the wait shows it too.
+        this.panes[pane].first = { ...message, requestId: 0, request };
+        this.post(requestId === 0 ? { ...message, request } : message);
         await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 500, 4000)));
         if (!current()) return { type: 'readFailed', pane, requestId, failure };
       }
