@@ -1,6 +1,7 @@
 // The items feature: each pane's identity, the table's description, pages of items, and a refused read explained by
-// both locks. Each pane keeps the first page the host read, with its explanation once there, so a page that becomes
-// ready later (or is reloaded) gets everything at once. Every change to the table, its key or any principal makes
+// both locks. A refusal that is only AWS catching up (read-settling.ts) is read again, bounded, the pane saying what it
+// waits for. Each pane keeps the first page the host read (or the wait under way), so a page that becomes ready later
+// (or is reloaded) gets everything at once. Every change to the table, its key or any principal makes
 // both panes read again, with the Scan or Query each showed.
 import { backoffMs } from '../aws/backoff';
 import type { Logger } from '../aws/log';
@@ -222,7 +223,7 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
     this.post(answer);
   }
 
-  /** One page, or why not; a denial starts its explanation, which is added to the same failure when it arrives. */
+  /** One page, or why not: a denial comes explained; a first page AWS refused only for now is read again (read-settling.ts). */
   private async readPage(
     pane: PaneId,
     requestId: number,
