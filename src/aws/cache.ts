@@ -24,6 +24,11 @@ export class RefreshCache {
     return this.entries.has(key);
   }
 
+  /** Forgets every entry whose key starts with `prefix`, so that the next ask reads it again. */
+  forget(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -53,6 +53,13 @@ export class DynamoService {
     });
   }
 
+  /** The table as DynamoDB describes it now (not as cached), for a table whose status is changing; lists are read again too. */
+  describeTableAgain(name: string): Promise<DynamoTable> {
+    this.cache.forget('dynamodb:ListTables|');
+    this.cache.forget(`dynamodb:DescribeTable|${name}`);
+    return this.describeTable(name);
+  }
+
   /**
    * No SSEDescription (or SSE disabled): the AWS owned key. Otherwise KMSMasterKeyArn names the key (moto may give a
    * key id or an alias instead of the ARN), and DescribeKey's KeyManager tells AWS managed from customer managed.

@@ -3,6 +3,8 @@
 import type { LabBackend } from './backend';
 import { WAIT } from './defaults';
 
+export { jittered } from '../aws/backoff';
+
 /** DynamoDB keeps a caller's table key for up to five minutes (How DynamoDB uses AWS KMS). */
 export const TABLE_KEY_CACHE_MS = 5 * 60_000;
 
@@ -32,9 +34,4 @@ export function labWaits(backend: LabBackend): LabWaits {
     };
   }
   return { newAccessKeyMs: WAIT.newAccessKeyMs.other, policyChangeMs: WAIT.policyChangeMs.other, transientMs: 5_000, scaled: false };
-}
-
-/** `ms` give or take a quarter, so that retries do not fall in step (backoff with jitter). */
-export function jittered(ms: number, random: () => number = Math.random): number {
-  return Math.round(ms * (0.75 + random() * 0.5));
 }

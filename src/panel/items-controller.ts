@@ -1,17 +1,20 @@
 // The items feature: each pane's identity, the table's description, pages of items, and a refused read explained by
-// both locks. Each pane keeps the first page the host read, with its explanation once there, so a page that becomes
-// ready later (or is reloaded) gets everything at once. Every change to the table, its key or any principal makes
+// both locks. A refusal that is only AWS catching up (read-settling.ts) is read again, bounded, the pane saying what it
+// waits for. Each pane keeps the first page the host read (or the wait under way), so a page that becomes ready later
+// (or is reloaded) gets everything at once. Every change to the table, its key or any principal makes
 // both panes read again, with the Scan or Query each showed.
+import { backoffMs } from '../aws/backoff';
 import type { Logger } from '../aws/log';
 import { touchesKey, touchesPrincipals, touchesTable, type AccountChangeEvent } from '../session/account-changes';
 import { errorText, type PanelController, type PanelHost, type PanelUi } from './controller';
 import { explainDenial } from './denial-explanation';
 import { itemRead } from './item-reads';
-import type { IdentityView, ItemJson, ItemsHostMessage, ItemsWebviewMessage, PaneAction, PaneId, PaneShown, ReadFailure, ReadRequest, TableView } from './items-protocol';
+import type { DenialExplanation, IdentityView, ItemJson, ItemsHostMessage, ItemsWebviewMessage, PaneAction, PaneId, PaneShown, ReadFailure, ReadRequest, TableView } from './items-protocol';
 import { identityView, type PaneSource } from './pane-source';
 import type { PersistedState } from './protocol';
 import type { ReadAsDirectory } from './read-as';
 import { readFailure } from './read-failure';
+import { settling } from './read-settling';
 import type { PanelScope } from './scope';
 
 export interface ItemsDeps {
@@ -220,7 +223,7 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
     this.post(answer);
   }
 
-  /** One page, or why not; a denial starts its explanation, which is added to the same failure when it arrives. */
+  /** One page, or why not: a denial comes explained; a first page AWS refused only for now is read again (read-settling.ts). */
   private async readPage(
     pane: PaneId,
     requestId: number,
@@ -235,27 +238,35 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
       const message = !tableName ? 'This panel shows a key that protects no table.' : pane === 'primary' ? 'No AWS profile selected: pick one in the status bar.' : (this.scope.readAsProblem ?? 'The identity to read as is not available.');
       return { type: 'readFailed', pane, requestId, failure: { kind: 'other', message } };
     }
-    try {
-      const read = itemRead(this.scope.table, { tableName, problem: this.scope.tableProblem }, request, startKey, limit);
-      const page = await source.session.dynamodb.readItems(tableName, read);
-      return { type: 'items', pane, requestId, items: page.items, lastEvaluatedKey: page.lastEvaluatedKey, append: startKey !== undefined, scannedCount: page.scannedCount };
-    } catch (error) {
-      const failure = readFailure(error, await this.scope.nameOf(source), tableName, source.target);
-      if (failure.kind === 'access-denied') {
-        failure.explanation = { state: 'loading', locks: [], notes: [] };
-        void this.explain(pane, requestId, source, failure, current);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const read = itemRead(this.scope.table, { tableName, problem: this.scope.tableProblem }, request, startKey, limit);
+        const page = await source.session.dynamodb.readItems(tableName, read);
+        return { type: 'items', pane, requestId, items: page.items, lastEvaluatedKey: page.lastEvaluatedKey, append: startKey !== undefined, scannedCount: page.scannedCount };
+      } catch (error) {
+        const who = await this.scope.nameOf(source);
+        const failure = readFailure(error, who, tableName, source.target);
+        // A denial is explained before it is shown: when the policies open both locks, it is AWS catching up, not an answer.
+        if (failure.kind === 'access-denied') failure.explanation = await this.explain(source);
+        const waiting = startKey === undefined && current() ? settling({ error, explanation: failure.explanation, who, tableName, attempt, elapsedMs: Date.now() - started }) : undefined;
+        if (!waiting) return { type: 'readFailed', pane, requestId, failure };
+        this.deps.log.info(`Table panel: ${failure.awsCode ?? failure.kind} reading ${tableName} as ${who}, attempt ${attempt}: ${waiting.message}`);
+        const message = { type: 'readFailed' as const, pane, requestId, failure: { ...waiting, awsCode: failure.awsCode, awsMessage: failure.awsMessage } };
+        // A page that becomes ready during the wait shows it too.
+        this.panes[pane].first = { ...message, requestId: 0, request };
+        this.post(requestId === 0 ? { ...message, request } : message);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 500, 4000)));
+        if (!current()) return { type: 'readFailed', pane, requestId, failure };
       }
-      return { type: 'readFailed', pane, requestId, failure };
     }
   }
 
-  /** Explains a denial into the failure it belongs to (kept whole for a page that is not ready yet), and posts it. */
-  private async explain(pane: PaneId, requestId: number, reader: PaneSource, failure: ReadFailure, current: () => boolean): Promise<void> {
-    const explanation = await explainDenial({ reader, admin: this.scope.admin, table: this.scope.table, tableName: this.scope.subject.tableName ?? '' }).catch(
+  /** Why the reader was refused, according to the policies the panel's admin identity reads. */
+  private explain(reader: PaneSource): Promise<DenialExplanation> {
+    return explainDenial({ reader, admin: this.scope.admin, table: this.scope.table, tableName: this.scope.subject.tableName ?? '' }).catch(
       (error: unknown) => ({ state: 'unavailable' as const, locks: [], notes: [], problem: errorText(error) }),
     );
-    failure.explanation = explanation;
-    if (current()) this.post({ type: 'explanation', pane, requestId, explanation });
   }
 
   private async runAction(action: PaneAction, pane: PaneId): Promise<void> {

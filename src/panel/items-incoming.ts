@@ -9,7 +9,7 @@ export const ITEMS_MESSAGE_TYPES: readonly ItemsWebviewMessage['type'][] = ['rea
 
 const MAX_DEPTH = 32;
 export const PANES: readonly PaneId[] = ['primary', 'secondary'];
-const FAILURE_KINDS: readonly ReadFailure['kind'][] = ['access-denied', 'not-found', 'invalid-credentials', 'sso-expired', 'endpoint-unreachable', 'invalid-input', 'other'];
+const FAILURE_KINDS: readonly ReadFailure['kind'][] = ['access-denied', 'not-found', 'invalid-credentials', 'sso-expired', 'endpoint-unreachable', 'invalid-input', 'settling', 'other'];
 
 function attributeValue(value: unknown, path: string, depth: number): AttributeValueJson {
   if (depth > MAX_DEPTH) fail(path, 'nested too deeply');

@@ -49,7 +49,8 @@ export const PAGE_SIZES = [25, 100, 500, 1000] as const;
 
 /** Why a read failed, in words for the pane, with the policy engine's explanation when it is a denial. */
 export interface ReadFailure {
-  kind: 'access-denied' | 'not-found' | 'invalid-credentials' | 'sso-expired' | 'endpoint-unreachable' | 'invalid-input' | 'other';
+  /** `settling`: not an answer yet; AWS has not applied a change everywhere (a new access key, a policy), and the read is tried again. */
+  kind: 'access-denied' | 'not-found' | 'invalid-credentials' | 'sso-expired' | 'endpoint-unreachable' | 'invalid-input' | 'settling' | 'other';
   /** Our sentence: what failed, for whom, and what to do. */
   message: string;
   /** More of what is known, shown when the policies cannot explain a denial. */
@@ -110,7 +111,6 @@ export type ItemsHostMessage =
   /** requestId 0: a read the host started itself (on opening, or because the account changed); `request` is what it read. */
   | { type: 'items'; pane: PaneId; requestId: number; items: ItemJson[]; lastEvaluatedKey?: ItemJson; append: boolean; scannedCount: number; request?: ReadRequest }
   | { type: 'readFailed'; pane: PaneId; requestId: number; failure: ReadFailure; request?: ReadRequest }
-  | { type: 'explanation'; pane: PaneId; requestId: number; explanation: DenialExplanation }
   | { type: 'readAsOptions'; options: ReadAsOption[]; selected?: string };
 
 // ---- webview → host ----

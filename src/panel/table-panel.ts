@@ -49,6 +49,9 @@ export interface PanelInfo extends ItemsInfo {
   policyNote?: string;
   access: AccessView['state'];
   accessStale: boolean;
+  /** Who can read?'s answer: each principal's verdict once ready, or why it could not be answered. */
+  accessRows: { principal: string; name: string; read: string }[];
+  accessMessage?: string;
   /** The Activity view, and Who can read? rows joined with it. */
   activity: ActivityInfo;
   visible: boolean;
@@ -125,6 +128,7 @@ export class TablePanel implements vscode.Disposable {
       policyNote: this.policy.note,
       access: this.access.view.state,
       accessStale: this.access.view.state === 'ready' && !!this.access.view.stale,
+      ...accessAnswer(this.access.view),
       activity: activityInfo(this.activity),
       visible: this.panel.visible,
     };
@@ -250,4 +254,9 @@ export class TablePanel implements vscode.Disposable {
 
 export function panelKey(subject: PanelSubject): string {
   return subject.tableName ? `table:${subject.tableName}` : `key:${subject.keyArn ?? ''}`;
+}
+
+function accessAnswer(view: AccessView): Pick<PanelInfo, 'accessRows' | 'accessMessage'> {
+  if (view.state === 'ready') return { accessRows: view.rows.map((r) => ({ principal: r.principal, name: r.name, read: r.read })) };
+  return { accessRows: [], ...(view.state === 'idle' ? {} : { accessMessage: view.message }) };
 }

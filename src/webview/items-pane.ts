@@ -158,12 +158,6 @@ export class ItemsPane {
     this.updateStatus();
   }
 
-  onExplanation(requestId: number, explanation: DenialExplanation): void {
-    if (!this.failure || this.failure.requestId !== requestId) return;
-    this.failure.failure.explanation = explanation;
-    this.renderFailure();
-  }
-
   private more(): void {
     if (!this.lastKey || this.loading) return;
     this.send(this.lastKey);
@@ -191,7 +185,7 @@ export class ItemsPane {
     const count = this.grid.length;
     const what = this.request.kind === 'query' ? 'matching items' : 'items';
     let text: string;
-    if (this.failure) text = 'Not read';
+    if (this.failure) text = this.failure.failure.kind === 'settling' ? 'Waiting for AWS…' : 'Not read';
     else if (this.loading && count === 0) text = 'Reading…';
     else text = `${count.toLocaleString()} ${count === 1 ? what.replace(/s$/, '') : what}${this.lastKey ? ' so far, more on the next page' : this.loading ? '' : ', all loaded'}`;
     this.status.textContent = text;
@@ -235,9 +229,9 @@ export class ItemsPane {
     const failure = this.failure?.failure;
     show(box, !!failure);
     if (!failure) return;
-    const denied = failure.kind === 'access-denied';
+    const icon = failure.kind === 'access-denied' ? 'lock' : failure.kind === 'settling' ? 'watch' : 'error';
     box.append(
-      el('div', { class: 'failure-title' }, [el('span', { class: `codicon codicon-${denied ? 'lock' : 'error'}`, attrs: { 'aria-hidden': 'true' } }), el('span', { text: failure.message })]),
+      el('div', { class: 'failure-title' }, [el('span', { class: `codicon codicon-${icon}`, attrs: { 'aria-hidden': 'true' } }), el('span', { text: failure.message })]),
     );
     const explanation = failure.explanation;
     if (explanation) box.append(this.explanationElement(explanation, failure.detail));

@@ -138,9 +138,6 @@ export class ItemsView {
         if (message.pane === 'secondary') this.showSecondary(true);
         this.panes[message.pane].onFailure(message.requestId, message.failure, message.request);
         return;
-      case 'explanation':
-        this.panes[message.pane].onExplanation(message.requestId, message.explanation);
-        return;
       case 'readAsOptions':
         this.setReadAsOptions(message.options, message.selected);
         return;

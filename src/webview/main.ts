@@ -89,7 +89,7 @@ items.onFirstRows = () => {
 setTimeout(buildPolicySide, 400);
 
 // Each message goes to its feature's view: the host's messages are typed per feature (panel/*-protocol.ts).
-const ITEMS: readonly ItemsHostMessage['type'][] = ['identity', 'table', 'items', 'readFailed', 'explanation', 'readAsOptions'];
+const ITEMS: readonly ItemsHostMessage['type'][] = ['identity', 'table', 'items', 'readFailed', 'readAsOptions'];
 const ACCESS: readonly AccessHostMessage['type'][] = ['access', 'accessPreview', 'verification'];
 const of = <T extends HostMessage>(message: HostMessage, types: readonly T['type'][]): message is T => (types as readonly string[]).includes(message.type);
 

@@ -4,20 +4,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { StepStatus } from '../../src/lab/step';
-import { getKmsLabApi, stubInputBox, stubMessages, stubQuickPick, waitFor, type KmsLabTestApi } from './support';
+import { getKmsLabApi, restoreInstantTiming, setTiming, stubInputBox, stubMessages, stubQuickPick, waitFor, type KmsLabTestApi } from './support';
 
 const region = 'us-east-1';
 
 async function runStep(id: string): Promise<StepStatus> {
   return (await vscode.commands.executeCommand(`kmsLab.lab.${id}`)) as StepStatus;
-}
-
-async function setTiming(awsTiming: number, throttleRate: number): Promise<void> {
-  const config = vscode.workspace.getConfiguration('kmsLab');
-  await config.update('sandbox.awsTiming', awsTiming || undefined, vscode.ConfigurationTarget.Global);
-  await config.update('sandbox.throttleRate', throttleRate || undefined, vscode.ConfigurationTarget.Global);
-  // The sandbox reads its timing when it starts.
-  await vscode.commands.executeCommand('kmsLab.sandbox.stop');
 }
 
 describe("the lab against AWS's timing", function () {
@@ -32,8 +24,7 @@ describe("the lab against AWS's timing", function () {
   });
 
   after(async () => {
-    await setTiming(0, 0);
-    await vscode.commands.executeCommand('kmsLab.sandbox.start');
+    await restoreInstantTiming();
     await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview));
   });
 

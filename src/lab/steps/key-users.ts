@@ -9,6 +9,7 @@ import { done, todo, type StepDefinition, type StepStatus } from '../step';
 import { labKeyChange } from './changes';
 import { readBeforeRevoke, readStep, readStepStatus } from './reads';
 import { labKey, requireLabKey } from './shared';
+import { jittered, labWaits } from '../timing';
 
 /** Whether the lab key's policy names the test user as a key user; undefined when there is no user or no key yet. */
 async function namesUser(ctx: LabContext): Promise<boolean | undefined> {
@@ -34,7 +35,7 @@ async function changeKeyUser(ctx: LabContext, change: 'add' | 'remove'): Promise
     'Update Key Policy',
   );
   if (!confirmed) throw new CancelledError();
-  const saved = await ctx.services.keyPolicies.save(ctx.admin, document, next);
+  const saved = await saveOnceKmsKnowsUser(ctx, () => ctx.services.keyPolicies.save(ctx.admin, document, next));
   switch (saved.kind) {
     case 'saved':
       return 'changed';
@@ -47,6 +48,31 @@ async function changeKeyUser(ctx: LabContext, change: 'add' | 'remove'): Promise
     case 'failed':
       throw new Error(saved.message);
   }
+}
+
+type SaveResult = Awaited<ReturnType<LabContext['services']['keyPolicies']['save']>>;
+
+const namesUnknownPrincipal = (saved: SaveResult) => saved.kind === 'failed' && saved.reason === 'invalid-principal';
+
+/**
+ * KMS refuses a key policy naming a principal IAM has not shown it yet (MalformedPolicyDocumentException, "Policy
+ * contains a statement with one or more invalid principals."): a user made seconds ago. Saved again, bounded.
+ */
+async function saveOnceKmsKnowsUser(ctx: LabContext, save: () => Promise<SaveResult>): Promise<SaveResult> {
+  const first = await save();
+  if (!namesUnknownPrincipal(first)) return first;
+  const user = ctx.record.testUserName;
+  const budget = labWaits(ctx.backend).newAccessKeyMs;
+  const started = Date.now();
+  return ctx.ui.progress(`Waiting for IAM to show ${user} to KMS`, async (report) => {
+    let saved = first;
+    for (let attempt = 1; namesUnknownPrincipal(saved) && Date.now() - started < budget; attempt++) {
+      report(`KMS does not know ${user} yet: a new user takes a few seconds to reach KMS (attempt ${attempt}, at most ${Math.round(budget / 1000)} s)`);
+      await new Promise((resolve) => setTimeout(resolve, jittered(Math.min(1000 * attempt, 5000))));
+      saved = await save();
+    }
+    return saved;
+  });
 }
 
 export const grantStep: StepDefinition = {

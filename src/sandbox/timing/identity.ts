@@ -33,8 +33,11 @@ export class LaggingDirectory implements IdentityDirectory {
     return this.lagging.principalFacts(caller);
   }
 
-  /** Live: KMS accepting a key policy that names a just-made principal keeps the lab's steps simple (not modelled). */
+  /**
+   * As KMS sees IAM: a key policy naming a user or role made moments ago is refused as naming an invalid principal
+   * (MalformedPolicyDocumentException) until the new principal has reached KMS.
+   */
   principalExists(arn: string): boolean {
-    return this.live.principalExists(arn);
+    return this.lagging.principalExists(arn);
   }
 }

@@ -37,11 +37,4 @@ export class LaggingView<T> {
     while (list.length > 1 && list[1].since <= now) list.shift();
     return list[0].since <= now ? list[0].value : current;
   }
-
-  /** How long until what is seen of `id` is its latest version (0 when it already is). */
-  settlesIn(id: string, now: number): number {
-    const list = this.versions.get(id);
-    const last = list?.[list.length - 1];
-    return last && last.since > now ? last.since - now : 0;
-  }
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { backoffMs } from '../../aws/backoff';
+import { AwsLayerError } from '../../aws/errors';
 import type { DynamoTable } from '../../aws/types';
 import { Commands } from '../../commands';
 import { ContextValues } from '../context-values';
@@ -9,12 +11,20 @@ import { InfoNode } from './message-node';
 import { ResourceNode } from './resource-node';
 
 const INACCESSIBLE = 'INACCESSIBLE_ENCRYPTION_CREDENTIALS';
+/** Statuses DynamoDB leaves on its own: the node describes the table again until it has (CreateTable, UpdateTable, DeleteTable are asynchronous). */
+const CHANGING = new Set(['CREATING', 'UPDATING', 'DELETING', 'ARCHIVING']);
+/** How long a table's status is followed: on AWS a table is CREATING for seconds, an SSE change can take minutes. */
+const FOLLOW_STATUS_MS = 10 * 60_000;
 
 export class TableNode extends LazyNode {
+  private following: ReturnType<typeof setTimeout> | undefined;
+  private followedSince: number | undefined;
+  private followAttempt = 0;
+
   constructor(
     parent: ResourceNode,
     private readonly tree: TreeContext,
-    readonly table: DynamoTable,
+    public table: DynamoTable,
   ) {
     super(parent);
   }
@@ -41,7 +51,37 @@ export class TableNode extends LazyNode {
     if (table.inaccessibleSince) tooltip.appendMarkdown(`$(warning) Key inaccessible since ${formatDate(table.inaccessibleSince)}: items cannot be read or written until the key is enabled again.  \n`);
     tooltip.appendMarkdown('Partition key: ').appendText(table.keySchema.map((k) => k.name).join(', '));
     item.tooltip = tooltip;
+    this.followStatus();
     return item;
+  }
+
+  /** While the table is CREATING, UPDATING or DELETING, describes it again (with growing, jittered waits) and re-renders it. */
+  private followStatus(): void {
+    if (!CHANGING.has(this.table.status) || this.following) return;
+    this.followedSince ??= Date.now();
+    if (Date.now() - this.followedSince > FOLLOW_STATUS_MS) return;
+    this.following = setTimeout(() => void this.describeAgain(), backoffMs(++this.followAttempt, 500, 10_000));
+  }
+
+  private async describeAgain(): Promise<void> {
+    try {
+      this.table = await this.tree.session.dynamodb.describeTableAgain(this.table.name);
+    } catch (error) {
+      if (error instanceof AwsLayerError && error.kind === 'not-found') {
+        // Deleted: the list it was in is read again.
+        if (this.parent) {
+          this.parent.reset();
+          this.tree.changes.changed(this.parent);
+        }
+        return;
+      }
+      // Throttled beyond the SDK's retries, or the session is gone: the next render tries again.
+    } finally {
+      this.following = undefined;
+    }
+    if (!CHANGING.has(this.table.status)) this.followedSince = undefined;
+    this.reset();
+    this.tree.changes.changed(this);
   }
 
   protected async loadChildren(): Promise<ResourceNode[]> {

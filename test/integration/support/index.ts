@@ -7,3 +7,4 @@ export { waitFor } from './wait';
 export { freePort } from './ports';
 export { getKmsLabApi, EXTENSION_ID, type KmsLabTestApi } from './extension';
 export { switchProfile } from './switch-profile';
+export { setTiming, restoreInstantTiming } from './aws-timing';

@@ -1,5 +1,5 @@
-// The items feature on the real sandbox: a denial's explanation computed before the page is ready reaches the page
-// with the denial; both panes read again when the key policy changes; the pane's own Scan or Query is what is read
+// The items feature on the real sandbox: a denial, explained before the page is ready, reaches the page with its
+// explanation; both panes read again when the key policy changes; the pane's own Scan or Query is what is read
 // again; names, never ids, when the "Read as" identity is gone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -38,8 +38,8 @@ describe('items controller', () => {
   it('a denial explained before the page is ready reaches the page with the denial, both locks named', async () => {
     const { page, scope, items } = open();
     try {
-      // The explanation is computed while the page is still starting: VS Code would drop the message.
-      await waitUntil(() => page.of('explanation', page.dropped).length > 0);
+      // The denial, explained before it is posted, arrives while the page is still starting: VS Code would drop the message.
+      await waitUntil(() => page.of('readFailed', page.dropped).some((m) => m.pane === 'secondary'));
       page.ready = true;
       await items.onReady(undefined);
       const denial = firstPage(page, 'secondary');

@@ -38,10 +38,11 @@ export function target(fixture: Fixture, label: string, credentials: StaticCrede
   return { kind: 'static', label, region: fixture.sandbox.region, endpoint: fixture.sandbox.endpoint, credentials };
 }
 
-export async function startFixture(items = 3): Promise<Fixture> {
+/** `timing`: the sandbox keeping AWS's timing (and throttling), as `--aws-timing` and `--throttle-rate` make it. */
+export async function startFixture(items = 3, timing: { awsTiming?: number; throttleRate?: number } = {}): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kms-lab-panel-unit-'));
-  const sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox') });
-  const config = { region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin };
+  const sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox'), ...timing });
+  const config = { region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.admin, maxAttempts: 10 };
   const kms = new KMSClient(config);
   const dynamodb = new DynamoDBClient(config);
   const iam = new IAMClient(config);

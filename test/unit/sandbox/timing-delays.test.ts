@@ -121,6 +121,31 @@ describe("the sandbox at AWS's timing (factor 0.1)", () => {
     assert.ok(after >= scaled('identityPolicy') - 50, `allowed after ${after} ms`);
   });
 
+  test('a key policy naming a user made a moment ago is refused as an invalid principal until IAM has shown the user to KMS', async () => {
+    const key = (await admin.kms.send(new kms.CreateKeyCommand({}))).KeyMetadata!;
+    const policy = (await admin.kms.send(new kms.GetKeyPolicyCommand({ KeyId: key.KeyId }))).Policy!;
+    const made = Date.now();
+    await admin.iam.send(new iam.CreateUserCommand({ UserName: 'not-yet-seen-user' }));
+    const naming = addKeyUser(policy, `arn:aws:iam::${sb.accountId}:user/not-yet-seen-user`);
+    const put = () => admin.kms.send(new kms.PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: naming }));
+    // AWS's words (aws-behaviour.md, "PutKeyPolicy and CreateKey safety check": an unknown principal).
+    await assert.rejects(put(), (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(error.name, 'MalformedPolicyDocumentException');
+      assert.equal(error.message, 'Policy contains a statement with one or more invalid principals.');
+      assert.equal(error.$metadata?.httpStatusCode, 400);
+      return true;
+    });
+    assert.ok(Date.now() - made < scaled('identityPolicy'), 'refused within the delay');
+    const after = await firstSuccessAfter(made, put, 10_000);
+    assert.ok(after >= scaled('identityPolicy') - 50, `accepted after ${after} ms`);
+    assert.match((await admin.kms.send(new kms.GetKeyPolicyCommand({ KeyId: key.KeyId }))).Policy!, /not-yet-seen-user/);
+    // A principal that never existed stays refused.
+    await assert.rejects(
+      admin.kms.send(new kms.PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: addKeyUser(policy, `arn:aws:iam::${sb.accountId}:user/nobody-at-all`) })),
+      (error: Error) => error.name === 'MalformedPolicyDocumentException',
+    );
+  });
+
   test('a key policy change reaches KMS after its delay', async () => {
     const user = await createUserWithKey(admin.iam, 'key-policy-user');
     const userArn = `arn:aws:iam::${sb.accountId}:user/key-policy-user`;
@@ -204,6 +229,8 @@ describe("DynamoDB's per-caller table key cache (factor 0.01: five minutes becom
     const arns = users.map((name) => `arn:aws:iam::${cached.accountId}:user/${name}`);
     let policy = (await cachedAdmin.kms.send(new kms.GetKeyPolicyCommand({ KeyId: key.KeyId }))).Policy!;
     for (const arn of arns) policy = addKeyUser(policy, arn);
+    // As on AWS, KMS accepts a key policy naming the new users once IAM has shown them to it.
+    await sleep(AWS_DELAYS.identityPolicy.ms * CACHE_FACTOR + 200);
     await cachedAdmin.kms.send(new kms.PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: policy }));
     await sleep(1_000); // every IAM and KMS change of the set-up is known everywhere
     return { key, readers, arns };
