@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): KmsLabApi {
   const status = registerProfileStatus(context, { log, connection, identities, changes });
   const resources = registerResourcesView(context, { log, connection, changes, settings: () => settings });
   const keyPolicies = registerKeyPolicies(context, log, connection, readIamPolicy, changes);
-  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes });
+  const panels = registerTablePanel(context, { log, connection, identities, keyPolicies: keyPolicies.store, changes, localSandbox: () => ({ endpoint: sandbox.running?.endpoint, awsTiming: sandbox.awsTiming }) });
   const reverse = registerReversePanel(context, { log, connection, changes });
   const lab = registerLab(context, { log, connection, identities, keyPolicies: keyPolicies.store, predict: predictReadWithPolicies, changes, sandboxTiming: () => sandbox.awsTiming });
   resources.provider.setLeadingRoots([labSection(lab.lab, resources.provider)]);

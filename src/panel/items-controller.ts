@@ -14,7 +14,7 @@ import { identityView, type PaneSource } from './pane-source';
 import type { PersistedState } from './protocol';
 import type { ReadAsDirectory } from './read-as';
 import { readFailure } from './read-failure';
-import { settling } from './read-settling';
+import { isUnknownAccessKey, settling } from './read-settling';
 import type { PanelScope } from './scope';
 
 export interface ItemsDeps {
@@ -26,6 +26,8 @@ export interface ItemsDeps {
   pageSize?: number;
   /** A panel shown again re-reads what it read longer ago than this: a change made outside KMS Lab shows up. */
   recheckAfterMs?: number;
+  /** Whether a new access key may still be refused where the source reads (new-keys.ts); without it, assumed so. */
+  newKeysMayLag?: (source: PaneSource) => Promise<boolean>;
 }
 
 interface PaneState {
@@ -249,7 +251,8 @@ export class ItemsController implements PanelController<ItemsWebviewMessage> {
         const failure = readFailure(error, who, tableName, source.target);
         // A denial is explained before it is shown: when the policies open both locks, it is AWS catching up, not an answer.
         if (failure.kind === 'access-denied') failure.explanation = await this.explain(source);
-        const waiting = startKey === undefined && current() ? settling({ error, explanation: failure.explanation, who, tableName, attempt, elapsedMs: Date.now() - started }) : undefined;
+        const newKeysMayLag = isUnknownAccessKey(error) ? ((await this.deps.newKeysMayLag?.(source)) ?? true) : false;
+        const waiting = startKey === undefined && current() ? settling({ error, explanation: failure.explanation, who, tableName, attempt, elapsedMs: Date.now() - started, newKeysMayLag }) : undefined;
         if (!waiting) return { type: 'readFailed', pane, requestId, failure };
         this.deps.log.info(`Table panel: ${failure.awsCode ?? failure.kind} reading ${tableName} as ${who}, attempt ${attempt}: ${waiting.message}`);
         const message = { type: 'readFailed' as const, pane, requestId, failure: { ...waiting, awsCode: failure.awsCode, awsMessage: failure.awsMessage } };

@@ -29,6 +29,8 @@ export interface SettleQuestion {
   attempt: number;
   /** Since the first attempt. */
   elapsedMs: number;
+  /** Where a new access key is refused for a while (AWS, the sandbox keeping AWS's timing); elsewhere a refused key is rejected. */
+  newKeysMayLag: boolean;
 }
 
 /** The pane's "waiting" failure when the read should be tried again, or undefined when the failure is the answer. */
@@ -38,7 +40,7 @@ export function settling(question: SettleQuestion): ReadFailure | undefined {
     elapsedMs < budgetMs
       ? { kind: 'settling', message: `Waiting for ${what} (attempt ${attempt}, at most ${Math.round(budgetMs / 1000)} s): ${who} reads ${tableName} again shortly.` }
       : undefined;
-  if (isUnknownAccessKey(error)) return waitFor(SETTLE_WAITS.newAccessKeyMs, `AWS to know the access key of ${who}: a new access key is refused for a few seconds`);
+  if (isUnknownAccessKey(error)) return question.newKeysMayLag ? waitFor(SETTLE_WAITS.newAccessKeyMs, `AWS to know the access key of ${who}: a new access key is refused for a few seconds`) : undefined;
   if (error instanceof AwsLayerError && error.kind === 'throttled') return waitFor(SETTLE_WAITS.throttledMs, 'AWS to stop throttling the read, backing off');
   if (error instanceof AwsLayerError && error.kind === 'access-denied' && predictedAllowed(question.explanation)) {
     return waitFor(SETTLE_WAITS.policyChangeMs, `the policies that let ${who} read to reach DynamoDB and KMS: AWS refused, but both locks are open`);

@@ -1,6 +1,7 @@
 // The table panel's commands and serializer. Opened from a table node, a key node, the command palette (with a table
 // pick) and the lab: executeCommand('kmsLab.openTablePanel', { tableName, readAs? }).
 import * as vscode from 'vscode';
+import type { LocalSandboxTiming } from './new-keys';
 import type { DynamoTable, KmsKey } from '../aws/types';
 import { CancelledError, Commands, registerCommand } from '../commands';
 import type { KeyPolicyStore } from '../keypolicy';
@@ -23,6 +24,8 @@ export interface TablePanelDeps {
   keyPolicies: KeyPolicyStore;
   /** The account's change signal: every open panel follows it. */
   changes: AccountChanges;
+  /** The local sandbox's endpoint and AWS timing, for whether a new access key may still be refused. */
+  localSandbox?: () => LocalSandboxTiming;
 }
 
 /** How the lab (and other callers) ask for a panel. */

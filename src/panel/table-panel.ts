@@ -18,6 +18,7 @@ import type { AccessView } from './access-protocol';
 import type { PanelController, PanelHost, PanelUi } from './controller';
 import { panelHtml, WEBVIEW_ASSETS, webviewOptions } from './html';
 import { InvalidMessageError, routeWebviewMessage, type RoutedMessage } from './incoming';
+import { type LocalSandboxTiming, newKeysMayLag } from './new-keys';
 import { ItemsController, type ItemsInfo } from './items-controller';
 import { PolicyController } from './policy-controller';
 import type { PolicyView } from './policy-protocol';
@@ -35,6 +36,8 @@ export interface PanelDeps {
   changes: AccountChanges;
   ui: PanelUi;
   extensionUri: vscode.Uri;
+  /** The local sandbox's endpoint and AWS timing, for whether a new access key may still be refused. */
+  localSandbox?: () => LocalSandboxTiming;
 }
 
 /** A panel as tests and the API see it: its title, and what each feature shows. */
@@ -87,7 +90,8 @@ export class TablePanel implements vscode.Disposable {
       new AwsSession(target, { logger: log, mfaCodeProvider: (serial) => askMfaCode(serial, label) });
     this.scope = new PanelScope(subject, { log, connection: deps.connection, readAs, openSession }, { readAs: options.readAs ?? state?.readAs, readAsLabel: state?.readAsLabel });
     const host: PanelHost = { post: (message) => this.post(message), isVisible: () => this.panel.visible };
-    this.items = new ItemsController(host, this.scope, { log, readAs, ui, openedAt: this.openedAt, pageSize: state?.pageSize });
+    const localSandbox = deps.localSandbox ?? (() => ({ awsTiming: 0 }));
+    this.items = new ItemsController(host, this.scope, { log, readAs, ui, openedAt: this.openedAt, pageSize: state?.pageSize, newKeysMayLag: (source) => newKeysMayLag(source, localSandbox) });
     this.policy = new PolicyController(host, this.scope, { log, store: deps.keyPolicies, drafts: deps.drafts, ui, readAs, restoredDraft: state?.draft });
     this.activity = new ActivityController(host, this.scope, { log, isSandbox: isSandboxTarget });
     this.access = new AccessController(host, this.scope, { log, readAs, ui, onReport: (report) => void this.activity.reportChanged(report) });

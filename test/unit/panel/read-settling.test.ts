@@ -12,7 +12,8 @@ import { readAsTestUser, RecordingPage, ScriptedPanelUi, scopeOf, startFixture, 
 
 const lock = (name: 'table' | 'key', state: LockLine['state']): LockLine => ({ lock: name, name: `${name} lock`, what: name, state, reason: 'because' });
 const explained = (...locks: LockLine[]): DenialExplanation => ({ state: 'ready', locks, notes: [] });
-const ask = (error: unknown, elapsedMs: number, explanation?: DenialExplanation) => settling({ error, explanation, who: USER, tableName: 't', attempt: 2, elapsedMs });
+const ask = (error: unknown, elapsedMs: number, explanation?: DenialExplanation, newKeysMayLag = true) =>
+  settling({ error, explanation, who: USER, tableName: 't', attempt: 2, elapsedMs, newKeysMayLag });
 
 describe('read settling: which refusals wait', () => {
   const unknownKey = new AwsLayerError('invalid-credentials', 'rejected', { code: 'UnrecognizedClientException' });
@@ -23,6 +24,10 @@ describe('read settling: which refusals wait', () => {
     assert.equal(waiting?.kind, 'settling');
     assert.match(waiting!.message, new RegExp(`access key of ${USER}.*attempt 2, at most ${SETTLE_WAITS.newAccessKeyMs / 1000} s`));
     assert.equal(ask(unknownKey, SETTLE_WAITS.newAccessKeyMs), undefined);
+  });
+
+  it('where keys are known at once (an emulator, the instant sandbox), an unknown access key is the answer at once', () => {
+    assert.equal(ask(unknownKey, 0, undefined, false), undefined);
   });
 
   it('credentials rejected for another reason (an expired session, a wrong secret) are the answer at once', () => {
