@@ -50,7 +50,7 @@ async function build() {
 
 /** A CMK table, USERS users (every fourth without kms:Decrypt), and EVENTS reads spread over them, 16 at a time. */
 async function prepare(sandbox) {
-  const { DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb');
+  const { DynamoDBClient, CreateTableCommand, DescribeTableCommand, PutItemCommand, GetItemCommand } = require('@aws-sdk/client-dynamodb');
   const { KMSClient, CreateKeyCommand } = require('@aws-sdk/client-kms');
   const { IAMClient, CreateUserCommand, AttachUserPolicyCommand, PutUserPolicyCommand, CreateAccessKeyCommand } = require('@aws-sdk/client-iam');
   const config = (credentials) => ({ region: sandbox.region, endpoint: sandbox.endpoint, credentials, maxAttempts: 1 });
@@ -66,6 +66,11 @@ async function prepare(sandbox) {
       SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
     }),
   );
+  // CreateTable answers CREATING, as on AWS: items wait for ACTIVE.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if ((await ddb.send(new DescribeTableCommand({ TableName: TABLE }))).Table.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await ddb.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: '1' } } }));
   const iam = new IAMClient(admin);
   const readers = [];
