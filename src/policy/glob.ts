@@ -211,7 +211,8 @@ function nfaMatch(nfa: Nfa, text: Text): boolean {
   current[0] = 1;
   closeOverStars(current, stars, next, words);
   next.fill(0);
-  // States only move forward, at most one per character: words above `high` are still all clear.
+  // States only move forward, at most two per character (over the character, then past a `*`): words above `high`
+  // are still all clear, and `high` moves up a word once a state nears its top.
   let high = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
