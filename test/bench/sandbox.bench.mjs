@@ -35,8 +35,9 @@ const outDir = path.join(root, 'out/bench');
 const cliBundle = path.join(outDir, 'sandbox-cli.cjs');
 const startBundle = path.join(outDir, 'sandbox-start.cjs');
 
-async function buildSandbox() {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', minify: true };
+export async function buildSandbox() {
+  // BENCH_NO_MINIFY keeps function names, for a CPU profile (STALL_PROF in stall-only.mjs).
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', minify: !process.env.BENCH_NO_MINIFY };
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'src/sandbox/cli.ts')], outfile: cliBundle });
   // Measures a cold start in a fresh process: load the sandbox module, create the account, listen.
   await esbuild.build({
@@ -81,8 +82,9 @@ async function waitForHttp(url, child, name) {
   throw new Error(`${name} did not answer at ${url}`);
 }
 
-async function startSandboxProcess(dataDir) {
-  const child = spawn(process.execPath, [cliBundle, '--port', '0', '--data', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+/** The sandbox CLI in a child process (nodeArgs before the script, e.g. --cpu-prof), once it has printed its five lines. */
+export async function startSandboxProcess(dataDir, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, cliBundle, '--port', '0', '--data', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = [];
   await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
